@@ -1,0 +1,64 @@
+# Vendor Console: the two Quick start commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+# Debian packages the headless suite needs: a virtual X server for the real-window test (xvfb, xauth,
+# and the two xcb libraries Qt's xcb plugin misses on a stock image, feasibility.md G6), a real
+# SecretService for the keyring tests (gnome-keyring, dbus), and fonts for rendering text.
+APT_PKGS := xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-randr0 \
+            libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 \
+            fonts-dejavu-core gnome-keyring dbus-bin dbus-daemon
+PYTEST_ARGS ?=
+
+.PHONY: run test lint typecheck pytest bench screenshots apt-deps clean smoke
+
+$(VENV)/.stamp-run: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-run
+	$(PIP) install -q -e '.[test]'
+	touch $@
+
+run: $(VENV)/.stamp-run
+	$(PY) -m console --demo
+
+smoke: $(VENV)/.stamp-run
+	QT_QPA_PLATFORM=offscreen $(PY) -m console --smoke-test
+
+apt-deps:
+	@missing=$$(for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+lint: $(VENV)/.stamp-test
+	$(VENV)/bin/ruff check console tests bench
+
+typecheck: $(VENV)/.stamp-test
+	$(VENV)/bin/mypy --strict console/
+
+# The suite runs with a private D-Bus session and an unlocked gnome-keyring (real SecretService,
+# feasibility.md G7) under a virtual X server; widget tests use the offscreen platform, the
+# real-window test starts the app on the Xvfb display.
+pytest: $(VENV)/.stamp-test
+	HOME_FOR_TESTS=$$(mktemp -d) && \
+	HOME=$$HOME_FOR_TESTS dbus-run-session -- sh -c \
+	  'echo -n vc-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; \
+	   exec xvfb-run -a -s "-screen 0 1400x900x24 -nolisten tcp" $(PY) -m pytest $(PYTEST_ARGS)'
+
+test: apt-deps lint typecheck pytest
+
+bench: $(VENV)/.stamp-test
+	xvfb-run -a -s "-screen 0 1400x900x24 -nolisten tcp" $(PY) bench/run_all.py
+
+screenshots: apt-deps $(VENV)/.stamp-run
+	xvfb-run -a -s "-screen 0 1400x900x24 -nolisten tcp" $(PY) -m console --demo --screenshot resources/screenshots/main-window.png
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache tests/artifacts

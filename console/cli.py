@@ -1,0 +1,242 @@
+"""Command line: the GUI's switches, and headless ``export`` for scripts.
+
+Exit codes of ``export``: 0 done, 2 usage, 3 authentication, 4 other vendor error, 5 network.
+Secret login fields come only from ``VENDOR_CONSOLE_<FIELD>`` environment variables (or the keychain
+for a saved account), never from the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from console import __version__
+from console.core import log
+from console.core.errors import (
+    AuthError,
+    ConnectionFailed,
+    ConsoleError,
+    KeychainUnavailable,
+    PermissionDenied,
+)
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_AUTH = 3
+EXIT_VENDOR = 4
+EXIT_NETWORK = 5
+
+
+class UsageError(Exception):
+    """Bad arguments: printed, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Returns the argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="vendor-console",
+        description="Vendor Console: browse, search and edit your SaaS vendors' data.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--demo", action="store_true", help="open the demo workspace (local emulators)")
+    parser.add_argument("--no-demo", action="store_true", help="do not start the demo workspace")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="start offscreen on the demo workspace, load a page of contacts, print it, exit")
+    parser.add_argument("--screenshot", metavar="PNG", type=Path,
+                        help="open the demo workspace, save a screenshot of the window to PNG, exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    exp = sub.add_parser(
+        "export", help="stream a dataset to JSON Lines or CSV",
+        description="Stream every page of a dataset to JSON Lines or CSV. Secret login fields are read "
+                    "from VENDOR_CONSOLE_<FIELD> environment variables (e.g. VENDOR_CONSOLE_API_KEY).",
+    )
+    exp.add_argument("--vendor", help="vendor id (systeme, setster, setsmart, launch27, setera)")
+    exp.add_argument("--base-url", help="everything before the vendor's documented paths")
+    exp.add_argument("--account", metavar="LABEL", help="use a saved account instead of --vendor/--base-url")
+    exp.add_argument("--dataset", required=True, help="dataset name (e.g. contacts)")
+    exp.add_argument("--format", choices=("jsonl", "csv"), default="jsonl", help="output format (default jsonl)")
+    exp.add_argument("--output", "-o", type=Path, help="output file (default: standard output)")
+    exp.add_argument("--field", action="append", default=[], metavar="NAME=VALUE",
+                     help="a non-secret login field (repeatable)")
+    exp.add_argument("--filter", action="append", default=[], metavar="NAME=VALUE",
+                     help="a server-side filter of the dataset (repeatable)")
+    exp.add_argument("--order", choices=("asc", "desc"), help="order (default: the vendor's)")
+    exp.add_argument("--page-size", type=int, default=None, help="records per request (default 100)")
+    exp.add_argument("--quiet", "-q", action="store_true", help="no progress on standard error")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``vendor-console`` and ``python -m console``."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "export":
+        return run_export(args)
+    from console.app import run_gui
+
+    return run_gui(args)
+
+
+def _pairs(items: list[str], what: str) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"{what} must look like NAME=VALUE, got {item!r}")
+        result[name.strip()] = value
+    return result
+
+
+def run_export(args: argparse.Namespace, *, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    """Runs ``export``; returns the exit code."""
+    err = stderr or sys.stderr
+    from console.core.settings import log_file
+
+    log.setup(log_file=log_file())
+    try:
+        return asyncio.run(_export(args, stdout or sys.stdout, err))
+    except UsageError as exc:
+        print(f"vendor-console export: {exc}", file=err)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("vendor-console export: interrupted", file=err)
+        return 130
+
+
+def exit_code_for(error: ConsoleError) -> int:
+    """Maps a typed error to the export exit codes."""
+    if isinstance(error, AuthError | PermissionDenied | KeychainUnavailable):
+        return EXIT_AUTH
+    if isinstance(error, ConnectionFailed):
+        return EXIT_NETWORK
+    return EXIT_VENDOR
+
+
+async def _export(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from console.core.credentials import KeyringStore
+    from console.core.models import Query
+    from console.core.settings import AccountConfig, AccountsFile
+    from console.services.accounts import AccountService, SecretMissing
+    from console.services.export import export_dataset, make_writer
+    from console.vendors import registry
+
+    accounts = AccountService(accounts_file=AccountsFile(), keychain=KeyringStore())
+    env_secrets: dict[str, str] = {}
+    if args.account:
+        accounts.load()
+        account = accounts.by_label(args.account)
+        if account is None:
+            raise UsageError(f"no saved account is labelled {args.account!r}")
+        if args.vendor and args.vendor != account.vendor:
+            raise UsageError(f"account {args.account!r} is a {account.vendor} account, not {args.vendor}")
+        if args.base_url:
+            account.base_url = args.base_url
+    else:
+        if not args.vendor:
+            raise UsageError("give --vendor (or --account LABEL)")
+        if args.vendor not in registry.ids():
+            raise UsageError(f"unknown vendor {args.vendor!r}; choose from {', '.join(registry.ids())}")
+        spec = registry.get(args.vendor)
+        base_url = args.base_url or spec.default_base_url
+        if not base_url or "<" in base_url:
+            raise UsageError(f"{spec.display_name} has no default base URL; give --base-url")
+        account = AccountConfig(id="cli", vendor=spec.id, label=f"{spec.display_name} (command line)",
+                                base_url=base_url)
+    spec = registry.get(account.vendor)
+    fields = dict(account.fields)
+    fields.update(_pairs(args.field, "--field"))
+    known = {f.name for f in spec.login_fields}
+    for name in fields:
+        if name not in known:
+            raise UsageError(f"{spec.display_name} has no login field {name!r} (fields: {', '.join(sorted(known))})")
+        if any(f.name == name and f.secret for f in spec.login_fields):
+            raise UsageError(f"{name} is secret: set VENDOR_CONSOLE_{name.upper()} instead")
+    for lf in spec.plain_fields:
+        if not fields.get(lf.name) and not lf.default:
+            raise UsageError(f"{spec.display_name} needs --field {lf.name}=...")
+        fields.setdefault(lf.name, lf.default)
+    account.fields = fields
+    for lf in spec.secret_fields:
+        value = os.environ.get(lf.env_var)
+        if value:
+            log.register_secret(value)
+            env_secrets[lf.name] = value
+    try:
+        dataset = spec.dataset(args.dataset)
+    except KeyError:
+        raise UsageError(
+            f"{spec.display_name} has no dataset {args.dataset!r} "
+            f"(datasets: {', '.join(d.name for d in spec.datasets)})"
+        ) from None
+    filters = _pairs(args.filter, "--filter")
+    allowed = {f.key for f in dataset.filters}
+    for name in filters:
+        if name not in allowed:
+            raise UsageError(f"{dataset.label} cannot be filtered by {name!r} (filters: {', '.join(sorted(allowed))})")
+    descending = dataset.default_descending if args.order is None else args.order == "desc"
+    query = Query(filters=filters, descending=descending)
+    if args.page_size is not None and args.page_size <= 0:
+        raise UsageError("--page-size must be a positive number")
+
+    try:
+        secrets = dict(env_secrets)
+        missing = [lf for lf in spec.secret_fields if lf.name not in secrets]
+        if missing and args.account:
+            stored = await accounts.secrets_of(account)
+            secrets = {**stored, **secrets}
+        elif missing:
+            names = ", ".join(lf.env_var for lf in missing)
+            raise UsageError(f"set {names} in the environment (secrets are never taken from the command line)")
+    except (SecretMissing, KeychainUnavailable) as exc:
+        print(f"vendor-console export: {exc.user_message.render()}", file=err)
+        return EXIT_AUTH
+
+    client = accounts.build_client(account, secrets)
+    target: Path | None = args.output
+    tmp: Path | None = None
+    stream: IO[str]
+    if target is not None:
+        tmp = target.with_name(f".{target.name}.part")
+        stream = tmp.open("w", encoding="utf-8", newline="")
+    else:
+        stream = out
+    quiet = args.quiet
+
+    def warn(text: str) -> None:
+        print(f"vendor-console export: warning: {text}", file=err)
+
+    def progress(state: Any) -> None:
+        if quiet:
+            return
+        if state.done or state.pages % 10 == 1:
+            tail = " done" if state.done else ""
+            print(f"{dataset.name}: {state.records:,} records, {state.pages} pages, {state.seconds:.1f} s{tail}",
+                  file=err, flush=True)
+
+    ok = False
+    try:
+        kwargs: dict[str, Any] = {"query": query, "progress": progress}
+        if args.page_size:
+            kwargs["page_size"] = args.page_size
+        await export_dataset(client, dataset.name, make_writer(args.format, stream, warn), **kwargs)
+        ok = True
+        return EXIT_OK
+    except ConsoleError as exc:
+        print(f"vendor-console export: {exc}", file=err)
+        if exc.user_message.next_step:
+            print(f"  {exc.user_message.next_step}", file=err)
+        log.cli.warning("export failed: %s", exc)
+        return exit_code_for(exc)
+    finally:
+        await client.aclose()
+        if target is not None and tmp is not None:
+            stream.close()
+            if ok:
+                os.replace(tmp, target)
+            else:
+                tmp.unlink(missing_ok=True)

@@ -1,0 +1,130 @@
+"""Logging: one named logger per concern, and a redaction filter that keeps secrets out of every line.
+
+Secrets are masked two ways: values registered with :func:`register_secret` (every key, token and
+password the app loads) are replaced wherever they appear, and header or parameter shapes that carry
+secrets (``X-API-Key: ...``, ``Authorization: Bearer ...``, ``api_key=...``) are masked even when the
+value was never registered.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+import threading
+from pathlib import Path
+
+MASK = "***"
+
+
+_SECRET_NAMES = (
+    r"x-api-key|authorization|x-authentication|api[_-]?key|apikey|token|session_token|"
+    r"single_access_token|password|secret|bearer|access_token|refresh_token"
+)
+# A secret-looking name followed by ':' or '=' (optionally quoted) and its value.
+_PATTERN = re.compile(
+    rf"""(?P<name>["']?(?:{_SECRET_NAMES})["']?\s*[:=]\s*)(?P<q>["']?)(?:bearer\s+)?(?P<value>[^\s"'&,;}}]+)""",
+    re.IGNORECASE,
+)
+_lock = threading.Lock()
+_secrets: set[str] = set()
+_secret_re: re.Pattern[str] | None = None
+
+#: Shortest value treated as a secret: shorter ones would mask ordinary words.
+MIN_SECRET_LENGTH = 4
+
+
+def register_secret(value: str | None) -> None:
+    """Masks ``value`` from now on in every log line and every :func:`redact` result."""
+    global _secret_re
+    if not value or len(value) < MIN_SECRET_LENGTH:
+        return
+    with _lock:
+        if value in _secrets:
+            return
+        _secrets.add(value)
+        ordered = sorted(_secrets, key=len, reverse=True)
+        _secret_re = re.compile("|".join(re.escape(s) for s in ordered))
+
+
+def redact(text: str) -> str:
+    """Returns ``text`` with registered secrets and secret-shaped values masked."""
+    if not text:
+        return text
+    pattern = _secret_re
+    if pattern is not None:
+        text = pattern.sub(MASK, text)
+    return _PATTERN.sub(lambda m: f"{m['name']}{m['q']}{MASK}", text)
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that masks secrets in the formatted message and the exception text."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrites the record in place; never drops it."""
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad %-format must not lose the line
+            message = f"{record.msg!r} {record.args!r}"
+        record.msg = redact(message)
+        record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            formatter = logging.Formatter()
+            record.exc_text = redact(formatter.formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+def get_logger(name: str) -> logging.Logger:
+    """Returns the named logger with the redaction filter attached to it.
+
+    A filter on the logger itself (not only on handlers) means every handler, including ones added
+    later by tests or embedding code, receives lines that are already masked.
+    """
+    logger = logging.getLogger(name)
+    if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+        logger.addFilter(RedactingFilter())
+    return logger
+
+
+http = get_logger("console.http")
+auth = get_logger("console.auth")
+ui = get_logger("console.ui")
+sandbox = get_logger("console.sandbox")
+services = get_logger("console.services")
+config = get_logger("console.config")
+cli = get_logger("console.cli")
+# Libraries that log URLs (httpx logs every request at INFO): masked too, and kept quiet.
+for _name in ("httpx", "httpcore", "uvicorn", "uvicorn.error", "uvicorn.access"):
+    get_logger(_name).setLevel(logging.WARNING)
+
+_configured = False
+
+
+def setup(level: int = logging.INFO, log_file: Path | None = None, *, stream: bool = False) -> None:
+    """Installs the handlers once: a rotating file and, if asked, stderr; both redacted.
+
+    Args:
+        level: Level for the ``console`` loggers.
+        log_file: Where to write; ``None`` for no file.
+        stream: Also log to stderr.
+    """
+    global _configured
+    root = logging.getLogger("console")
+    root.setLevel(level)
+    if _configured:
+        return
+    _configured = True
+    fmt = logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+    handlers: list[logging.Handler] = []
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(
+            logging.handlers.RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+        )
+    if stream:
+        handlers.append(logging.StreamHandler())
+    for handler in handlers:
+        handler.setFormatter(fmt)
+        handler.addFilter(RedactingFilter())
+        root.addHandler(handler)

@@ -1,0 +1,273 @@
+"""Plain data shared above the vendor layer: records, pages, queries and the descriptors of datasets.
+
+A dataset is described once, in its vendor package, by a :class:`DatasetSpec`: its columns (what the
+table shows and which ones the vendor can sort by), its form fields (what can be created and edited),
+its filters (what the vendor can filter by, server-side) and what operations it has. Views, the export
+and the CLI are built from these descriptors; nothing above the vendor layer knows a vendor's fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+#: A vendor's paging position: an id to start after, a page number or an offset. Opaque above vendors/.
+Cursor = str | int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a dataset.
+
+    Attributes:
+        items: The page's items, in the order the vendor gave them.
+        next_cursor: What to pass to get the next page (``None`` when there is none).
+        has_more: Whether another page exists.
+        total: The dataset's size when the vendor says it, else ``None``.
+    """
+
+    items: Sequence[T]
+    next_cursor: Cursor
+    has_more: bool
+    total: int | None = None
+
+
+@dataclass(slots=True)
+class Record:
+    """One vendor record, as plain data.
+
+    Attributes:
+        vendor: Vendor id.
+        dataset: Dataset name.
+        id: The record's id, always a string above the vendor layer.
+        fields: The vendor's fields as returned (``id`` included, in the vendor's own type).
+    """
+
+    vendor: str
+    dataset: str
+    id: str
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """The outcome of a create or update that may be partly done.
+
+    Attributes:
+        record: The record as it stands after the write.
+        warnings: Steps that failed after the main write succeeded (e.g. a tag that could not be attached).
+    """
+
+    record: Record
+    warnings: list[str] = field(default_factory=list)
+
+
+class FieldKind(StrEnum):
+    """What kind of value a column, form field or filter holds."""
+
+    TEXT = "text"
+    MULTILINE = "multiline"
+    EMAIL = "email"
+    PHONE = "phone"
+    URL = "url"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    BOOLEAN = "boolean"
+    DATE = "date"
+    DATETIME = "datetime"
+    CHOICE = "choice"
+    MULTI_CHOICE = "multi_choice"
+    ID = "id"
+
+
+class ViewKind(StrEnum):
+    """Which view shows a dataset (design: contacts, bookings, properties, plain lists)."""
+
+    CONTACTS = "contacts"
+    BOOKINGS = "bookings"
+    PROPERTIES = "properties"
+    LIST = "list"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One allowed value of a choice field."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One table column.
+
+    Attributes:
+        key: Stable name (used for layouts and CSV headers).
+        label: Header text.
+        extract: Reads the column's value from a record's ``fields``.
+        kind: How to show the value.
+        sort_key: The vendor's server-side sort name; ``None`` when the vendor cannot sort by it.
+        width: Preferred width in characters.
+    """
+
+    key: str
+    label: str
+    extract: Callable[[Mapping[str, Any]], Any]
+    kind: FieldKind = FieldKind.TEXT
+    sort_key: str | None = None
+    width: int = 16
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    """One field of a create/edit form.
+
+    Attributes:
+        key: Name used in ``changes`` dicts and in validation errors.
+        label: Label text.
+        kind: Widget kind.
+        required: Must not be empty on create.
+        on_create: Shown when creating.
+        on_edit: Editable when editing.
+        choices: Allowed values for choice fields.
+        choices_from: Dataset whose records are the choices (value = id, label = title).
+        max_length: Longest accepted text.
+        placeholder: Hint shown in an empty field.
+        help: One line under the field.
+    """
+
+    key: str
+    label: str
+    kind: FieldKind = FieldKind.TEXT
+    required: bool = False
+    on_create: bool = True
+    on_edit: bool = True
+    choices: tuple[Choice, ...] = ()
+    choices_from: str | None = None
+    max_length: int | None = None
+    placeholder: str = ""
+    help: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FilterSpec:
+    """A server-side filter the vendor supports.
+
+    Attributes:
+        key: Name passed in :attr:`Query.filters`.
+        label: Label text.
+        kind: Widget kind (TEXT, EMAIL, CHOICE, BOOLEAN, DATE...).
+        choices: Allowed values for choice filters.
+        choices_from: Dataset whose records are the choices.
+        placeholder: Hint shown in an empty field.
+        primary: The filter bound to the main search box of the view.
+    """
+
+    key: str
+    label: str
+    kind: FieldKind = FieldKind.TEXT
+    choices: tuple[Choice, ...] = ()
+    choices_from: str | None = None
+    placeholder: str = ""
+    primary: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What to list: filters (by :attr:`FilterSpec.key`) and a sort.
+
+    Attributes:
+        filters: Filter values; empty strings are treated as absent.
+        sort: A column's ``sort_key``, or ``None`` for the vendor's default order.
+        descending: Sort direction.
+    """
+
+    filters: Mapping[str, str] = field(default_factory=dict)
+    sort: str | None = None
+    descending: bool = True
+
+    def active_filters(self) -> dict[str, str]:
+        """Returns the filters that have a value, stripped."""
+        return {k: v.strip() for k, v in self.filters.items() if v and v.strip()}
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetSpec:
+    """Everything the generic layers need to know about one dataset of one vendor.
+
+    Attributes:
+        name: Dataset id (``contacts``...), as in ``shared/vendors/README.md``.
+        label: Tab text.
+        view: Which view shows it.
+        columns: Table columns, in default order.
+        title_of: A record's short human name (used in confirmations: "Delete jane@example.com?").
+        form_fields: Create/edit form.
+        to_form: Reads a record's current form values (by form field key).
+        filters: Server-side filters.
+        can_create: Create is available.
+        can_edit: Edit is available.
+        can_delete: Delete is available.
+        default_descending: The vendor's default order direction.
+        noun: What one record is called ("contact", "tag").
+    """
+
+    name: str
+    label: str
+    view: ViewKind
+    columns: tuple[Column, ...]
+    title_of: Callable[[Record], str]
+    form_fields: tuple[FormField, ...] = ()
+    to_form: Callable[[Record], dict[str, Any]] | None = None
+    filters: tuple[FilterSpec, ...] = ()
+    can_create: bool = False
+    can_edit: bool = False
+    can_delete: bool = False
+    default_descending: bool = True
+    noun: str = "record"
+
+    def column(self, key: str) -> Column:
+        """Returns the column named ``key``.
+
+        Raises:
+            KeyError: No such column.
+        """
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+    def form_values(self, record: Record) -> dict[str, Any]:
+        """Returns the record's current values by form field key (empty when the dataset has no form)."""
+        return self.to_form(record) if self.to_form else {}
+
+
+@dataclass(frozen=True, slots=True)
+class LoginField:
+    """One field of a vendor's login (``shared/vendors/README.md`` fixes the names).
+
+    Attributes:
+        name: Field name (``api_key``, ``email``...); secret ones map to ``VENDOR_CONSOLE_<NAME>``.
+        label: Label text.
+        secret: Stored in the OS keychain, never in settings.
+        choices: Allowed values (e.g. Launch27 ``api``).
+        default: Pre-filled value.
+        placeholder: Hint shown in an empty field.
+        help: One line under the field.
+    """
+
+    name: str
+    label: str
+    secret: bool = False
+    choices: tuple[str, ...] = ()
+    default: str = ""
+    placeholder: str = ""
+    help: str = ""
+
+    @property
+    def env_var(self) -> str:
+        """The environment variable the CLI reads this field from when it is secret."""
+        return f"VENDOR_CONSOLE_{self.name.upper()}"

@@ -1,0 +1,1 @@
+"""HTTP: one client class per account over httpx, with the retry policy, rate limits and a request log."""

@@ -1,0 +1,242 @@
+"""Accounts: saved and demo accounts, their secrets, and one live client per account.
+
+Non-secret account data goes to the accounts file; secrets go to the OS keychain, or, for the demo
+workspace and for accounts whose owner chose "this run only" when no keychain was available, to
+memory. A secret is never written anywhere else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+
+from console.core import log
+from console.core.credentials import CredentialStore, MemoryStore
+from console.core.errors import ConfigError, ConsoleError, KeychainUnavailable, UserMessage
+from console.core.settings import AccountConfig, AccountsFile
+from console.http.requestlog import RequestLog
+from console.http.types import HttpObserver, HttpSettings
+from console.vendors import registry
+from console.vendors.base import ClientContext, VendorClient, VendorSpec
+
+
+class SecretMissing(ConsoleError):
+    """An account has no secret to log in with (kept for one run only, or removed from the keychain)."""
+
+    default_title = "Secret needed"
+
+
+class AccountService:
+    """Knows every account and hands out one client per account.
+
+    Args:
+        accounts_file: Where saved accounts live.
+        keychain: The OS keychain store.
+        observer: Passed to every client (status bar).
+        request_log: Shared masked request log.
+        settings: Network settings for every client.
+    """
+
+    def __init__(
+        self,
+        *,
+        accounts_file: AccountsFile,
+        keychain: CredentialStore,
+        observer: HttpObserver | None = None,
+        request_log: RequestLog | None = None,
+        settings: HttpSettings | None = None,
+    ) -> None:
+        self.file = accounts_file
+        self.keychain = keychain
+        self.memory = MemoryStore()
+        self.observer = observer
+        self.request_log = request_log if request_log is not None else RequestLog()
+        self.settings = settings or HttpSettings()
+        self._accounts: dict[str, AccountConfig] = {}
+        self._clients: dict[str, VendorClient] = {}
+        self._client_locks: dict[str, asyncio.Lock] = {}
+
+    # -- listing ----------------------------------------------------------------------------------
+
+    def load(self) -> list[AccountConfig]:
+        """Reads the saved accounts (replacing saved ones already known; demo accounts stay)."""
+        saved = self.file.load()
+        self._accounts = {a.id: a for a in self._accounts.values() if a.demo}
+        for account in saved:
+            if account.vendor not in registry.ids():
+                log.config.warning("account %s has unknown vendor %s; ignored", account.label, account.vendor)
+                continue
+            self._accounts[account.id] = account
+        return self.accounts()
+
+    def accounts(self) -> list[AccountConfig]:
+        """Every account: saved ones first (by label), then demo ones."""
+        return sorted(self._accounts.values(), key=lambda a: (a.demo, a.label.lower()))
+
+    def get(self, account_id: str) -> AccountConfig:
+        """Returns an account by id.
+
+        Raises:
+            KeyError: No such account.
+        """
+        return self._accounts[account_id]
+
+    def by_label(self, label: str) -> AccountConfig | None:
+        """Returns the account with this label (case-insensitive), if any."""
+        wanted = label.strip().lower()
+        return next((a for a in self._accounts.values() if a.label.lower() == wanted), None)
+
+    def spec(self, account_id: str) -> VendorSpec:
+        """Returns the vendor of an account."""
+        return registry.get(self.get(account_id).vendor)
+
+    @property
+    def has_real_accounts(self) -> bool:
+        """Whether any saved (non-demo) account exists."""
+        return any(not a.demo for a in self._accounts.values())
+
+    # -- changes ----------------------------------------------------------------------------------
+
+    async def add_demo(self, accounts: list[AccountConfig], secrets: Mapping[str, Mapping[str, str]]) -> None:
+        """Adds the demo workspace's accounts (secrets kept in memory)."""
+        for account in accounts:
+            self._accounts[account.id] = account
+            for name, value in secrets.get(account.id, {}).items():
+                await self.memory.set(account.vendor, account.id, name, value)
+
+    async def add(self, account: AccountConfig, secrets: Mapping[str, str], *, session_only: bool = False) -> None:
+        """Saves a new account: secrets to the keychain (or memory), the rest to the accounts file.
+
+        Args:
+            account: The account (its ``session_only`` is set from the argument).
+            secrets: Secret login fields.
+            session_only: Keep the secrets in memory for this run only (no keychain).
+
+        Raises:
+            KeychainUnavailable: The keychain cannot be used (ask the user, then call again with
+                ``session_only=True``).
+            ConfigError: The accounts file could not be written (the secrets are removed again).
+        """
+        account.session_only = session_only
+        store: CredentialStore = self.memory if session_only else self.keychain
+        written: list[str] = []
+        try:
+            for name, value in secrets.items():
+                await store.set(account.vendor, account.id, name, value)
+                written.append(name)
+        except KeychainUnavailable:
+            for name in written:
+                await store.delete(account.vendor, account.id, name)
+            raise
+        self._accounts[account.id] = account
+        try:
+            self.file.save(self.accounts())
+        except ConfigError:
+            del self._accounts[account.id]
+            for name in written:
+                await store.delete(account.vendor, account.id, name)
+            raise
+        log.config.info("account %s (%s) added%s", account.label, account.vendor,
+                        ", secret kept for this run only" if session_only else "")
+
+    async def set_secrets(self, account_id: str, secrets: Mapping[str, str], *, session_only: bool) -> None:
+        """Stores new secrets for an existing account and drops its live client."""
+        account = self.get(account_id)
+        store: CredentialStore = self.memory if session_only or account.demo else self.keychain
+        for name, value in secrets.items():
+            await store.set(account.vendor, account.id, name, value)
+        if not account.demo and account.session_only != session_only:
+            account.session_only = session_only
+            self.file.save(self.accounts())
+        await self._drop_client(account_id)
+
+    async def remove(self, account_id: str) -> None:
+        """Removes an account, its live client and its keychain entries.
+
+        Raises:
+            ConfigError: The accounts file could not be written.
+        """
+        account = self._accounts.pop(account_id)
+        await self._drop_client(account_id)
+        spec = registry.get(account.vendor)
+        for field in spec.secret_fields:
+            await self.memory.delete(account.vendor, account.id, field.name)
+            if not account.demo:
+                try:
+                    await self.keychain.delete(account.vendor, account.id, field.name)
+                except KeychainUnavailable:
+                    if not account.session_only:
+                        log.auth.warning("could not remove the keychain entry of %s", account.label)
+        if not account.demo:
+            self.file.save(self.accounts())
+
+    # -- clients ----------------------------------------------------------------------------------
+
+    async def secrets_of(self, account: AccountConfig) -> dict[str, str]:
+        """Returns an account's secrets.
+
+        Raises:
+            SecretMissing: A secret is not stored (kept for one run only, or deleted).
+            KeychainUnavailable: The keychain cannot be read.
+        """
+        spec = registry.get(account.vendor)
+        result: dict[str, str] = {}
+        for field in spec.secret_fields:
+            value = await self.memory.get(account.vendor, account.id, field.name)
+            if value is None and not account.demo and not account.session_only:
+                value = await self.keychain.get(account.vendor, account.id, field.name)
+            if value is None:
+                why = ("it was kept for the last run only" if account.session_only
+                       else "it is not in the keychain")
+                raise SecretMissing(
+                    f"{account.label}: no {field.label} ({why})",
+                    user_message=UserMessage(
+                        "Secret needed", f"The {field.label} of “{account.label}” is not stored: {why}.",
+                        "Enter it again to connect.",
+                    ),
+                )
+            result[field.name] = value
+        return result
+
+    def build_client(self, account: AccountConfig, secrets: Mapping[str, str]) -> VendorClient:
+        """Builds a client for an account (not cached: for tests of connection and the CLI)."""
+        spec = registry.get(account.vendor)
+        context = ClientContext(
+            account_id=account.id, base_url=account.base_url, fields=dict(account.fields), secrets=dict(secrets),
+            options=dict(account.options), settings=self.settings, observer=self.observer,
+            request_log=self.request_log,
+        )
+        return spec.make_client(context)
+
+    async def client(self, account_id: str) -> VendorClient:
+        """Returns the account's live client, building it on first use."""
+        lock = self._client_locks.setdefault(account_id, asyncio.Lock())
+        async with lock:
+            client = self._clients.get(account_id)
+            if client is None:
+                account = self.get(account_id)
+                client = self.build_client(account, await self.secrets_of(account))
+                self._clients[account_id] = client
+            return client
+
+    async def test(self, account: AccountConfig, secrets: Mapping[str, str]) -> str:
+        """Tries a login with unsaved details; returns the vendor's one-line summary."""
+        client = self.build_client(account, secrets)
+        try:
+            return await client.test_connection()
+        finally:
+            await client.aclose()
+
+    async def _drop_client(self, account_id: str) -> None:
+        client = self._clients.pop(account_id, None)
+        if client is not None:
+            await client.aclose()
+
+    async def aclose(self) -> None:
+        """Closes every client."""
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            try:
+                await client.aclose()
+            except Exception:  # closing must go on for the others
+                log.services.exception("closing a client failed")

@@ -1,0 +1,106 @@
+"""Datasets: paging, reads and edits for any account, and the form diff that edits send."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from console.core.constants import UI_PAGE_SIZE
+from console.core.models import Choice, Cursor, DatasetSpec, FieldKind, Page, Query, Record, WriteResult
+from console.services.accounts import AccountService
+
+#: A dataset used as choices (tags for a contact) is read up to this many records.
+MAX_CHOICES = 2000
+
+
+def _normal(kind: FieldKind, value: Any) -> Any:
+    if kind is FieldKind.MULTI_CHOICE:
+        return sorted(str(v) for v in value or ())
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return value
+    return str(value).strip()
+
+
+def changed_values(spec: DatasetSpec, record: Record, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Returns only the form values that differ from the record's current ones.
+
+    Text is compared stripped, multi-choices as sets; fields the form cannot edit are left out.
+    """
+    current = spec.form_values(record)
+    changes: dict[str, Any] = {}
+    for field in spec.form_fields:
+        if not field.on_edit or field.key not in values:
+            continue
+        if _normal(field.kind, values[field.key]) != _normal(field.kind, current.get(field.key)):
+            changes[field.key] = values[field.key]
+    return changes
+
+
+class DatasetService:
+    """Dataset operations over the accounts' clients.
+
+    Args:
+        accounts: The account service.
+    """
+
+    def __init__(self, accounts: AccountService) -> None:
+        self.accounts = accounts
+
+    def spec(self, account_id: str, dataset: str) -> DatasetSpec:
+        """Returns a dataset's descriptor."""
+        return self.accounts.spec(account_id).dataset(dataset)
+
+    async def fetch_page(
+        self, account_id: str, dataset: str, query: Query, cursor: Cursor, limit: int = UI_PAGE_SIZE
+    ) -> Page[Record]:
+        """Returns one page."""
+        client = await self.accounts.client(account_id)
+        return await client.fetch_page(dataset, query, cursor, limit)
+
+    async def get(self, account_id: str, dataset: str, record_id: str) -> Record:
+        """Reads one record fresh."""
+        client = await self.accounts.client(account_id)
+        return await client.get_record(dataset, record_id)
+
+    async def create(self, account_id: str, dataset: str, values: Mapping[str, Any]) -> WriteResult:
+        """Creates a record from form values."""
+        client = await self.accounts.client(account_id)
+        return await client.create_record(dataset, values)
+
+    async def update(self, account_id: str, record: Record, values: Mapping[str, Any]) -> WriteResult | None:
+        """Sends the fields that changed; returns ``None`` when nothing did."""
+        changes = changed_values(self.spec(account_id, record.dataset), record, values)
+        if not changes:
+            return None
+        client = await self.accounts.client(account_id)
+        return await client.update_record(record.dataset, record, changes)
+
+    async def delete(self, account_id: str, record: Record) -> None:
+        """Deletes a record."""
+        client = await self.accounts.client(account_id)
+        await client.delete_record(record.dataset, record)
+
+    async def choices(self, account_id: str, dataset: str) -> list[Choice]:
+        """Returns a small dataset's records as choices (id, title), oldest first."""
+        spec = self.spec(account_id, dataset)
+        client = await self.accounts.client(account_id)
+        result: list[Choice] = []
+        cursor: Cursor = None
+        query = Query(descending=False)
+        while len(result) < MAX_CHOICES:
+            page = await client.fetch_page(dataset, query, cursor, 100)
+            result.extend(Choice(r.id, _plain_title(spec, r)) for r in page.items)
+            if not page.has_more:
+                break
+            cursor = page.next_cursor
+        return result
+
+
+def _plain_title(spec: DatasetSpec, record: Record) -> str:
+    for key in ("name", "title", "label", "email"):
+        value = record.fields.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return spec.title_of(record)

@@ -1,0 +1,196 @@
+"""What every vendor package provides, and the base class of vendor clients.
+
+A vendor is one package under ``console/vendors/`` exposing a :class:`VendorSpec` (registered in
+:mod:`console.vendors.registry`). The layers above see only these types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from console.core.errors import ConsoleError, UnsupportedOperation, UserMessage
+from console.core.models import Cursor, DatasetSpec, LoginField, Page, Query, Record, WriteResult
+from console.http.requestlog import RequestLog
+from console.http.types import HttpObserver, HttpSettings
+
+if TYPE_CHECKING:
+    import httpx
+
+    from console.http.client import VendorHttp
+
+
+@dataclass(frozen=True, slots=True)
+class ClientContext:
+    """What a vendor client is built from.
+
+    Attributes:
+        account_id: Account id.
+        base_url: The account's base URL.
+        fields: Non-secret login fields.
+        secrets: Secret login fields (from the keychain or the environment).
+        options: Per-account settings.
+        settings: Network settings.
+        observer: Status-bar hook.
+        request_log: Shared masked log.
+        transport: httpx transport override (tests).
+    """
+
+    account_id: str
+    base_url: str
+    fields: Mapping[str, str] = field(default_factory=dict)
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict)
+    settings: HttpSettings = field(default_factory=HttpSettings)
+    observer: HttpObserver | None = None
+    request_log: RequestLog | None = None
+    transport: httpx.AsyncBaseTransport | None = None
+
+
+class VendorClient:
+    """Base of vendor clients: owns the account's :class:`VendorHttp`.
+
+    Subclasses implement the dataset operations they support; the defaults raise
+    :class:`UnsupportedOperation`.
+
+    Args:
+        spec: The vendor's spec.
+        http: The account's HTTP client.
+    """
+
+    def __init__(self, spec: VendorSpec, http: VendorHttp) -> None:
+        self.spec = spec
+        self.http = http
+
+    async def aclose(self) -> None:
+        """Closes the connections."""
+        await self.http.aclose()
+
+    async def test_connection(self) -> str:
+        """Checks the credentials with the cheapest call; returns a one-line summary."""
+        raise UnsupportedOperation(f"{self.spec.display_name} cannot test a connection")
+
+    async def fetch_page(self, dataset: str, query: Query, cursor: Cursor, limit: int) -> Page[Record]:
+        """Returns one page of a dataset, in the query's order, from ``cursor`` on."""
+        raise self._unsupported(dataset, "list")
+
+    async def get_record(self, dataset: str, record_id: str) -> Record:
+        """Returns one record, fresh."""
+        raise self._unsupported(dataset, "read")
+
+    async def create_record(self, dataset: str, values: Mapping[str, Any]) -> WriteResult:
+        """Creates a record from form values (by form field key)."""
+        raise self._unsupported(dataset, "create")
+
+    async def update_record(self, dataset: str, record: Record, changes: Mapping[str, Any]) -> WriteResult:
+        """Applies form changes (only the changed keys) to a record."""
+        raise self._unsupported(dataset, "edit")
+
+    async def delete_record(self, dataset: str, record: Record) -> None:
+        """Deletes a record."""
+        raise self._unsupported(dataset, "delete")
+
+    def _unsupported(self, dataset: str, what: str) -> ConsoleError:
+        return UnsupportedOperation(
+            f"{self.spec.display_name} {dataset}: {what} is not available",
+            user_message=UserMessage("Not available", f"{self.spec.display_name} cannot {what} {dataset}."),
+        )
+
+
+class EmulatorApp(Protocol):
+    """A vendor emulator: an ASGI app plus the knobs tests and the demo use."""
+
+    #: Path prefix of the API on the emulator (the part of the base URL after host:port).
+    base_path: str
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """ASGI entry point."""
+
+    def write_log(self) -> Sequence[tuple[str, str]]:
+        """Returns every write (method, path) the emulator received, in order."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class DemoAccount:
+    """An account of the demo workspace.
+
+    Attributes:
+        label: Shown in the sidebar.
+        fields: Non-secret login fields.
+        secrets: Secret login fields (accepted by the emulator).
+        options: Per-account settings.
+    """
+
+    label: str
+    fields: Mapping[str, str] = field(default_factory=dict)
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class EmulatorSpec:
+    """How the sandbox builds a vendor's emulator.
+
+    Attributes:
+        factory: Builds the emulator: ``factory(seed=..., size=..., accounts=...)``.
+        demo_accounts: Accounts the demo workspace configures against it.
+        demo_size: Records of the main dataset in the demo.
+    """
+
+    factory: Callable[..., EmulatorApp]
+    demo_accounts: tuple[DemoAccount, ...]
+    demo_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class VendorSpec:
+    """One vendor, as the registry lists it.
+
+    Attributes:
+        id: Vendor id.
+        display_name: Shown everywhere.
+        default_base_url: Pre-filled base URL ("" when the vendor has no public default).
+        base_url_help: One line under the base URL field.
+        login_fields: The login form.
+        datasets: Datasets, in tab order.
+        client_factory: Builds a client for an account.
+        emulator: The demo/test emulator.
+        error_table: Every vendor code and its user message (tests check it is complete).
+    """
+
+    id: str
+    display_name: str
+    default_base_url: str
+    base_url_help: str
+    login_fields: tuple[LoginField, ...]
+    datasets: tuple[DatasetSpec, ...]
+    client_factory: Callable[[VendorSpec, ClientContext], VendorClient]
+    emulator: EmulatorSpec | None = None
+    error_table: Mapping[str, UserMessage] = field(default_factory=dict)
+
+    def dataset(self, name: str) -> DatasetSpec:
+        """Returns the dataset called ``name``.
+
+        Raises:
+            KeyError: The vendor has no such dataset.
+        """
+        for ds in self.datasets:
+            if ds.name == name:
+                return ds
+        raise KeyError(name)
+
+    @property
+    def secret_fields(self) -> tuple[LoginField, ...]:
+        """Login fields kept in the keychain."""
+        return tuple(f for f in self.login_fields if f.secret)
+
+    @property
+    def plain_fields(self) -> tuple[LoginField, ...]:
+        """Login fields kept in the accounts file."""
+        return tuple(f for f in self.login_fields if not f.secret)
+
+    def make_client(self, context: ClientContext) -> VendorClient:
+        """Builds a client for an account."""
+        return self.client_factory(self, context)

@@ -1,0 +1,136 @@
+"""Systeme.io datasets: contacts and tags (columns, forms, filters)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from console.core.models import (
+    Choice,
+    Column,
+    DatasetSpec,
+    FieldKind,
+    FilterSpec,
+    FormField,
+    Record,
+    ViewKind,
+)
+
+#: Built-in contact field slugs the form edits (``shared/vendors/systeme.md`` §4.1).
+CONTACT_FIELD_SLUGS = ("first_name", "surname", "phone_number", "company_name", "country", "postcode")
+LOCALES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "ja", "tr", "ar", "cs", "sv", "da", "ro")
+
+
+def field_value(contact: Mapping[str, Any], slug: str) -> Any:
+    """Returns a contact's custom field value by slug (``None`` when unset)."""
+    for item in contact.get("fields") or ():
+        if isinstance(item, dict) and item.get("slug") == slug:
+            return item.get("value")
+    return None
+
+
+def tag_names(contact: Mapping[str, Any]) -> str:
+    """Returns a contact's tag names, comma-separated."""
+    return ", ".join(str(t.get("name", "")) for t in contact.get("tags") or () if isinstance(t, dict))
+
+
+def tag_ids(contact: Mapping[str, Any]) -> list[str]:
+    """Returns a contact's tag ids as strings."""
+    return [str(t["id"]) for t in contact.get("tags") or () if isinstance(t, dict) and "id" in t]
+
+
+def _contact_title(record: Record) -> str:
+    name = " ".join(
+        str(v) for v in (field_value(record.fields, "first_name"), field_value(record.fields, "surname")) if v
+    )
+    email = record.fields.get("email") or f"contact {record.id}"
+    return f"{name} <{email}>" if name else str(email)
+
+
+def _contact_form(record: Record) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "email": record.fields.get("email") or "",
+        "locale": record.fields.get("locale") or "",
+        "tags": tag_ids(record.fields),
+    }
+    for slug in CONTACT_FIELD_SLUGS:
+        value = field_value(record.fields, slug)
+        values[slug] = "" if value is None else str(value)
+    return values
+
+
+def _slug_column(slug: str, label: str, kind: FieldKind = FieldKind.TEXT, width: int = 14) -> Column:
+    return Column(slug, label, lambda f: field_value(f, slug), kind, width=width)
+
+
+CONTACTS = DatasetSpec(
+    name="contacts",
+    label="Contacts",
+    view=ViewKind.CONTACTS,
+    noun="contact",
+    columns=(
+        Column("id", "ID", lambda f: f.get("id"), FieldKind.ID, sort_key="id", width=8),
+        Column("email", "Email", lambda f: f.get("email"), FieldKind.EMAIL, width=28),
+        _slug_column("first_name", "First name"),
+        _slug_column("surname", "Surname"),
+        _slug_column("phone_number", "Phone", FieldKind.PHONE),
+        _slug_column("country", "Country", width=8),
+        Column("locale", "Locale", lambda f: f.get("locale"), width=6),
+        Column("tags", "Tags", tag_names, width=20),
+        Column("registeredAt", "Registered", lambda f: f.get("registeredAt"), FieldKind.DATETIME, width=18),
+        Column("unsubscribed", "Unsubscribed", lambda f: f.get("unsubscribed"), FieldKind.BOOLEAN, width=6),
+        Column("bounced", "Bounced", lambda f: f.get("bounced"), FieldKind.BOOLEAN, width=6),
+        Column("needsConfirmation", "Needs confirmation", lambda f: f.get("needsConfirmation"),
+               FieldKind.BOOLEAN, width=6),
+    ),
+    title_of=_contact_title,
+    form_fields=(
+        FormField("email", "Email", FieldKind.EMAIL, required=True, max_length=255,
+                  placeholder="jane.doe@example.com"),
+        FormField("first_name", "First name", max_length=255),
+        FormField("surname", "Surname", max_length=255),
+        FormField("phone_number", "Phone", FieldKind.PHONE, max_length=255, placeholder="+33 6 12 34 56 78"),
+        FormField("company_name", "Company", max_length=255),
+        FormField("country", "Country", max_length=255, placeholder="FR"),
+        FormField("postcode", "Postcode", max_length=255),
+        FormField("locale", "Language", FieldKind.CHOICE, choices=tuple(Choice(x, x) for x in LOCALES),
+                  help="Language of the emails Systeme.io sends this contact."),
+        FormField("tags", "Tags", FieldKind.MULTI_CHOICE, choices_from="tags",
+                  help="Tags are attached and detached one by one after the contact is saved."),
+    ),
+    to_form=_contact_form,
+    filters=(
+        FilterSpec("email", "Email", FieldKind.EMAIL, primary=True,
+                   placeholder="Exact email address (Systeme.io matches whole addresses)"),
+        FilterSpec("tags", "Tag", FieldKind.CHOICE, choices_from="tags"),
+        FilterSpec("unsubscribed", "Unsubscribed", FieldKind.BOOLEAN),
+        FilterSpec("bounced", "Bounced", FieldKind.BOOLEAN),
+        FilterSpec("needsConfirmation", "Needs confirmation", FieldKind.BOOLEAN),
+        FilterSpec("registeredAfter", "Registered after", FieldKind.DATE),
+        FilterSpec("registeredBefore", "Registered before", FieldKind.DATE),
+    ),
+    can_create=True,
+    can_edit=True,
+    can_delete=True,
+)
+
+TAGS = DatasetSpec(
+    name="tags",
+    label="Tags",
+    view=ViewKind.LIST,
+    noun="tag",
+    columns=(
+        Column("id", "ID", lambda f: f.get("id"), FieldKind.ID, sort_key="id", width=8),
+        Column("name", "Name", lambda f: f.get("name"), width=30),
+        Column("createdAt", "Created", lambda f: f.get("createdAt"), FieldKind.DATETIME, width=18),
+    ),
+    title_of=lambda r: f"tag “{r.fields.get('name') or r.id}”",
+    form_fields=(FormField("name", "Name", required=True, max_length=255, placeholder="vip"),),
+    to_form=lambda r: {"name": r.fields.get("name") or ""},
+    filters=(FilterSpec("query", "Name", primary=True, placeholder="Part of a tag name"),),
+    can_create=True,
+    can_edit=True,
+    can_delete=True,
+)
+
+DATASETS = (CONTACTS, TAGS)

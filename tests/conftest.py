@@ -1,0 +1,112 @@
+"""Shared fixtures: an isolated config home, in-memory keyring, qasync loops, live emulators.
+
+The Qt/qasync fixtures follow shared/feasibility.md: a SafeQEventLoop that kills its timers on
+close (G2), a running loop for sync tests that clears qasync's running flag instead of calling
+``loop.stop()`` (G3), and async Qt tests run on qasync through pytest-asyncio's loop-factory hook.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+@pytest.fixture(autouse=True)
+def console_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own config and log directory."""
+    home = tmp_path / "vc-home"
+    home.mkdir()
+    monkeypatch.setenv("VENDOR_CONSOLE_HOME", str(home))
+    return home
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_unexpected_warnings(caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest) -> Iterator[None]:
+    """A WARNING or worse from our loggers fails the test unless it is marked ``allow_warnings``."""
+    caplog.set_level(logging.INFO, logger="console")
+    yield
+    if request.node.get_closest_marker("allow_warnings"):
+        return
+    bad = [r for r in caplog.get_records("call") if r.levelno >= logging.WARNING and r.name.startswith("console")]
+    if bad:
+        pytest.fail("unexpected log lines:\n" + "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in bad))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "allow_warnings: the test expects WARNING log lines")
+
+
+# -- Qt + qasync -------------------------------------------------------------------------------------
+
+def _safe_loop_class() -> Any:
+    import qasync
+
+    class SafeQEventLoop(qasync.QEventLoop):  # type: ignore[misc]
+        """qasync loop that unregisters its Qt timers on close (feasibility G2)."""
+
+        def close(self) -> None:
+            timer = self._timer
+            callbacks = timer._SimpleTimer__callbacks
+            for timer_id in list(callbacks):
+                timer.killTimer(timer_id)
+            callbacks.clear()
+            super().close()
+
+    return SafeQEventLoop
+
+
+def _qapp() -> Any:
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Any]:
+    """Async tests that touch Qt (under tests/**/ui/ or using qtbot) run on a qasync loop, others on asyncio."""
+    fixtures = getattr(item, "fixturenames", ())
+    if "/ui/" in str(item.path).replace(os.sep, "/") or "qtbot" in fixtures or "qapp" in fixtures:
+        cls = _safe_loop_class()
+        return {"qasync": lambda: cls(_qapp())}
+    return {"asyncio": asyncio.new_event_loop}
+
+
+@pytest.fixture
+def running_qloop(qapp: Any) -> Iterator[Any]:
+    """A qasync loop marked running, so sync tests can drive async slots with ``qtbot.waitUntil``."""
+    cls = _safe_loop_class()
+    loop = cls(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
+    # Let cancelled tasks run their handlers before the loop goes away.
+    for _ in range(3):
+        qapp.processEvents()
+    loop._QEventLoop__is_running = False  # G3: NOT loop.stop()
+    asyncio.events._set_running_loop(None)
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+# -- emulators ---------------------------------------------------------------------------------------
+
+@pytest.fixture
+def emulators(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A demo workspace; size via ``@pytest.mark.parametrize('emulators', [{'systeme': 500}], indirect=True)``."""
+    from console.sandbox.workspace import DemoWorkspace
+
+    sizes = getattr(request, "param", None) or {"systeme": 300}
+    workspace = DemoWorkspace.start(sizes=sizes, vendors=tuple(sizes))
+    yield workspace
+    workspace.stop()

@@ -1,0 +1,121 @@
+"""``vendor-console export`` against the emulator: output, exit codes, secrets only from the environment."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from console.sandbox.faults import FaultConfig
+from console.sandbox.workspace import DemoWorkspace
+from console.vendors.systeme import DEMO_API_KEY
+
+
+@pytest.fixture(scope="module")
+def workspace():
+    ws = DemoWorkspace.start(sizes={"systeme": 450}, vendors=("systeme",))
+    yield ws
+    ws.stop()
+
+
+def run_cli(args: list[str], env_extra: dict[str, str], home: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VENDOR_CONSOLE_")}
+    env.update(env_extra)
+    env["VENDOR_CONSOLE_HOME"] = str(home)
+    return subprocess.run([sys.executable, "-m", "console", *args], capture_output=True, text=True, env=env,
+                          timeout=60, check=False)
+
+
+def base_args(ws: DemoWorkspace) -> list[str]:
+    return ["export", "--vendor", "systeme", "--base-url", ws.vendors["systeme"].base_url, "--dataset", "contacts"]
+
+
+def test_export_jsonl_to_stdout(workspace: DemoWorkspace, console_home: Path) -> None:
+    result = run_cli(base_args(workspace) + ["--order", "asc"], {"VENDOR_CONSOLE_API_KEY": DEMO_API_KEY}, console_home)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 450
+    assert all(isinstance(r["id"], str) for r in rows)
+    assert [int(r["id"]) for r in rows] == sorted(int(r["id"]) for r in rows)
+    assert {"email", "fields", "tags", "registeredAt"} <= set(rows[0])
+    assert "450 records" in result.stderr and "done" in result.stderr
+
+
+def test_export_csv_to_file_with_filter(workspace: DemoWorkspace, console_home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "vip.csv"
+    result = run_cli(base_args(workspace) + ["--format", "csv", "--output", str(out), "--filter", "tags=1"],
+                     {"VENDOR_CONSOLE_API_KEY": DEMO_API_KEY}, console_home)
+    assert result.returncode == 0, result.stderr
+    with out.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and rows[0].keys() >= {"id", "email", "tags"}
+    assert all('"name": "vip"' in r["tags"] for r in rows)
+    assert not list(tmp_path.glob(".*.part"))
+
+
+def test_wrong_key_exits_3_with_vendor_message(workspace: DemoWorkspace, console_home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "never.jsonl"
+    result = run_cli(base_args(workspace) + ["--output", str(out)], {"VENDOR_CONSOLE_API_KEY": "wrong-key-123"},
+                     console_home)
+    assert result.returncode == 3
+    assert "Wrong API key" in result.stderr
+    assert "Invalid API key." in result.stderr  # the vendor's own words
+    assert "Traceback" not in result.stderr
+    assert not out.exists() and not list(tmp_path.glob(".*.part"))
+
+
+def test_missing_secret_is_a_usage_error(workspace: DemoWorkspace, console_home: Path) -> None:
+    result = run_cli(base_args(workspace), {}, console_home)
+    assert result.returncode == 2
+    assert "VENDOR_CONSOLE_API_KEY" in result.stderr
+
+
+def test_secret_on_the_command_line_is_refused(workspace: DemoWorkspace, console_home: Path) -> None:
+    result = run_cli(base_args(workspace) + ["--field", f"api_key={DEMO_API_KEY}"], {}, console_home)
+    assert result.returncode == 2
+    assert "VENDOR_CONSOLE_API_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["export", "--vendor", "nope", "--dataset", "contacts"], "unknown vendor"),
+        (["export", "--vendor", "systeme", "--dataset", "bookings"], "no dataset"),
+        (["export", "--vendor", "systeme", "--dataset", "contacts", "--filter", "colour=red"], "cannot be filtered"),
+        (["export", "--dataset", "contacts"], "--vendor"),
+        (["export", "--account", "Nobody", "--dataset", "contacts"], "no saved account"),
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], needle: str, console_home: Path) -> None:
+    result = run_cli(args, {"VENDOR_CONSOLE_API_KEY": "k" * 10}, console_home)
+    assert result.returncode == 2
+    assert needle in result.stderr
+
+
+def test_connection_refused_exits_5(console_home: Path) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = run_cli(["export", "--vendor", "systeme", "--base-url", f"http://127.0.0.1:{port}/api",
+                      "--dataset", "tags"], {"VENDOR_CONSOLE_API_KEY": DEMO_API_KEY}, console_home)
+    assert result.returncode == 5
+    assert "Cannot connect" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.allow_warnings
+def test_malformed_json_is_a_typed_error(workspace: DemoWorkspace, console_home: Path) -> None:
+    workspace.set_faults(FaultConfig(malformed_rate=1.0))
+    try:
+        result = run_cli(base_args(workspace), {"VENDOR_CONSOLE_API_KEY": DEMO_API_KEY}, console_home)
+    finally:
+        workspace.set_faults(None)
+    assert result.returncode == 4
+    assert "Unexpected answer" in result.stderr and "not valid JSON" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,50 @@
+"""Secrets never reach a log line."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from console.core import log
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "X-API-Key: {s}",
+        "x-api-key={s}",
+        "Authorization: Bearer {s}",
+        '{{"api_key": "{s}"}}',
+        "https://example.com/x?session_token={s}&a=1",
+        "X-Authentication: jane@example.com:{s}",
+        "password={s}",
+    ],
+)
+def test_redact_masks_secret_shapes(text: str) -> None:
+    secret = "unregistered-Secret-9x7"
+    assert secret not in log.redact(text.format(s=secret))
+
+
+def test_registered_secrets_are_masked_anywhere() -> None:
+    log.register_secret("zz-registered-key-41")
+    assert log.redact("the key zz-registered-key-41 leaked") == "the key *** leaked"
+
+
+def test_logger_filter_masks_args_and_exceptions(caplog: pytest.LogCaptureFixture) -> None:
+    log.register_secret("zz-in-exception-77")
+    logger = log.get_logger("console.test")
+    with caplog.at_level(logging.INFO, logger="console.test"):
+        logger.info("key is %s", "zz-in-exception-77")
+        try:
+            raise ValueError("bad zz-in-exception-77")
+        except ValueError:
+            logger.info("failed", exc_info=True)
+    text = caplog.text
+    assert "zz-in-exception-77" not in text
+    assert "***" in text
+
+
+def test_short_values_are_not_registered() -> None:
+    log.register_secret("ab")
+    assert log.redact("ab cab") == "ab cab"
