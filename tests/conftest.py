@@ -49,23 +49,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 # -- Qt + qasync -------------------------------------------------------------------------------------
 
-def _safe_loop_class() -> Any:
-    import qasync
-
-    class SafeQEventLoop(qasync.QEventLoop):  # type: ignore[misc]
-        """qasync loop that unregisters its Qt timers on close (feasibility G2)."""
-
-        def close(self) -> None:
-            timer = self._timer
-            callbacks = timer._SimpleTimer__callbacks
-            for timer_id in list(callbacks):
-                timer.killTimer(timer_id)
-            callbacks.clear()
-            super().close()
-
-    return SafeQEventLoop
-
-
 def _qapp() -> Any:
     from PySide6.QtWidgets import QApplication
 
@@ -76,16 +59,18 @@ def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> d
     """Async tests that touch Qt (under tests/**/ui/ or using qtbot) run on a qasync loop, others on asyncio."""
     fixtures = getattr(item, "fixturenames", ())
     if "/ui/" in str(item.path).replace(os.sep, "/") or "qtbot" in fixtures or "qapp" in fixtures:
-        cls = _safe_loop_class()
-        return {"qasync": lambda: cls(_qapp())}
+        from console.ui.qtasync import make_event_loop
+
+        return {"qasync": lambda: make_event_loop(_qapp())}
     return {"asyncio": asyncio.new_event_loop}
 
 
 @pytest.fixture
 def running_qloop(qapp: Any) -> Iterator[Any]:
     """A qasync loop marked running, so sync tests can drive async slots with ``qtbot.waitUntil``."""
-    cls = _safe_loop_class()
-    loop = cls(qapp, already_running=True)
+    from console.ui.qtasync import make_event_loop
+
+    loop = make_event_loop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     yield loop
     for task in asyncio.all_tasks(loop):
@@ -110,3 +95,52 @@ def emulators(request: pytest.FixtureRequest) -> Iterator[Any]:
     workspace = DemoWorkspace.start(sizes=sizes, vendors=tuple(sizes))
     yield workspace
     workspace.stop()
+
+
+# -- the window against live emulators ------------------------------------------------------------
+
+class ConsoleHarness:
+    """A main window wired to services over a running demo workspace (no keychain, no disk secrets)."""
+
+    def __init__(self, workspace: Any, qtbot: Any) -> None:
+        from console.core.credentials import MemoryStore
+        from console.core.settings import AccountsFile
+        from console.services.accounts import AccountService
+        from console.services.datasets import DatasetService
+        from console.ui.observer import QtHttpObserver
+        from console.ui.window import MainWindow
+
+        self.workspace = workspace
+        self.qtbot = qtbot
+        self.window = MainWindow()
+        qtbot.addWidget(self.window)
+        self.observer = QtHttpObserver(self.window)
+        self.keychain = MemoryStore()
+        self.accounts = AccountService(accounts_file=AccountsFile(), keychain=self.keychain, observer=self.observer)
+        self.datasets = DatasetService(self.accounts)
+
+    async def start(self) -> None:
+        await self.accounts.add_demo(self.workspace.accounts, self.workspace.secrets)
+        self.window.attach(self.accounts, self.datasets, self.observer)
+        self.window.show()
+
+    def view(self, dataset: str = "contacts") -> Any:
+        page = self.window.current_page()
+        assert page is not None
+        view = page.view(dataset)
+        page.setCurrentWidget(view)
+        view.activate()
+        return view
+
+
+@pytest.fixture
+def harness(emulators: Any, qtbot: Any, running_qloop: Any) -> Iterator[ConsoleHarness]:
+    """The window on the demo workspace, for sync tests driven with ``qtbot.waitUntil``."""
+    h = ConsoleHarness(emulators, qtbot)
+    task = asyncio.ensure_future(h.start(), loop=running_qloop)
+    qtbot.waitUntil(task.done, timeout=5000)
+    task.result()
+    yield h
+    h.window.close()
+    close = asyncio.ensure_future(h.accounts.aclose(), loop=running_qloop)
+    qtbot.waitUntil(close.done, timeout=5000)

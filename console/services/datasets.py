@@ -47,6 +47,7 @@ class DatasetService:
 
     def __init__(self, accounts: AccountService) -> None:
         self.accounts = accounts
+        self._choices: dict[tuple[str, str], list[Choice]] = {}
 
     def spec(self, account_id: str, dataset: str) -> DatasetSpec:
         """Returns a dataset's descriptor."""
@@ -67,6 +68,7 @@ class DatasetService:
     async def create(self, account_id: str, dataset: str, values: Mapping[str, Any]) -> WriteResult:
         """Creates a record from form values."""
         client = await self.accounts.client(account_id)
+        self._choices.pop((account_id, dataset), None)
         return await client.create_record(dataset, values)
 
     async def update(self, account_id: str, record: Record, values: Mapping[str, Any]) -> WriteResult | None:
@@ -75,15 +77,20 @@ class DatasetService:
         if not changes:
             return None
         client = await self.accounts.client(account_id)
+        self._choices.pop((account_id, record.dataset), None)
         return await client.update_record(record.dataset, record, changes)
 
     async def delete(self, account_id: str, record: Record) -> None:
         """Deletes a record."""
         client = await self.accounts.client(account_id)
+        self._choices.pop((account_id, record.dataset), None)
         await client.delete_record(record.dataset, record)
 
-    async def choices(self, account_id: str, dataset: str) -> list[Choice]:
-        """Returns a small dataset's records as choices (id, title), oldest first."""
+    async def choices(self, account_id: str, dataset: str, *, refresh: bool = False) -> list[Choice]:
+        """Returns a small dataset's records as choices (id, title), oldest first; cached until it changes."""
+        key = (account_id, dataset)
+        if not refresh and key in self._choices:
+            return self._choices[key]
         spec = self.spec(account_id, dataset)
         client = await self.accounts.client(account_id)
         result: list[Choice] = []
@@ -95,6 +102,7 @@ class DatasetService:
             if not page.has_more:
                 break
             cursor = page.next_cursor
+        self._choices[key] = result
         return result
 
 

@@ -1,0 +1,201 @@
+"""Startup and shutdown of the window (``vendor-console`` without a subcommand).
+
+The window is shown before httpx, the vendor clients and the emulators are imported (design.md:
+saves about 250 ms before anything is on screen); the demo workspace starts in a worker thread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from console.core import log
+from console.core.constants import APP_ID, APP_NAME
+
+T0 = time.perf_counter()
+SMOKE_TIMEOUT = 10.0
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Runs the window until it closes; returns the exit code."""
+    headless = bool(args.smoke_test)
+    if headless:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from console.core.settings import log_file
+
+    log.setup(log_file=log_file(), stream=bool(os.environ.get("VENDOR_CONSOLE_DEBUG")))
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName(APP_ID)
+    icon = Path(__file__).resolve().parent.parent / "resources" / "vendor-console.png"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+
+    from console.ui.window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    log.ui.info("window shown %.0f ms after start", (time.perf_counter() - T0) * 1000)
+
+    from console.ui.qtasync import make_event_loop
+
+    controller = AppController(window, args)
+    with asyncio.Runner(loop_factory=lambda: make_event_loop(app)) as runner:
+        loop = runner.get_loop()
+        loop.set_exception_handler(controller.on_loop_exception)
+        sys.excepthook = controller.on_exception
+        return runner.run(controller.main())
+
+
+class AppController:
+    """Owns the services for the window's lifetime.
+
+    Args:
+        window: The main window (already shown).
+        args: Command-line switches.
+    """
+
+    def __init__(self, window: Any, args: argparse.Namespace) -> None:
+        self.window = window
+        self.args = args
+        self.workspace: Any = None
+        self.accounts: Any = None
+        self._closed = asyncio.Event()
+
+    async def main(self) -> int:
+        """Starts the services, runs until the window closes, then shuts down."""
+        from PySide6.QtCore import QTimer
+
+        from console.core.credentials import KeyringStore
+        from console.core.settings import AccountsFile
+        from console.services.accounts import AccountService
+        from console.services.datasets import DatasetService
+        from console.ui.observer import QtHttpObserver
+
+        self.window.closed.connect(self._closed.set)
+        signal.signal(signal.SIGINT, lambda *_a: QTimer.singleShot(0, self.window.close))
+        signal.signal(signal.SIGTERM, lambda *_a: QTimer.singleShot(0, self.window.close))
+        # Qt's loop runs in C++; a timer lets Python run its signal handlers now and then.
+        self._signal_timer = QTimer()
+        self._signal_timer.start(250)
+        self._signal_timer.timeout.connect(lambda: None)
+
+        observer = QtHttpObserver(self.window)
+        self.accounts = AccountService(accounts_file=AccountsFile(), keychain=KeyringStore(), observer=observer)
+        datasets = DatasetService(self.accounts)
+        try:
+            self.accounts.load()
+            if self.accounts.file.problem:
+                self.window.statusBar().showMessage(self.accounts.file.problem, 15000)
+            a = self.args
+            want_demo = bool(a.demo or a.smoke_test or a.screenshot
+                             or (not self.accounts.has_real_accounts and not a.no_demo))
+            if want_demo:
+                await self._start_demo()
+            self.window.attach(self.accounts, datasets, observer)
+            if a.smoke_test:
+                return await self.smoke_test()
+            if a.screenshot:
+                return await self.screenshot(a.screenshot)
+            await self._closed.wait()
+            return 0
+        finally:
+            await self.shutdown()
+
+    async def _start_demo(self) -> None:
+        from console.sandbox.workspace import UNRELIABLE, DemoWorkspace
+
+        self.window.set_starting("Starting the demo workspace: local emulators with made-up data…")
+        self.workspace = await asyncio.to_thread(DemoWorkspace.start)
+        await self.accounts.add_demo(self.workspace.accounts, self.workspace.secrets)
+        workspace = self.workspace
+        self.window.add_demo_controls(lambda on: workspace.set_faults(UNRELIABLE if on else None))
+
+    async def _first_page(self) -> tuple[Any, float]:
+        """Waits until the visible table has its first page (or failed); returns (view, seconds)."""
+        deadline = T0 + SMOKE_TIMEOUT
+        while time.perf_counter() < deadline:
+            view = self.window.current_view()
+            if view is not None and (view.model.rowCount() > 0 or view.model.error is not None
+                                     or (not view.model.loading and not view.model.has_more)):
+                return view, time.perf_counter() - T0
+            await asyncio.sleep(0.01)
+        raise TimeoutError("no page within the time limit")
+
+    async def smoke_test(self) -> int:
+        """Loads the first page of contacts on the demo workspace and prints one line."""
+        try:
+            view, seconds = await self._first_page()
+        except TimeoutError:
+            print(f"smoke test FAILED: no contacts within {SMOKE_TIMEOUT:.0f} s", file=sys.stderr)
+            return 1
+        if view.model.error is not None:
+            print(f"smoke test FAILED: {view.model.error}", file=sys.stderr)
+            return 1
+        rows = view.model.rowCount()
+        first = view.model.record(0)
+        print(f"smoke test ok: {view.vendor_name} · {view.account.label} · {view.spec.label}: "
+              f"{view.model.count_text()}; first row {first.id if first else '-'}; {seconds:.2f} s after start")
+        return 0 if rows > 0 else 1
+
+    async def screenshot(self, path: Path) -> int:
+        """Saves a picture of the window with a page loaded and the first row selected."""
+        view, _seconds = await self._first_page()
+        if view.model.rowCount():
+            view.table.selectRow(0)
+        await asyncio.sleep(0.3)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ok = self.window.grab().save(str(path))
+        print(f"screenshot {'saved to' if ok else 'FAILED for'} {path}")
+        return 0 if ok else 1
+
+    async def shutdown(self) -> None:
+        """Cancels background work, closes clients, stops the emulators."""
+        for page in list(self.window.pages.values()):
+            page.close_page()
+        self.window.tasks.cancel_all()
+        await asyncio.sleep(0)
+        if self.accounts is not None:
+            await self.accounts.aclose()
+        if self.workspace is not None:
+            await asyncio.to_thread(self.workspace.stop)
+            self.workspace = None
+
+    def on_exception(self, kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        """``sys.excepthook``: logs the crash and shows it, and the app keeps running."""
+        log.ui.error("unexpected error", exc_info=(kind, value, tb))
+        self._crash_dialog("".join(traceback.format_exception(kind, value, tb)))
+
+    def on_loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        """The event loop's exception handler."""
+        exc = context.get("exception")
+        if isinstance(exc, asyncio.CancelledError):
+            return
+        log.ui.error("unexpected error in the event loop: %s", context.get("message"), exc_info=exc)
+        if exc is not None:
+            self._crash_dialog("".join(traceback.format_exception(exc)))
+
+    def _crash_dialog(self, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from console.core.settings import log_file
+
+        box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error",
+                          "Something went wrong inside Vendor Console. Your data at the vendors is safe; "
+                          "the console keeps running.", QMessageBox.StandardButton.Ok, self.window)
+        box.setInformativeText(f"The details are in the log: {log_file()}")
+        box.setDetailedText(log.redact(text))
+        box.open()

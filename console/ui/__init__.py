@@ -1,0 +1,1 @@
+"""The Qt user interface: main window, paged table model, views and dialogs."""

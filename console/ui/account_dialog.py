@@ -1,0 +1,250 @@
+"""Adding an account, and entering a missing secret again.
+
+Base URLs must be HTTPS, except for loopback hosts (the demo emulators and local tests); the secret
+goes to the OS keychain, never to the settings file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.core.models import LoginField
+from console.core.settings import AccountConfig
+from console.services.catalog import VendorSpec
+from console.ui.forms import ERROR_STYLE
+
+OK_STYLE = "color: #1e6b34;"
+
+
+def check_base_url(url: str) -> str:
+    """Returns why a base URL cannot be used, or "" when it can."""
+    text = url.strip()
+    if not text:
+        return "Enter the base URL."
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "Enter a full address starting with https://"
+    if "<" in text or ">" in text:
+        return "Replace the part in angle brackets with your own (e.g. your tenant name)."
+    if parts.scheme == "http":
+        host = parts.hostname
+        loopback = host == "localhost"
+        with contextlib.suppress(ValueError):  # a host name, not an address
+            loopback = loopback or ipaddress.ip_address(host).is_loopback
+        if not loopback:
+            return "Use https:// (plain http is allowed only for this computer, e.g. the emulators)."
+    return ""
+
+
+class AccountDialog(QDialog):
+    """The "Add account" form.
+
+    Args:
+        vendors: The vendors to choose from.
+        taken_labels: Labels already used (a label must be unique).
+        parent: Parent window.
+
+    Signals:
+        testRequested(): "Test connection" was pressed and the form is complete.
+        saveRequested(): "Save" was pressed and the form is complete.
+    """
+
+    testRequested = Signal()
+    saveRequested = Signal()
+
+    def __init__(self, vendors: Sequence[VendorSpec], taken_labels: Sequence[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("accountDialog")
+        self.setWindowTitle("Add account")
+        self.setMinimumWidth(520)
+        self.vendors = {v.id: v for v in vendors}
+        self.taken = {t.lower() for t in taken_labels}
+        self.vendor = QComboBox()
+        self.vendor.setObjectName("vendorCombo")
+        for spec in vendors:
+            self.vendor.addItem(spec.display_name, spec.id)
+        self.label = QLineEdit()
+        self.label.setObjectName("labelEdit")
+        self.label.setPlaceholderText("e.g. Marketing, or the customer's name")
+        self.base_url = QLineEdit()
+        self.base_url.setObjectName("baseUrlEdit")
+        self.base_url_help = QLabel()
+        self.base_url_help.setWordWrap(True)
+        self.base_url_help.setStyleSheet("color: palette(mid);")
+        self.fields_form = QFormLayout()
+        self.field_edits: dict[str, QLineEdit | QComboBox] = {}
+        self.login_fields: list[LoginField] = []
+        self.message = QLabel()
+        self.message.setObjectName("accountMessage")
+        self.message.setWordWrap(True)
+        self.test_button = QPushButton("Test connection")
+        self.test_button.setObjectName("testButton")
+        self.test_button.clicked.connect(self._on_test)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._on_save)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
+        form = QFormLayout()
+        form.addRow("Vendor", self.vendor)
+        form.addRow("Label", self.label)
+        form.addRow("Base URL", self.base_url)
+        form.addRow("", self.base_url_help)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(self.fields_form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.vendor.currentIndexChanged.connect(self._on_vendor_changed)
+        self._on_vendor_changed()
+
+    def _on_vendor_changed(self) -> None:
+        spec = self.vendors[self.vendor.currentData()]
+        fields = spec.login_fields
+        self.base_url.setText(spec.default_base_url)
+        self.base_url_help.setText(spec.base_url_help)
+        while self.fields_form.rowCount():
+            self.fields_form.removeRow(0)
+        self.field_edits = {}
+        self.login_fields = list(fields)
+        for field in fields:
+            widget: QLineEdit | QComboBox
+            if field.choices:
+                widget = QComboBox()
+                widget.addItems(list(field.choices))
+                if field.default:
+                    widget.setCurrentText(field.default)
+            else:
+                widget = QLineEdit()
+                widget.setText(field.default)
+                widget.setPlaceholderText(field.placeholder)
+                if field.secret:
+                    widget.setEchoMode(QLineEdit.EchoMode.Password)
+            widget.setObjectName(f"login_{field.name}")
+            widget.setToolTip(field.help)
+            self.field_edits[field.name] = widget
+            self.fields_form.addRow(field.label + (" (kept in your keychain)" if field.secret else ""), widget)
+        self.set_message("")
+
+    def vendor_id(self) -> str:
+        """The chosen vendor."""
+        return str(self.vendor.currentData())
+
+    def values(self) -> tuple[AccountConfig, dict[str, str]]:
+        """The account (not yet saved) and its secrets."""
+        plain: dict[str, str] = {}
+        secrets: dict[str, str] = {}
+        for field in self.login_fields:
+            widget = self.field_edits[field.name]
+            value = widget.currentText() if isinstance(widget, QComboBox) else widget.text().strip()
+            (secrets if field.secret else plain)[field.name] = value
+        account = AccountConfig(id=AccountConfig.new_id(), vendor=self.vendor_id(), label=self.label.text().strip(),
+                                base_url=self.base_url.text().strip().rstrip("/"), fields=plain)
+        return account, secrets
+
+    def problems(self, for_test: bool = False) -> list[str]:
+        """What is missing or wrong in the form."""
+        issues = []
+        label = self.label.text().strip()
+        if not for_test:
+            if not label:
+                issues.append("Give the account a label.")
+            elif label.lower() in self.taken:
+                issues.append(f"An account is already labelled “{label}”.")
+        url_problem = check_base_url(self.base_url.text())
+        if url_problem:
+            issues.append(url_problem)
+        for field in self.login_fields:
+            widget = self.field_edits[field.name]
+            value = widget.currentText() if isinstance(widget, QComboBox) else widget.text().strip()
+            if not value:
+                issues.append(f"Enter the {field.label}.")
+        return issues
+
+    def set_message(self, text: str, ok: bool = False) -> None:
+        """Shows a result line (green when ``ok``)."""
+        self.message.setText(text)
+        self.message.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+
+    def set_busy(self, busy: bool, text: str = "") -> None:
+        """Disables the buttons while a request is on its way."""
+        self.test_button.setEnabled(not busy)
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setEnabled(not busy)
+        if text:
+            self.message.setStyleSheet("")
+            self.message.setText(text)
+
+    def _on_test(self) -> None:
+        issues = self.problems(for_test=True)
+        if issues:
+            self.set_message(" ".join(issues))
+            return
+        self.testRequested.emit()
+
+    def _on_save(self) -> None:
+        issues = self.problems()
+        if issues:
+            self.set_message(" ".join(issues))
+            return
+        self.saveRequested.emit()
+
+
+class SecretDialog(QDialog):
+    """Asks for an account's secret fields again.
+
+    Args:
+        account_label: The account's label.
+        fields: Its secret login fields.
+        parent: Parent window.
+    """
+
+    def __init__(self, account_label: str, fields: Sequence[LoginField], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("secretDialog")
+        self.setWindowTitle(f"Log in to “{account_label}”")
+        self.edits: dict[str, QLineEdit] = {}
+        form = QFormLayout()
+        for field in fields:
+            edit = QLineEdit()
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setObjectName(f"secret_{field.name}")
+            edit.setToolTip(field.help)
+            self.edits[field.name] = edit
+            form.addRow(field.label, edit)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._on_ok)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def values(self) -> dict[str, str]:
+        """The entered secrets."""
+        return {name: edit.text().strip() for name, edit in self.edits.items()}
+
+    def _on_ok(self) -> None:
+        if any(not v for v in self.values().values()):
+            self.message.setText("Fill in every field.")
+            return
+        self.accept()

@@ -1,0 +1,402 @@
+"""One dataset of one account: filter bar, lazily loaded table, detail pane, create/edit/delete."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.core import log
+from console.core.errors import (
+    AuthError,
+    ConsoleError,
+    KeychainUnavailable,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ValidationError,
+)
+from console.core.models import DatasetSpec, Page, Query, Record
+from console.core.settings import AccountConfig
+from console.services.accounts import SecretMissing
+from console.services.datasets import DatasetService
+from console.ui.detail import DetailPane
+from console.ui.filter_bar import FilterBar
+from console.ui.forms import RecordForm
+from console.ui.messages import show_error
+from console.ui.qtasync import TaskSet, dialog_result
+from console.ui.table_model import PagedTableModel
+
+CREDENTIAL_ERRORS = (AuthError, SecretMissing, KeychainUnavailable, PermissionDenied)
+
+
+class DatasetView(QWidget):
+    """The table view of one dataset of one account.
+
+    Args:
+        datasets: The dataset service.
+        account: The account.
+        vendor_name: The vendor's display name.
+        spec: The dataset.
+        page_size: Rows per page.
+        parent: Qt parent.
+
+    Signals:
+        statusMessage(str): A short note for the status bar.
+        countChanged(str): The loaded-rows text changed.
+        credentialsNeeded(str): The account's secret is missing or refused (account id).
+    """
+
+    statusMessage = Signal(str)
+    countChanged = Signal(str)
+    credentialsNeeded = Signal(str)
+
+    def __init__(self, datasets: DatasetService, account: AccountConfig, vendor_name: str, spec: DatasetSpec,
+                 page_size: int = 50, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"view_{spec.name}")
+        self.datasets = datasets
+        self.account = account
+        self.vendor_name = vendor_name
+        self.spec = spec
+        self.tasks = TaskSet(f"{account.label}/{spec.name}")
+        self.query = Query(descending=spec.default_descending)
+        self._activated = False
+        self.forms: list[RecordForm] = []
+
+        self.filters = FilterBar(spec.filters) if spec.filters else None
+        self.new_button = QPushButton(f"New {spec.noun}…")
+        self.edit_button = QPushButton("Edit…")
+        self.delete_button = QPushButton("Delete…")
+        self.refresh_button = QPushButton("Refresh")
+        for name, button in (("newButton", self.new_button), ("editButton", self.edit_button),
+                             ("deleteButton", self.delete_button), ("refreshButton", self.refresh_button)):
+            button.setObjectName(name)
+        self.new_button.setVisible(spec.can_create)
+        self.edit_button.setVisible(spec.can_edit)
+        self.delete_button.setVisible(spec.can_delete)
+        self.new_button.clicked.connect(lambda: self.tasks.spawn(self.open_form(None)))
+        self.edit_button.clicked.connect(self._edit_current)
+        self.delete_button.clicked.connect(self._delete_current)
+        self.refresh_button.clicked.connect(self.refresh)
+
+        self.banner = QFrame()
+        self.banner.setObjectName("errorBanner")
+        self.banner.setStyleSheet("#errorBanner { background: #fdecea; border: 1px solid #f5c2c0; border-radius: 4px; }"
+                                  "#errorBanner QLabel { color: #5f2120; }")
+        self.banner_text = QLabel()
+        self.banner_text.setWordWrap(True)
+        self.retry_button = QPushButton("Retry")
+        self.retry_button.clicked.connect(self._retry)
+        self.credentials_button = QPushButton("Enter key…")
+        self.credentials_button.clicked.connect(lambda: self.credentialsNeeded.emit(self.account.id))
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.addWidget(self.banner_text, 1)
+        banner_layout.addWidget(self.credentials_button)
+        banner_layout.addWidget(self.retry_button)
+        self.banner.hide()
+
+        self.model = PagedTableModel(spec.columns, self._fetch, page_size, self)
+        self.table = QTableView()
+        self.table.setObjectName("recordTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicatorClearable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+        header.sectionClicked.connect(self._on_header_clicked)
+        char = self.table.fontMetrics().averageCharWidth()
+        for i, column in enumerate(spec.columns):
+            self.table.setColumnWidth(i, max(60, column.width * char + 16))
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.table.doubleClicked.connect(lambda _i: self._edit_current())
+
+        self.detail = DetailPane()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([760, 420])
+
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("countLabel")
+        top = QHBoxLayout()
+        if self.filters is not None:
+            top.addWidget(self.filters, 1)
+            self.filters.changed.connect(self._on_filters_changed)
+        else:
+            top.addStretch(1)
+        for button in (self.new_button, self.edit_button, self.delete_button, self.refresh_button):
+            top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.count_label)
+
+        self.model.countChanged.connect(self._on_count_changed)
+        self.model.pageFailed.connect(self._on_page_failed)
+        self.model.loadingChanged.connect(self._on_loading_changed)
+        self._update_buttons()
+
+    # -- lifecycle ----------------------------------------------------------------------------------
+
+    def activate(self) -> None:
+        """Loads the first page and the choices of filters and forms, the first time the view is shown."""
+        if self._activated:
+            return
+        self._activated = True
+        self.model.start()
+        if self.filters is not None:
+            for spec in self.spec.filters:
+                if spec.choices_from:
+                    self.tasks.spawn(self._load_filter_choices(spec.key, spec.choices_from))
+
+    def close_view(self) -> None:
+        """Stops background work (the account was removed or the app quits)."""
+        self.model.cancel()
+        self.tasks.cancel_all()
+
+    def refresh(self) -> None:
+        """Reloads from the first page with the current query."""
+        self._hide_banner()
+        self.model.reset()
+
+    async def _fetch(self, cursor: Any, limit: int) -> Page[Record]:
+        return await self.datasets.fetch_page(self.account.id, self.spec.name, self.query, cursor, limit)
+
+    async def _load_filter_choices(self, key: str, dataset: str) -> None:
+        try:
+            choices = await self.datasets.choices(self.account.id, dataset)
+        except ConsoleError as exc:
+            self.statusMessage.emit(f"Could not load {dataset} for the filter: {exc.user_message.title}")
+            return
+        if self.filters is not None:
+            self.filters.set_choices(key, choices)
+
+    # -- query --------------------------------------------------------------------------------------
+
+    def _on_filters_changed(self, values: dict[str, str]) -> None:
+        self.query = dataclasses.replace(self.query, filters=values)
+        self.refresh()
+
+    def _on_header_clicked(self, section: int) -> None:
+        header = self.table.horizontalHeader()
+        column = self.spec.columns[section] if 0 <= section < len(self.spec.columns) else None
+        if column is None or column.sort_key is None:
+            current = next((i for i, c in enumerate(self.spec.columns) if c.sort_key == self.query.sort), -1)
+            header.setSortIndicator(current, Qt.SortOrder.DescendingOrder if self.query.descending
+                                    else Qt.SortOrder.AscendingOrder)
+            label = column.label if column is not None else "this column"
+            self.statusMessage.emit(f"{self.vendor_name} cannot sort {self.spec.label.lower()} by {label}.")
+            return
+        descending = not self.query.descending if self.query.sort == column.sort_key else False
+        self.sort_by(column.sort_key, descending)
+
+    def sort_by(self, sort_key: str, descending: bool) -> None:
+        """Asks the vendor for a new order and reloads."""
+        self.query = dataclasses.replace(self.query, sort=sort_key, descending=descending)
+        section = next((i for i, c in enumerate(self.spec.columns) if c.sort_key == sort_key), -1)
+        self.table.horizontalHeader().setSortIndicator(
+            section, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+        self.refresh()
+
+    # -- state --------------------------------------------------------------------------------------
+
+    def current_record(self) -> Record | None:
+        """The selected record."""
+        index = self.table.currentIndex()
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() if rows else (index.row() if index.isValid() else -1)
+        return self.model.record(row)
+
+    def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self.detail.show_record(self.spec, self.current_record())
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        has = self.current_record() is not None
+        self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
+
+    def _on_count_changed(self, text: str) -> None:
+        self.count_label.setText(text)
+        self.countChanged.emit(text)
+
+    def _on_loading_changed(self, loading: bool) -> None:
+        self.refresh_button.setEnabled(not loading or self.model.rowCount() > 0)
+
+    def _on_page_failed(self, error: ConsoleError) -> None:
+        um = error.user_message
+        where = "the first page" if self.model.rowCount() == 0 else "more rows"
+        self.banner_text.setText(f"<b>Could not load {where}: {um.title}.</b> {um.text} {um.next_step}")
+        self.credentials_button.setVisible(isinstance(error, CREDENTIAL_ERRORS))
+        self.banner.show()
+
+    def _hide_banner(self) -> None:
+        self.banner.hide()
+
+    def _retry(self) -> None:
+        self._hide_banner()
+        if self.model.rowCount() == 0:
+            self.model.reset()
+        else:
+            self.model.retry()
+
+    # -- edits --------------------------------------------------------------------------------------
+
+    def _edit_current(self) -> None:
+        record = self.current_record()
+        if record is not None and self.spec.can_edit:
+            self.tasks.spawn(self.open_form(record))
+
+    def _delete_current(self) -> None:
+        record = self.current_record()
+        if record is not None and self.spec.can_delete:
+            self.tasks.spawn(self.confirm_and_delete(record))
+
+    def make_form(self, record: Record | None) -> RecordForm:
+        """Builds the create/edit form and starts loading its choices."""
+        form = RecordForm(self.spec, record, self.vendor_name, self.window())
+        for field in self.spec.form_fields:
+            if field.choices_from:
+                self.tasks.spawn(self._load_form_choices(form, field.key, field.choices_from))
+        form.saveRequested.connect(lambda: self.tasks.spawn(self.save_form(form)))
+        return form
+
+    async def open_form(self, record: Record | None) -> None:
+        """Opens the form and waits until it closes."""
+        form = self.make_form(record)
+        self.forms.append(form)
+        try:
+            await dialog_result(form)
+        finally:
+            self.forms.remove(form)
+            form.deleteLater()
+
+    async def _load_form_choices(self, form: RecordForm, key: str, dataset: str) -> None:
+        try:
+            choices = await self.datasets.choices(self.account.id, dataset)
+        except ConsoleError as exc:
+            form.show_errors({key: [f"Could not load the choices: {exc.user_message.title}"]}, [])
+            return
+        form.set_choices(key, choices)
+
+    async def save_form(self, form: RecordForm) -> bool:
+        """Sends the form; on failure keeps it open with the messages where they belong.
+
+        Returns:
+            Whether the record was saved (the form is then accepted).
+        """
+        values = form.values()
+        form.set_busy(True)
+        try:
+            if form.record is None:
+                result = await self.datasets.create(self.account.id, self.spec.name, values)
+            else:
+                maybe = await self.datasets.update(self.account.id, form.record, values)
+                if maybe is None:
+                    form.set_busy(False, "Nothing changed.")
+                    form.accept()
+                    return True
+                result = maybe
+        except ValidationError as exc:
+            form.set_busy(False, "")
+            general = list(exc.general)
+            if not exc.fields and not general:
+                general = [exc.message]
+            form.show_errors(exc.fields, [exc.user_message.text, *general] if exc.fields else general)
+            return False
+        except RateLimited as exc:
+            wait = f" Wait {exc.retry_after:.0f} s, then press Save again." if exc.retry_after else ""
+            form.set_busy(False, "")
+            form.show_errors({}, [f"{exc.user_message.title}: {exc.user_message.text}{wait} Nothing was saved."])
+            return False
+        except ConsoleError as exc:
+            form.set_busy(False, "")
+            um = exc.user_message
+            form.show_errors({}, [f"{um.title}: {um.text} {um.next_step}".strip()])
+            if isinstance(exc, CREDENTIAL_ERRORS):
+                self.credentialsNeeded.emit(self.account.id)
+            return False
+        form.set_busy(False, "")
+        record = result.record
+        if form.record is None:
+            row = self.model.insert_record(record)
+            verb = "Created"
+        else:
+            row = self.model.replace_record(record)
+            verb = "Saved"
+        if row >= 0:
+            self.table.selectRow(row)
+        self.detail.show_record(self.spec, record if row >= 0 else self.current_record())
+        note = f"{verb} {self.spec.noun} {self.spec.title_of(record)}."
+        if result.warnings:
+            note += " " + " ".join(result.warnings)
+            log.ui.warning("%s with warnings: %s", verb, "; ".join(result.warnings))
+        self.statusMessage.emit(note)
+        form.accept()
+        return True
+
+    async def confirm_and_delete(self, record: Record) -> bool:
+        """Asks first, naming the record; then deletes it. Returns whether it was deleted."""
+        box = QMessageBox(QMessageBox.Icon.Warning, f"Delete {self.spec.noun}",
+                          f"Delete {self.spec.noun} {self.spec.title_of(record)} from {self.vendor_name}?",
+                          QMessageBox.StandardButton.Cancel, self.window())
+        box.setObjectName("confirmDelete")
+        box.setInformativeText(f"This deletes it in {self.vendor_name} (account “{self.account.label}”). "
+                               "It cannot be undone.")
+        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        await dialog_result(box)
+        confirmed = box.clickedButton() is delete
+        box.deleteLater()
+        if not confirmed:
+            return False
+        return await self.delete(record)
+
+    async def delete(self, record: Record) -> bool:
+        """Deletes without asking (after the confirmation)."""
+        try:
+            await self.datasets.delete(self.account.id, record)
+        except NotFound:
+            self.model.remove_record(record.id)
+            self.statusMessage.emit(f"{self.spec.noun.capitalize()} {self.spec.title_of(record)} was already gone.")
+            return True
+        except ConsoleError as exc:
+            show_error(self.window(), exc, f"Deleting {self.spec.noun}")
+            if isinstance(exc, CREDENTIAL_ERRORS):
+                self.credentialsNeeded.emit(self.account.id)
+            return False
+        self.model.remove_record(record.id)
+        self.detail.show_record(self.spec, self.current_record())
+        self._update_buttons()
+        self.statusMessage.emit(f"Deleted {self.spec.noun} {self.spec.title_of(record)}.")
+        return True
+

@@ -1,0 +1,57 @@
+"""How values look in tables and the detail pane."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from console.core.models import FieldKind
+
+
+def parse_datetime(value: str) -> dt.datetime | None:
+    """Parses an ISO-8601 date-time (with ``Z`` or an offset); ``None`` when it is not one."""
+    text = value.strip()
+    if not text or not text[0].isdigit():
+        return None
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def format_datetime(value: str) -> str:
+    """Shows a date-time in the computer's local zone, with the zone's name; other text unchanged."""
+    moment = parse_datetime(value)
+    if moment is None:
+        return value
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M")
+    local = moment.astimezone()
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname() or ''}".rstrip()
+
+
+def display(kind: FieldKind, value: Any) -> str:
+    """Returns the text shown for a value of a given kind."""
+    if value is None:
+        return ""
+    if kind is FieldKind.BOOLEAN or isinstance(value, bool):
+        return "Yes" if value else "No"
+    if kind is FieldKind.DATETIME and isinstance(value, str):
+        return format_datetime(value)
+    if isinstance(value, int | float):
+        return f"{value:,}" if kind in (FieldKind.INTEGER, FieldKind.DECIMAL) else str(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def count_text(loaded: int, total: int | None, has_more: bool) -> str:
+    """The table's footer: "1,250 of 20,000 loaded", "1,250 loaded, more available" or "All 1,250 loaded"."""
+    if total is not None and (has_more or loaded < total):
+        return f"{loaded:,} of {total:,} loaded"
+    if has_more:
+        return f"{loaded:,} loaded, more available"
+    if loaded == 0:
+        return "No records"
+    return f"All {loaded:,} loaded" if loaded != 1 else "1 record"

@@ -1,0 +1,314 @@
+"""The create/edit form of any dataset, built from its form field descriptors.
+
+The form never closes on a failed save: vendor validation messages appear under the offending
+fields (or above the form when they belong to none), and what the user typed stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.core.models import Choice, DatasetSpec, FieldKind, FormField, Record
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_RE = re.compile(r"^\+?[\d\s().\-/]{4,}$")
+ERROR_STYLE = "color: #b3261e;"
+
+
+def check_value(field: FormField, value: Any) -> list[str]:
+    """Validates one value before it is sent; returns messages (empty when fine)."""
+    if field.kind is FieldKind.MULTI_CHOICE or field.kind is FieldKind.BOOLEAN:
+        return []
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return ["This field is required."] if field.required else []
+    if field.max_length is not None and len(text) > field.max_length:
+        return [f"At most {field.max_length} characters (now {len(text)})."]
+    if field.kind is FieldKind.EMAIL and not EMAIL_RE.match(text):
+        return ["Enter a whole email address, like jane.doe@example.com."]
+    if field.kind is FieldKind.PHONE and (not PHONE_RE.match(text) or sum(c.isdigit() for c in text) < 4):
+        return ["Enter a phone number: digits, spaces, + ( ) - only."]
+    if field.kind is FieldKind.INTEGER and not re.fullmatch(r"-?\d+", text):
+        return ["Enter a whole number."]
+    if field.kind is FieldKind.DECIMAL and not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return ["Enter a number like 12.50."]
+    if field.kind is FieldKind.DATE:
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            return ["Enter a date as YYYY-MM-DD."]
+    return []
+
+
+class RecordForm(QDialog):
+    """Create or edit one record.
+
+    Args:
+        spec: The dataset.
+        record: The record to edit, or ``None`` to create one.
+        vendor_name: For the title.
+        parent: Parent window.
+
+    Signals:
+        saveRequested(): Save was pressed and the local checks passed; the owner sends it.
+    """
+
+    saveRequested = Signal()
+
+    def __init__(self, spec: DatasetSpec, record: Record | None, vendor_name: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("recordForm")
+        self.spec = spec
+        self.record = record
+        self.creating = record is None
+        what = spec.noun
+        self.setWindowTitle(f"New {what} – {vendor_name}" if record is None
+                            else f"Edit {what} {spec.title_of(record)} – {vendor_name}")
+        self.setMinimumWidth(480)
+        self.fields = [f for f in spec.form_fields if (f.on_create if self.creating else True)]
+        self.widgets: dict[str, QWidget] = {}
+        # Multi-choice values set before their choices arrived (choices load from another dataset).
+        self._pending: dict[str, list[str]] = {}
+        self.error_labels: dict[str, QLabel] = {}
+        self.general = QLabel()
+        self.general.setObjectName("formGeneralErrors")
+        self.general.setWordWrap(True)
+        self.general.setStyleSheet(ERROR_STYLE)
+        self.general.hide()
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for field in self.fields:
+            widget = self._widget(field)
+            widget.setObjectName(f"field_{field.key}")
+            widget.setEnabled(self.creating or field.on_edit)
+            self.widgets[field.key] = widget
+            error = QLabel()
+            error.setObjectName(f"error_{field.key}")
+            error.setStyleSheet(ERROR_STYLE)
+            error.setWordWrap(True)
+            error.hide()
+            self.error_labels[field.key] = error
+            box = QVBoxLayout()
+            box.setSpacing(2)
+            box.addWidget(widget)
+            if field.help:
+                hint = QLabel(field.help)
+                hint.setWordWrap(True)
+                hint.setStyleSheet("color: palette(mid);")
+                box.addWidget(hint)
+            box.addWidget(error)
+            holder = QWidget()
+            holder.setLayout(box)
+            box.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(field.label + (" *" if field.required else ""))
+            label.setBuddy(widget)
+            form.addRow(label, holder)
+        inner = QWidget()
+        inner.setLayout(form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("Create" if self.creating else "Save")
+        self.save_button.setObjectName("saveButton")
+        self.buttons.accepted.connect(self._on_save_clicked)
+        self.buttons.rejected.connect(self.reject)
+        self.status = QLabel()
+        self.status.setObjectName("formStatus")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.general)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        if record is not None:
+            self.set_values(spec.form_values(record))
+
+    # -- widgets ------------------------------------------------------------------------------------
+
+    def _widget(self, field: FormField) -> QWidget:
+        if field.kind is FieldKind.BOOLEAN:
+            return QCheckBox()
+        if field.kind is FieldKind.MULTILINE:
+            edit = QPlainTextEdit()
+            edit.setTabChangesFocus(True)
+            return edit
+        if field.kind is FieldKind.CHOICE:
+            combo = QComboBox()
+            self._fill_combo(combo, field, list(field.choices))
+            return combo
+        if field.kind is FieldKind.MULTI_CHOICE:
+            lst = QListWidget()
+            lst.setMaximumHeight(150)
+            if field.choices:
+                self._fill_list(lst, list(field.choices))
+            else:
+                self._pending[field.key] = []
+                loading = QListWidgetItem("Loading…")
+                loading.setFlags(Qt.ItemFlag.NoItemFlags)
+                lst.addItem(loading)
+            return lst
+        line = QLineEdit()
+        line.setPlaceholderText(field.placeholder or ("YYYY-MM-DD" if field.kind is FieldKind.DATE else ""))
+        if field.max_length:
+            line.setMaxLength(max(field.max_length * 4, 1000))  # over-long input is reported, not cut
+        line.setClearButtonEnabled(True)
+        return line
+
+    def _fill_combo(self, combo: QComboBox, field: FormField, choices: Sequence[Choice]) -> None:
+        current = combo.currentData()
+        combo.clear()
+        if not field.required:
+            combo.addItem("—", "")
+        for choice in choices:
+            combo.addItem(choice.label, choice.value)
+        if current is not None:
+            index = combo.findData(current)
+            if index >= 0:
+                combo.setCurrentIndex(index)
+
+    @staticmethod
+    def _fill_list(lst: QListWidget, choices: Sequence[Choice], checked: set[str] | None = None) -> None:
+        lst.clear()
+        for choice in choices:
+            item = QListWidgetItem(choice.label)
+            item.setData(Qt.ItemDataRole.UserRole, choice.value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if checked and choice.value in checked
+                               else Qt.CheckState.Unchecked)
+            lst.addItem(item)
+
+    def set_choices(self, key: str, choices: Sequence[Choice]) -> None:
+        """Fills a choice or multi-choice field (loaded from another dataset), keeping the values."""
+        field = next((f for f in self.fields if f.key == key), None)
+        widget = self.widgets.get(key)
+        if field is None or widget is None:
+            return
+        if isinstance(widget, QComboBox):
+            self._fill_combo(widget, field, choices)
+        elif isinstance(widget, QListWidget):
+            pending = self._pending.pop(key, None)
+            checked = set(pending) if pending is not None else set(self._list_values(widget))
+            self._fill_list(widget, choices, checked)
+
+    # -- values -------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _list_values(widget: QListWidget) -> list[str]:
+        values = []
+        for i in range(widget.count()):
+            item = widget.item(i)
+            if item is not None and item.checkState() == Qt.CheckState.Checked:
+                values.append(str(item.data(Qt.ItemDataRole.UserRole)))
+        return values
+
+    def values(self) -> dict[str, Any]:
+        """The form's values by field key."""
+        result: dict[str, Any] = {}
+        for field in self.fields:
+            widget = self.widgets[field.key]
+            if isinstance(widget, QCheckBox):
+                result[field.key] = widget.isChecked()
+            elif isinstance(widget, QPlainTextEdit):
+                result[field.key] = widget.toPlainText()
+            elif isinstance(widget, QComboBox):
+                result[field.key] = widget.currentData() or ""
+            elif isinstance(widget, QListWidget):
+                pending = self._pending.get(field.key)
+                result[field.key] = list(pending) if pending is not None else self._list_values(widget)
+            elif isinstance(widget, QLineEdit):
+                result[field.key] = widget.text()
+        return result
+
+    def set_values(self, values: Mapping[str, Any]) -> None:
+        """Fills the form."""
+        for field in self.fields:
+            if field.key not in values:
+                continue
+            value = values[field.key]
+            widget = self.widgets[field.key]
+            if isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
+            elif isinstance(widget, QPlainTextEdit):
+                widget.setPlainText("" if value is None else str(value))
+            elif isinstance(widget, QComboBox):
+                index = widget.findData("" if value is None else str(value))
+                if index < 0 and value:
+                    widget.addItem(str(value), str(value))
+                    index = widget.count() - 1
+                widget.setCurrentIndex(max(0, index))
+            elif isinstance(widget, QListWidget):
+                wanted = {str(v) for v in value or ()}
+                if field.key in self._pending:
+                    self._pending[field.key] = sorted(wanted)
+                else:
+                    for i in range(widget.count()):
+                        item = widget.item(i)
+                        if item is not None:
+                            item.setCheckState(Qt.CheckState.Checked
+                                               if str(item.data(Qt.ItemDataRole.UserRole)) in wanted
+                                               else Qt.CheckState.Unchecked)
+            elif isinstance(widget, QLineEdit):
+                widget.setText("" if value is None else str(value))
+
+    # -- errors and state ---------------------------------------------------------------------------
+
+    def check(self) -> dict[str, list[str]]:
+        """Runs the local checks and shows their messages; returns them."""
+        values = self.values()
+        errors = {f.key: msgs for f in self.fields if (msgs := check_value(f, values.get(f.key)))
+                  and (self.creating or f.on_edit)}
+        self.show_errors(errors, [])
+        return errors
+
+    def show_errors(self, fields: Mapping[str, Sequence[str]], general: Sequence[str]) -> None:
+        """Shows messages under fields; those for unknown fields go above the form."""
+        extra = list(general)
+        for key, label in self.error_labels.items():
+            messages = fields.get(key)
+            label.setText("\n".join(messages) if messages else "")
+            label.setVisible(bool(messages))
+        for key, messages in fields.items():
+            if key not in self.error_labels:
+                extra.extend(f"{key}: {m}" for m in messages)
+        self.general.setText("\n".join(extra))
+        self.general.setVisible(bool(extra))
+        first = next((k for k in self.error_labels if fields.get(k)), None)
+        if first is not None:
+            self.widgets[first].setFocus()
+
+    def error_text(self, key: str) -> str:
+        """The message shown under a field ("" when none)."""
+        label = self.error_labels.get(key)
+        return label.text() if label is not None and not label.isHidden() else ""
+
+    def set_busy(self, busy: bool, text: str = "") -> None:
+        """Disables Save while a request is on its way."""
+        self.save_button.setEnabled(not busy)
+        self.status.setText(text or ("Saving…" if busy else ""))
+
+    def _on_save_clicked(self) -> None:
+        if not self.check():
+            self.saveRequested.emit()

@@ -1,0 +1,311 @@
+"""The one paged table model every dataset uses.
+
+Rules (design.md; Qt's fetchmore example): ``canFetchMore`` is false while a page is loading and once the
+dataset is exhausted (or a page failed); ``fetchMore`` starts a tracked task and returns at once; each
+page is inserted with one ``beginInsertRows``/``endInsertRows``; a generation counter, bumped by every
+reset (new filter, new sort), drops pages that arrive for an older query; the model asks for its first
+page itself. ``data()`` never blocks: it reads rows already in memory.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from console.core import log
+from console.core.errors import ConsoleError
+from console.core.models import Column, Cursor, FieldKind, Page, Record
+from console.ui.formatting import count_text, display
+from console.ui.qtasync import TaskSet
+
+Fetch = Callable[[Cursor, int], Awaitable[Page[Record]]]
+ModelIndex = QModelIndex | QPersistentModelIndex
+RecordRole = Qt.ItemDataRole.UserRole + 1
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_NUMERIC = (FieldKind.INTEGER, FieldKind.DECIMAL, FieldKind.ID)
+
+
+class PagedTableModel(QAbstractTableModel):
+    """Rows of a vendor dataset, loaded a page at a time as the view scrolls.
+
+    Args:
+        columns: The dataset's columns.
+        fetch: Returns one page from a cursor (``None`` for the first page).
+        page_size: Rows per page.
+        parent: Qt parent.
+
+    Signals:
+        loadingChanged(bool): A page started or stopped loading.
+        pageFailed(object): A page failed; carries the typed error. Fetching stops until :meth:`retry`.
+        totalChanged(int): The vendor reported a total (only vendors that give one).
+        countChanged(str): The footer text ("1,250 of 20,000 loaded") changed.
+        firstPageLoaded(float): The first page of the current query arrived; carries seconds taken.
+        sortRequested(str, bool): The user clicked a sortable header: (sort key, descending).
+    """
+
+    loadingChanged = Signal(bool)
+    pageFailed = Signal(object)
+    totalChanged = Signal(int)
+    countChanged = Signal(str)
+    firstPageLoaded = Signal(float)
+    sortRequested = Signal(str, bool)
+
+    def __init__(self, columns: Sequence[Column], fetch: Fetch, page_size: int = 50,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.columns = tuple(columns)
+        self.page_size = page_size
+        self._fetch = fetch
+        self._rows: list[Record] = []
+        self._ids: set[str] = set()
+        self._cursor: Cursor = None
+        self._has_more = True
+        self._loading = False
+        self._error: ConsoleError | None = None
+        self._total: int | None = None
+        self._generation = 0
+        self._started = time.perf_counter()
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.DescendingOrder
+        self._tasks = TaskSet("table model")
+
+    # -- Qt model API ---------------------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        """Rows loaded so far."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Number of columns."""
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Cell text, tooltip, alignment, or the row's record (``RecordRole``)."""
+        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self.columns):
+            return None
+        record = self._rows[index.row()]
+        column = self.columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            try:
+                value = column.extract(record.fields)
+            except (KeyError, TypeError, AttributeError, ValueError):
+                return ""
+            text = display(column.kind, value)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return text if len(text) > 30 else None
+            return text
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in _NUMERIC:
+            return int(_RIGHT.value)
+        if role == RecordRole:
+            return record
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Column labels (sortable ones say so in the tooltip) and row numbers."""
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            column = self.columns[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return column.label
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return (f"{column.label}: click to sort (by the vendor)" if column.sort_key
+                        else f"{column.label}: the vendor cannot sort by this column")
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole and section >= 0:
+            return section + 1
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        """Selectable, enabled, never editable in place (edits go through the form)."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+
+    def canFetchMore(self, parent: ModelIndex) -> bool:
+        """More rows exist and no page is loading or failed."""
+        return not parent.isValid() and self._has_more and not self._loading and self._error is None
+
+    def fetchMore(self, parent: ModelIndex) -> None:
+        """Starts loading the next page in the background."""
+        if self.canFetchMore(parent):
+            self._start()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Asks the vendor for a new order when the column is sortable server-side."""
+        if not 0 <= column < len(self.columns) or self.columns[column].sort_key is None:
+            return
+        if column == self._sort_column and order == self._sort_order:
+            return
+        self._sort_column, self._sort_order = column, order
+        key = self.columns[column].sort_key
+        assert key is not None
+        self.sortRequested.emit(key, order == Qt.SortOrder.DescendingOrder)
+
+    # -- paging -------------------------------------------------------------------------------------
+
+    @property
+    def loading(self) -> bool:
+        """A page is on its way."""
+        return self._loading
+
+    @property
+    def has_more(self) -> bool:
+        """More pages exist."""
+        return self._has_more
+
+    @property
+    def error(self) -> ConsoleError | None:
+        """The error that stopped paging, if any."""
+        return self._error
+
+    @property
+    def total(self) -> int | None:
+        """The dataset's size, when the vendor reports it."""
+        return self._total
+
+    def count_text(self) -> str:
+        """The footer text."""
+        if self._loading and not self._rows:
+            return "Loading…"
+        return count_text(len(self._rows), self._total, self._has_more)
+
+    def reset(self, fetch: Fetch | None = None) -> None:
+        """Forgets every row and loads the first page again (with a new fetch function if given)."""
+        self._generation += 1
+        if fetch is not None:
+            self._fetch = fetch
+        self.beginResetModel()
+        self._rows = []
+        self._ids = set()
+        self._cursor = None
+        self._has_more = True
+        self._error = None
+        self._total = None
+        self.endResetModel()
+        self._set_loading(False)
+        self._started = time.perf_counter()
+        self._start()
+
+    def start(self) -> None:
+        """Loads the first page (call once the model is set on a view)."""
+        if not self._rows and not self._loading:
+            self._started = time.perf_counter()
+            self._start()
+
+    def retry(self) -> None:
+        """Clears a failure and loads the next page again."""
+        self._error = None
+        self._start()
+
+    def _start(self) -> None:
+        if self._loading or not self._has_more:
+            return
+        self._set_loading(True)
+        self._tasks.spawn(self.load_next(self._generation))
+
+    async def load_next(self, generation: int | None = None) -> bool:
+        """Loads one page; returns whether rows were added (the coroutine tests await directly).
+
+        Args:
+            generation: The query generation the page belongs to (default: the current one).
+        """
+        generation = self._generation if generation is None else generation
+        self._set_loading(True)
+        try:
+            page = await self._fetch(self._cursor, self.page_size)
+        except ConsoleError as exc:
+            if generation == self._generation:
+                self._error = exc
+                self._set_loading(False)
+                log.ui.info("page failed: %s", exc)
+                self.pageFailed.emit(exc)
+                self.countChanged.emit(self.count_text())
+            return False
+        except BaseException:
+            if generation == self._generation:
+                self._set_loading(False)
+            raise
+        if generation != self._generation:
+            return False  # a page of an older query: dropped
+        fresh = [r for r in page.items if r.id not in self._ids]
+        if fresh:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            self._rows.extend(fresh)
+            self._ids.update(r.id for r in fresh)
+            self.endInsertRows()
+        was_first = self._cursor is None
+        self._cursor = page.next_cursor
+        self._has_more = bool(page.has_more and page.next_cursor is not None)
+        if page.total is not None and page.total != self._total:
+            self._total = page.total
+            self.totalChanged.emit(page.total)
+        self._set_loading(False)
+        self.countChanged.emit(self.count_text())
+        if was_first:
+            self.firstPageLoaded.emit(time.perf_counter() - self._started)
+        return bool(fresh)
+
+    def _set_loading(self, value: bool) -> None:
+        if value != self._loading:
+            self._loading = value
+            self.loadingChanged.emit(value)
+            self.countChanged.emit(self.count_text())
+
+    def cancel(self) -> None:
+        """Stops any page on its way (closing the view)."""
+        self._generation += 1
+        self._tasks.cancel_all()
+        self._loading = False
+
+    # -- rows ---------------------------------------------------------------------------------------
+
+    def record(self, row: int) -> Record | None:
+        """The record at a row."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, record_id: str) -> int:
+        """The row of a record id, or -1."""
+        for row, record in enumerate(self._rows):
+            if record.id == record_id:
+                return row
+        return -1
+
+    def replace_record(self, record: Record) -> int:
+        """Replaces a record in place (after an edit); returns its row or -1."""
+        row = self.row_of(record.id)
+        if row >= 0:
+            self._rows[row] = record
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+        return row
+
+    def insert_record(self, record: Record) -> int:
+        """Puts a new record at the top (after a create); returns its row."""
+        if record.id in self._ids:
+            return self.replace_record(record)
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self._rows.insert(0, record)
+        self._ids.add(record.id)
+        self.endInsertRows()
+        self.countChanged.emit(self.count_text())
+        return 0
+
+    def remove_record(self, record_id: str) -> None:
+        """Removes a record (after a delete)."""
+        row = self.row_of(record_id)
+        if row < 0:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        self._ids.discard(record_id)
+        self.endRemoveRows()
+        self.countChanged.emit(self.count_text())

@@ -1,0 +1,522 @@
+"""The main window: accounts on the left, the account's datasets as tabs, a status bar."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console import __version__
+from console.core import log
+from console.core.constants import APP_NAME, UI_PAGE_SIZE
+from console.core.errors import ConfigError, ConsoleError, KeychainUnavailable
+from console.core.settings import AccountConfig
+from console.http.ratelimit import RateLimitSnapshot
+from console.services.accounts import AccountService
+from console.services.catalog import vendor, vendors
+from console.services.datasets import DatasetService
+from console.ui.account_dialog import AccountDialog, SecretDialog
+from console.ui.dataset_view import DatasetView
+from console.ui.messages import show_error
+from console.ui.observer import QtHttpObserver
+from console.ui.qtasync import TaskSet, dialog_result
+
+ACCOUNT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class AccountPage(QTabWidget):
+    """The tabs of one account: one :class:`DatasetView` per dataset.
+
+    Args:
+        datasets: The dataset service.
+        account: The account.
+        parent: Qt parent.
+    """
+
+    def __init__(self, datasets: DatasetService, account: AccountConfig, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"account_{account.id}")
+        self.account = account
+        spec = vendor(account.vendor)
+        self.views: list[DatasetView] = []
+        for dataset in spec.datasets:
+            view = DatasetView(datasets, account, spec.display_name, dataset, UI_PAGE_SIZE, self)
+            self.views.append(view)
+            self.addTab(view, dataset.label)
+        self.currentChanged.connect(self._on_tab_changed)
+
+    def current_view(self) -> DatasetView | None:
+        """The visible dataset view."""
+        widget = self.currentWidget()
+        return widget if isinstance(widget, DatasetView) else None
+
+    def view(self, dataset: str) -> DatasetView:
+        """The view of a dataset.
+
+        Raises:
+            KeyError: No such dataset.
+        """
+        for view in self.views:
+            if view.spec.name == dataset:
+                return view
+        raise KeyError(dataset)
+
+    def _on_tab_changed(self, _index: int) -> None:
+        view = self.current_view()
+        if view is not None and self.isVisible():
+            view.activate()
+
+    def activate(self) -> None:
+        """Loads the visible tab."""
+        view = self.current_view()
+        if view is not None:
+            view.activate()
+
+    def close_page(self) -> None:
+        """Stops every view's background work."""
+        for view in self.views:
+            view.close_view()
+
+
+class MainWindow(QMainWindow):
+    """The console's window.
+
+    Signals:
+        closed(): The window was closed (the app quits).
+        accountChanged(str): Another account was selected (account id).
+    """
+
+    closed = Signal()
+    accountChanged = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.resize(1360, 820)
+        self.accounts: AccountService | None = None
+        self.datasets: DatasetService | None = None
+        self.observer: QtHttpObserver | None = None
+        self.tasks = TaskSet("main window")
+        self.pages: dict[str, AccountPage] = {}
+        self._current_account: str | None = None
+        self._wait_until: dict[str, float] = {}
+
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("accountTree")
+        self.tree.setHeaderHidden(True)
+        self.tree.setIconSize(QSize(16, 16))
+        self.tree.currentItemChanged.connect(self._on_tree_current_changed)
+        self.add_button = QPushButton("Add account…")
+        self.add_button.setObjectName("addAccountButton")
+        self.add_button.clicked.connect(lambda: self.tasks.spawn(self.add_account()))
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setObjectName("removeAccountButton")
+        self.remove_button.clicked.connect(self._remove_current)
+        sidebar = QWidget()
+        side_layout = QVBoxLayout(sidebar)
+        side_layout.setContentsMargins(6, 6, 0, 6)
+        title = QLabel("Accounts")
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        side_layout.addWidget(title)
+        side_layout.addWidget(self.tree, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        side_layout.addLayout(buttons)
+
+        self.stack = QStackedWidget()
+        self.welcome = QLabel("Starting…")
+        self.welcome.setObjectName("welcome")
+        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.welcome.setWordWrap(True)
+        self.stack.addWidget(self.welcome)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(sidebar)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([250, 1110])
+        self.setCentralWidget(splitter)
+
+        self.activity = QLabel("Idle")
+        self.activity.setObjectName("activityLabel")
+        self.quota = QLabel("")
+        self.quota.setObjectName("quotaLabel")
+        self.count = QLabel("")
+        self.count.setObjectName("statusCount")
+        status = self.statusBar()
+        status.addPermanentWidget(self.count)
+        status.addPermanentWidget(self.quota)
+        status.addPermanentWidget(self.activity)
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._refresh_quota)
+        self._tick.start()
+        self._build_menus()
+        self._update_account_buttons()
+
+    # -- setup --------------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        add = QAction("&Add account…", self)
+        add.triggered.connect(lambda: self.tasks.spawn(self.add_account()))
+        file_menu.addAction(add)
+        self.remove_action = QAction("&Remove account…", self)
+        self.remove_action.triggered.connect(self._remove_current)
+        file_menu.addAction(self.remove_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        view_menu = self.menuBar().addMenu("&View")
+        refresh = QAction("&Refresh", self)
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.triggered.connect(self._refresh_current)
+        view_menu.addAction(refresh)
+        self.demo_menu = self.menuBar().addMenu("&Demo")
+        self.demo_menu.menuAction().setVisible(False)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About Vendor Console", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def add_demo_controls(self, set_unreliable: Callable[[bool], None]) -> None:
+        """Adds the Demo menu (shown only with the demo workspace)."""
+        action = QAction("&Unreliable network", self)
+        action.setObjectName("unreliableAction")
+        action.setCheckable(True)
+        action.setToolTip("Make the demo emulators slow and flaky, to see how the console copes")
+
+        def toggled(on: bool) -> None:
+            set_unreliable(on)
+            self.statusBar().showMessage(
+                "Demo: unreliable network on (slow answers, errors, rate limits)" if on
+                else "Demo: unreliable network off", 5000)
+
+        action.toggled.connect(toggled)
+        self.demo_menu.addAction(action)
+        self.demo_menu.menuAction().setVisible(True)
+
+    def attach(self, accounts: AccountService, datasets: DatasetService, observer: QtHttpObserver) -> None:
+        """Connects the services and shows the accounts."""
+        self.accounts = accounts
+        self.datasets = datasets
+        self.observer = observer
+        observer.inFlightChanged.connect(self._on_in_flight)
+        observer.rateLimitChanged.connect(self._on_rate_limit)
+        observer.waitStarted.connect(self._on_wait)
+        self.populate_accounts()
+
+    def set_starting(self, text: str) -> None:
+        """Shows what the app is doing before an account is open."""
+        self.welcome.setText(text)
+        self.stack.setCurrentWidget(self.welcome)
+
+    # -- accounts -----------------------------------------------------------------------------------
+
+    def populate_accounts(self, select: str | None = None) -> None:
+        """Rebuilds the account tree, grouped by vendor; selects ``select`` or the first account."""
+        assert self.accounts is not None
+        select = select or self._current_account
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        target: QTreeWidgetItem | None = None
+        first: QTreeWidgetItem | None = None
+        for spec in vendors():
+            accounts = [a for a in self.accounts.accounts() if a.vendor == spec.id]
+            if not accounts:
+                continue
+            group = QTreeWidgetItem([spec.display_name])
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
+            self.tree.addTopLevelItem(group)
+            for account in accounts:
+                item = QTreeWidgetItem([account.label])
+                item.setData(0, ACCOUNT_ROLE, account.id)
+                tip = f"{spec.display_name} · {account.base_url}"
+                if account.demo:
+                    tip += "\nDemo workspace: a local emulator with made-up data."
+                if account.session_only:
+                    tip += "\nSecret kept for this run only (no keychain)."
+                item.setToolTip(0, tip)
+                group.addChild(item)
+                first = first or item
+                if account.id == select:
+                    target = item
+            group.setExpanded(True)
+        self.tree.blockSignals(False)
+        pick = target or first
+        if pick is not None:
+            self.tree.setCurrentItem(pick)
+            self._on_tree_current_changed(pick, None)
+        else:
+            self._current_account = None
+            self.set_starting("No accounts yet. Use “Add account…” to connect one, or start with "
+                              "“vendor-console --demo” to try the demo workspace.")
+        self._update_account_buttons()
+
+    def _on_tree_current_changed(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        account_id = current.data(0, ACCOUNT_ROLE) if current is not None else None
+        if not account_id:
+            return
+        self.select_account(str(account_id))
+
+    def select_account(self, account_id: str) -> AccountPage:
+        """Shows an account's tabs (built on first use)."""
+        assert self.accounts is not None
+        assert self.datasets is not None
+        page = self.pages.get(account_id)
+        if page is None:
+            page = AccountPage(self.datasets, self.accounts.get(account_id), self)
+            for view in page.views:
+                view.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
+                view.countChanged.connect(self._on_view_count)
+                view.credentialsNeeded.connect(lambda aid: self.tasks.spawn(self.enter_secret(aid)))
+            page.currentChanged.connect(lambda _i: self._sync_count())
+            self.pages[account_id] = page
+            self.stack.addWidget(page)
+        self._current_account = account_id
+        self.stack.setCurrentWidget(page)
+        page.activate()
+        self._sync_count()
+        self._refresh_quota()
+        self._update_account_buttons()
+        self.accountChanged.emit(account_id)
+        return page
+
+    def current_page(self) -> AccountPage | None:
+        """The visible account page."""
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, AccountPage) else None
+
+    def current_view(self) -> DatasetView | None:
+        """The visible dataset view."""
+        page = self.current_page()
+        return page.current_view() if page is not None else None
+
+    def _update_account_buttons(self) -> None:
+        account = self._account()
+        can_remove = account is not None
+        self.remove_button.setEnabled(can_remove)
+        self.remove_action.setEnabled(can_remove)
+
+    def _account(self) -> AccountConfig | None:
+        if self.accounts is None or self._current_account is None:
+            return None
+        try:
+            return self.accounts.get(self._current_account)
+        except KeyError:
+            return None
+
+    async def add_account(self) -> AccountConfig | None:
+        """The "Add account" flow: test, save (keychain or this run only). Returns the new account."""
+        if self.accounts is None:
+            return None
+        accounts = self.accounts
+        dialog = AccountDialog(vendors(), [a.label for a in accounts.accounts()], self)
+        saved: list[AccountConfig] = []
+
+        async def test() -> None:
+            account, secrets = dialog.values()
+            dialog.set_busy(True, "Testing…")
+            try:
+                summary = await accounts.test(account, secrets)
+            except ConsoleError as exc:
+                dialog.set_busy(False)
+                dialog.set_message(f"{exc.user_message.title}: {exc.user_message.text} {exc.user_message.next_step}")
+                return
+            dialog.set_busy(False)
+            dialog.set_message(f"Connection works. {summary}", ok=True)
+
+        async def save() -> None:
+            account, secrets = dialog.values()
+            dialog.set_busy(True, "Saving…")
+            try:
+                await accounts.add(account, secrets)
+            except KeychainUnavailable as exc:
+                dialog.set_busy(False)
+                if await self._ask_session_only(exc):
+                    await accounts.add(account, secrets, session_only=True)
+                else:
+                    dialog.set_message("Not saved: no keychain. Your input is still here.")
+                    return
+            except ConfigError as exc:
+                dialog.set_busy(False)
+                dialog.set_message(str(exc))
+                return
+            dialog.set_busy(False)
+            saved.append(account)
+            dialog.accept()
+
+        dialog.testRequested.connect(lambda: self.tasks.spawn(test()))
+        dialog.saveRequested.connect(lambda: self.tasks.spawn(save()))
+        await dialog_result(dialog)
+        dialog.deleteLater()
+        if not saved:
+            return None
+        self.populate_accounts(select=saved[0].id)
+        self.statusBar().showMessage(f"Account “{saved[0].label}” added.", 6000)
+        return saved[0]
+
+    async def _ask_session_only(self, error: ConsoleError) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, "No keychain available", error.user_message.text,
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("noKeychainBox")
+        box.setInformativeText("Vendor Console never writes secrets to disk in plain text. You can keep the "
+                               "secret for this run only: the account is saved, and you enter the secret again "
+                               "next time.")
+        keep = box.addButton("Keep for this run only", QMessageBox.ButtonRole.AcceptRole)
+        await dialog_result(box)
+        box.deleteLater()
+        return box.clickedButton() is keep
+
+    def _remove_current(self) -> None:
+        account = self._account()
+        if account is not None:
+            self.tasks.spawn(self.remove_account(account.id))
+
+    async def remove_account(self, account_id: str, *, confirm: bool = True) -> bool:
+        """Removes an account after asking; its keychain entry goes too."""
+        assert self.accounts is not None
+        account = self.accounts.get(account_id)
+        if confirm:
+            box = QMessageBox(QMessageBox.Icon.Question, "Remove account",
+                              f"Remove the account “{account.label}”?", QMessageBox.StandardButton.Cancel, self)
+            box.setObjectName("confirmRemove")
+            box.setInformativeText("Its secret is deleted from your keychain. Nothing is deleted at the vendor."
+                                   if not account.demo else "It comes back the next time the demo starts.")
+            remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+            await dialog_result(box)
+            box.deleteLater()
+            if box.clickedButton() is not remove:
+                return False
+        page = self.pages.pop(account_id, None)
+        if page is not None:
+            page.close_page()
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        try:
+            await self.accounts.remove(account_id)
+        except ConsoleError as exc:
+            show_error(self, exc, "Removing the account")
+        self._current_account = None
+        self.populate_accounts()
+        self.statusBar().showMessage(f"Account “{account.label}” removed.", 6000)
+        return True
+
+    async def enter_secret(self, account_id: str) -> bool:
+        """Asks for an account's secret again and reloads its views."""
+        assert self.accounts is not None
+        account = self.accounts.get(account_id)
+        spec = vendor(account.vendor)
+        dialog = SecretDialog(account.label, spec.secret_fields, self)
+        code = await dialog_result(dialog)
+        secrets = dialog.values()
+        dialog.deleteLater()
+        if code != SecretDialog.DialogCode.Accepted:
+            return False
+        try:
+            await self.accounts.set_secrets(account_id, secrets, session_only=account.session_only)
+        except KeychainUnavailable as exc:
+            if not await self._ask_session_only(exc):
+                return False
+            await self.accounts.set_secrets(account_id, secrets, session_only=True)
+        page = self.pages.get(account_id)
+        if page is not None:
+            for view in page.views:
+                if view.model.error is not None or view.model.rowCount() == 0:
+                    view.refresh()
+        return True
+
+    # -- status bar ---------------------------------------------------------------------------------
+
+    def _on_in_flight(self, count: int) -> None:
+        self.activity.setText(f"⟳ {count} request{'s' if count != 1 else ''}" if count else "Idle")
+
+    def _on_rate_limit(self, account_id: str, _snapshot: RateLimitSnapshot) -> None:
+        if account_id == self._current_account:
+            self._refresh_quota()
+
+    def _on_wait(self, account_id: str, seconds: float, reason: str) -> None:
+        label = account_id
+        if self.accounts is not None:
+            with contextlib.suppress(KeyError):
+                label = self.accounts.get(account_id).label
+        self._wait_until[account_id] = time.monotonic() + seconds
+        self.statusBar().showMessage(f"{label}: waiting {seconds:.1f} s ({reason}); the request goes on by itself.",
+                                     int(seconds * 1000) + 1500)
+        self._refresh_quota()
+
+    def _refresh_quota(self) -> None:
+        account_id = self._current_account
+        if account_id is None or self.observer is None:
+            self.quota.setText("")
+            return
+        text = ""
+        snap = self.observer.snapshots.get(account_id)
+        if snap is not None:
+            parts = []
+            if snap.remaining is not None and snap.limit is not None:
+                parts.append(f"Quota {snap.remaining:,}/{snap.limit:,}")
+            elif snap.remaining is not None:
+                parts.append(f"Quota {snap.remaining:,} left")
+            left = snap.seconds_to_reset()
+            if left is not None:
+                parts.append(f"refills in {left:.0f} s")
+            text = " · ".join(parts)
+        waiting = self._wait_until.get(account_id, 0.0) - time.monotonic()
+        if waiting > 0:
+            text = f"Waiting {waiting:.0f} s · {text}" if text else f"Waiting {waiting:.0f} s"
+        self.quota.setText(text)
+
+    def _on_view_count(self, _text: str) -> None:
+        self._sync_count()
+
+    def _sync_count(self) -> None:
+        view = self.current_view()
+        self.count.setText(f"{view.spec.label}: {view.model.count_text()}" if view is not None else "")
+
+    def _refresh_current(self) -> None:
+        view = self.current_view()
+        if view is not None:
+            view.refresh()
+
+    def _about(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, f"About {APP_NAME}",
+                          f"{APP_NAME} {__version__}\nBrowse, search and edit your SaaS vendors' data.",
+                          QMessageBox.StandardButton.Ok, self)
+        box.open()
+
+    # -- closing ------------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stops background work and tells the app to quit."""
+        for page in self.pages.values():
+            page.close_page()
+        self.tasks.cancel_all()
+        log.ui.info("main window closed")
+        super().closeEvent(event)
+        self.closed.emit()

@@ -1,0 +1,204 @@
+"""The Contacts and Tags views against the Systeme.io emulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QMessageBox
+
+from console.core.models import Query
+
+pytestmark = pytest.mark.parametrize("emulators", [{"systeme": 160}], indirect=True)
+
+
+def wait_rows(qtbot: Any, view: Any, n: int) -> None:
+    qtbot.waitUntil(lambda: view.model.rowCount() >= n, timeout=5000)
+
+
+def test_first_page_shows_after_opening_the_tab(harness: Any, qtbot: Any) -> None:
+    view = harness.view("contacts")
+    wait_rows(qtbot, view, 50)
+    assert view.model.rowCount() == 50
+    assert view.count_label.text() == "50 loaded, more available"
+    assert harness.window.count.text() == "Contacts: 50 loaded, more available"
+    assert "Quota" in harness.window.quota.text()
+    first = view.model.record(0)
+    assert first is not None and first.id == "100160"  # newest first: the vendor's default order
+
+
+def test_scrolling_to_the_bottom_loads_the_next_page(harness: Any, qtbot: Any) -> None:
+    view = harness.view("contacts")
+    wait_rows(qtbot, view, 50)
+    view.table.scrollToBottom()
+    wait_rows(qtbot, view, 100)
+    view.table.scrollToBottom()
+    wait_rows(qtbot, view, 150)
+    view.table.scrollToBottom()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 160 and not view.model.has_more)
+    assert view.count_label.text() == "All 160 loaded"
+    ids = [view.model.record(r).id for r in range(160)]
+    assert len(set(ids)) == 160
+
+
+def test_detail_pane_shows_every_field(harness: Any, qtbot: Any) -> None:
+    view = harness.view("contacts")
+    wait_rows(qtbot, view, 50)
+    view.table.selectRow(0)
+    record = view.model.record(0)
+    assert view.detail.field_text("email") == record.fields["email"]
+    assert view.detail.field_text("id") == record.id
+    for key in record.fields:
+        assert view.detail.field_text(key) is not None
+
+
+def test_email_filter_is_server_side_and_debounced(harness: Any, qtbot: Any) -> None:
+    view = harness.view("contacts")
+    wait_rows(qtbot, view, 50)
+    target = view.model.record(10)
+    box = view.filters.search
+    box.setText(target.fields["email"][:5])  # half an address: explained, not sent
+    view.filters.flush()
+    assert "whole email address" in view.filters.problem.text()
+    assert view.model.rowCount() == 50
+    box.setText(target.fields["email"].upper())
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1 and view.model.record(0).id == target.id)
+    assert view.count_label.text() == "1 record"
+    assert not view.filters.problem.isVisible()
+
+
+def test_sorting_by_id_asks_the_vendor(harness: Any, qtbot: Any) -> None:
+    view = harness.view("contacts")
+    wait_rows(qtbot, view, 50)
+    view._on_header_clicked(0)  # ID: ascending
+    qtbot.waitUntil(lambda: view.model.rowCount() >= 50 and view.model.record(0).id == "100001")
+    assert view.query == Query(filters={}, sort="id", descending=False)
+    view._on_header_clicked(1)  # Email: the vendor cannot sort by it
+    assert view.query.sort == "id"
+
+
+def _form(view: Any, qtbot: Any) -> Any:
+    qtbot.waitUntil(lambda: bool(view.forms), timeout=3000)
+    return view.forms[-1]
+
+
+def test_validation_error_shows_at_the_field_and_input_stays(harness: Any, qtbot: Any) -> None:
+    view = harness.view("contacts")
+    wait_rows(qtbot, view, 50)
+    taken = view.model.record(3).fields["email"]
+    view.new_button.click()
+    form = _form(view, qtbot)
+    email = form.widgets["email"]
+    assert isinstance(email, QLineEdit)
+    email.setText(taken)
+    form.widgets["first_name"].setText("Dana")
+    form.save_button.click()
+    qtbot.waitUntil(lambda: form.error_text("email") != "", timeout=5000)
+    assert "already used" in form.error_text("email")
+    assert form.isVisible()
+    assert email.text() == taken
+    assert form.widgets["first_name"].text() == "Dana"
+    # Fixing the field and saving again creates the contact.
+    email.setText("dana.new@example.com")
+    form.save_button.click()
+    qtbot.waitUntil(lambda: form not in view.forms, timeout=5000)
+    assert view.model.record(0).fields["email"] == "dana.new@example.com"
+
+
+def test_local_checks_run_before_sending(harness: Any, qtbot: Any) -> None:
+    view = harness.view("contacts")
+    wait_rows(qtbot, view, 50)
+    emulator = harness.workspace.vendors["systeme"].emulator
+    before = len(emulator.write_log())
+    view.new_button.click()
+    form = _form(view, qtbot)
+    form.widgets["email"].setText("not-an-email")
+    form.save_button.click()
+    assert "whole email address" in form.error_text("email")
+    assert len(emulator.write_log()) == before
+    form.reject()
+
+
+def test_edit_sends_changes_and_tags(harness: Any, qtbot: Any) -> None:
+    view = harness.view("contacts")
+    wait_rows(qtbot, view, 50)
+    view.table.selectRow(2)
+    record = view.current_record()
+    view.edit_button.click()
+    form = _form(view, qtbot)
+    tags = form.widgets["tags"]
+    assert isinstance(tags, QListWidget)
+    qtbot.waitUntil(lambda: tags.count() > 1 and tags.item(0).flags() != 0, timeout=5000)
+    vip = next(tags.item(i) for i in range(tags.count()) if tags.item(i).text() == "vip")
+    from PySide6.QtCore import Qt
+
+    vip.setCheckState(Qt.CheckState.Unchecked if vip.checkState() == Qt.CheckState.Checked
+                      else Qt.CheckState.Checked)
+    wanted_vip = vip.checkState() == Qt.CheckState.Checked
+    form.widgets["company_name"].setText("Renamed Ltd")
+    emulator = harness.workspace.vendors["systeme"].emulator
+    before = len(emulator.write_log())
+    form.save_button.click()
+    qtbot.waitUntil(lambda: form not in view.forms, timeout=5000)
+    writes = emulator.write_log()[before:]
+    assert writes[0] == ("PATCH", f"/api/contacts/{record.id}")
+    assert len(writes) == 2  # the patch, then one tag attach or detach
+    updated = view.model.record(view.model.row_of(record.id))
+    assert any(f["slug"] == "company_name" and f["value"] == "Renamed Ltd" for f in updated.fields["fields"])
+    assert any(t["name"] == "vip" for t in updated.fields["tags"]) is wanted_vip
+
+
+def _message_box(qtbot: Any, name: str) -> QMessageBox:
+    box: list[QMessageBox] = []
+
+    def found() -> bool:
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, QMessageBox) and widget.objectName() == name:
+            box.append(widget)
+            return True
+        return False
+
+    qtbot.waitUntil(found, timeout=3000)
+    return box[0]
+
+
+def test_delete_asks_first(harness: Any, qtbot: Any) -> None:
+    view = harness.view("contacts")
+    wait_rows(qtbot, view, 50)
+    view.table.selectRow(1)
+    record = view.current_record()
+    view.delete_button.click()
+    box = _message_box(qtbot, "confirmDelete")
+    assert record.fields["email"] in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.wait(50)
+    assert view.model.row_of(record.id) == 1
+    emulator = harness.workspace.vendors["systeme"].emulator
+    assert ("DELETE", f"/api/contacts/{record.id}") not in emulator.write_log()
+    view.delete_button.click()
+    box = _message_box(qtbot, "confirmDelete")
+    delete = next(b for b in box.buttons() if b.text() == "Delete")
+    delete.click()
+    qtbot.waitUntil(lambda: view.model.row_of(record.id) == -1, timeout=5000)
+    assert ("DELETE", f"/api/contacts/{record.id}") in emulator.write_log()
+
+
+def test_tags_create_and_delete(harness: Any, qtbot: Any) -> None:
+    view = harness.view("tags")
+    wait_rows(qtbot, view, 15)
+    view.new_button.click()
+    form = _form(view, qtbot)
+    form.widgets["name"].setText("vip")
+    form.save_button.click()
+    qtbot.waitUntil(lambda: form.error_text("name") != "", timeout=5000)
+    assert "already used" in form.error_text("name")
+    form.widgets["name"].setText("support-escalation")
+    form.save_button.click()
+    qtbot.waitUntil(lambda: form not in view.forms, timeout=5000)
+    assert view.model.record(0).fields["name"] == "support-escalation"
+    view.table.selectRow(0)
+    view.delete_button.click()
+    box = _message_box(qtbot, "confirmDelete")
+    assert "support-escalation" in box.text()
+    next(b for b in box.buttons() if b.text() == "Delete").click()
+    qtbot.waitUntil(lambda: view.model.record(0).fields["name"] != "support-escalation", timeout=5000)

@@ -1,0 +1,115 @@
+"""The generic paged table model: qtmodeltester, paging, stale pages, failures."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from console.core.errors import ServerError
+from console.core.models import Column, Cursor, FieldKind, Page, Record
+from console.ui.table_model import PagedTableModel, RecordRole
+
+COLUMNS = (
+    Column("id", "ID", lambda f: f["id"], FieldKind.ID, sort_key="id"),
+    Column("name", "Name", lambda f: f.get("name")),
+    Column("vip", "VIP", lambda f: f.get("vip"), FieldKind.BOOLEAN),
+)
+
+
+class FakeSource:
+    def __init__(self, size: int, gate: asyncio.Event | None = None) -> None:
+        self.size = size
+        self.calls: list[Cursor] = []
+        self.fail_next = False
+        self.gate = gate
+        self.prefix = "n"
+
+    async def fetch(self, cursor: Cursor, limit: int) -> Page[Record]:
+        self.calls.append(cursor)
+        if self.gate is not None:
+            await self.gate.wait()
+        if self.fail_next:
+            self.fail_next = False
+            raise ServerError("fake", "boom")
+        start = int(cursor or 0)
+        items = [Record("fake", "things", str(i), {"id": i, "name": f"{self.prefix}{i}", "vip": i % 2 == 0})
+                 for i in range(start, min(self.size, start + limit))]
+        more = start + limit < self.size
+        return Page(items, start + limit if more else None, more, None)
+
+
+def test_model_passes_qtmodeltester(qtmodeltester: Any, running_qloop: Any, qtbot: Any) -> None:
+    source = FakeSource(120)
+    model = PagedTableModel(COLUMNS, source.fetch, 50)
+    model.start()
+    qtbot.waitUntil(lambda: model.rowCount() == 50)
+    qtmodeltester.check(model)
+    assert model.data(model.index(0, 2)) == "Yes"
+    assert model.data(model.index(0, 0), RecordRole).id == "0"
+    assert model.headerData(0, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal) == "ID"
+
+
+def test_fetch_more_pages_until_exhausted(running_qloop: Any, qtbot: Any) -> None:
+    from PySide6.QtCore import QModelIndex
+
+    source = FakeSource(120)
+    model = PagedTableModel(COLUMNS, source.fetch, 50)
+    model.start()
+    qtbot.waitUntil(lambda: model.rowCount() == 50)
+    assert model.count_text() == "50 loaded, more available"
+    assert model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert not model.canFetchMore(QModelIndex())  # loading
+    qtbot.waitUntil(lambda: model.rowCount() == 100)
+    model.fetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: model.rowCount() == 120)
+    assert not model.canFetchMore(QModelIndex())
+    assert model.count_text() == "All 120 loaded"
+    assert source.calls == [None, 50, 100]
+
+
+def test_a_page_of_an_older_query_is_dropped(running_qloop: Any, qtbot: Any) -> None:
+    gate = asyncio.Event()
+    source = FakeSource(120, gate)
+    model = PagedTableModel(COLUMNS, source.fetch, 50)
+    model.start()  # generation 1, held at the gate
+    qtbot.waitUntil(lambda: len(source.calls) == 1)
+    fresh = FakeSource(30)
+    fresh.prefix = "fresh"
+    model.reset(fresh.fetch)  # generation 2
+    qtbot.waitUntil(lambda: model.rowCount() == 30)
+    gate.set()  # the old page arrives late
+    qtbot.wait(50)
+    assert model.rowCount() == 30
+    assert model.data(model.index(0, 1)) == "fresh0"
+
+
+def test_failure_stops_paging_until_retry(running_qloop: Any, qtbot: Any) -> None:
+    from PySide6.QtCore import QModelIndex
+
+    source = FakeSource(120)
+    model = PagedTableModel(COLUMNS, source.fetch, 50)
+    failures: list[object] = []
+    model.pageFailed.connect(failures.append)
+    model.start()
+    qtbot.waitUntil(lambda: model.rowCount() == 50)
+    source.fail_next = True
+    model.fetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: bool(failures))
+    assert isinstance(failures[0], ServerError)
+    assert not model.canFetchMore(QModelIndex())
+    model.retry()
+    qtbot.waitUntil(lambda: model.rowCount() == 100)
+
+
+@pytest.mark.parametrize(
+    ("loaded", "total", "more", "text"),
+    [(1250, 20000, True, "1,250 of 20,000 loaded"), (1250, None, True, "1,250 loaded, more available"),
+     (0, None, False, "No records"), (7, None, False, "All 7 loaded")],
+)
+def test_count_text(loaded: int, total: int | None, more: bool, text: str) -> None:
+    from console.ui.formatting import count_text
+
+    assert count_text(loaded, total, more) == text
