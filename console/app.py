@@ -31,7 +31,7 @@ def run_gui(args: argparse.Namespace) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from console.core.settings import log_file
 
-    log.setup(log_file=log_file(), stream=bool(os.environ.get("VENDOR_CONSOLE_DEBUG")))
+    log.setup(log_file=log_file())
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import re
 import threading
 from pathlib import Path
@@ -101,15 +102,20 @@ for _name in ("httpx", "httpcore", "uvicorn", "uvicorn.error", "uvicorn.access")
 _configured = False
 
 
-def setup(level: int = logging.INFO, log_file: Path | None = None, *, stream: bool = False) -> None:
+def setup(level: int | None = None, log_file: Path | None = None, *, stream: bool | None = None) -> None:
     """Installs the handlers once: a rotating file and, if asked, stderr; both redacted.
 
+    ``VENDOR_CONSOLE_DEBUG=1`` in the environment means DEBUG level and a copy on stderr.
+
     Args:
-        level: Level for the ``console`` loggers.
+        level: Level for the ``console`` loggers (default INFO, or DEBUG with the variable).
         log_file: Where to write; ``None`` for no file.
-        stream: Also log to stderr.
+        stream: Also log to stderr (default: only with the variable).
     """
     global _configured
+    debug = bool(os.environ.get("VENDOR_CONSOLE_DEBUG"))
+    level = level if level is not None else (logging.DEBUG if debug else logging.INFO)
+    stream = debug if stream is None else stream
     root = logging.getLogger("console")
     root.setLevel(level)
     if _configured:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -266,6 +267,9 @@ class VendorHttp:
             )
             status = response.status_code
             size = len(response.content)
+            if log.http.isEnabledFor(logging.DEBUG):  #: headers both ways, masked by the redaction filter
+                log.http.debug("request headers %s; answer headers %s", dict(response.request.headers),
+                               dict(response.headers))
             reference = next((response.headers[h] for h in REFERENCE_HEADERS if h in response.headers), "")
             snapshot = self._rate_limit_parser(response.headers, time.time()) if self._rate_limit_parser else None
             if snapshot is not None:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from console.core import log
 from console.core.credentials import CredentialStore, MemoryStore
-from console.core.errors import ConfigError, ConsoleError, KeychainUnavailable, UserMessage
+from console.core.errors import ConfigError, ConnectionFailed, ConsoleError, KeychainUnavailable, UserMessage
 from console.core.settings import AccountConfig, AccountsFile
 from console.http.requestlog import RequestLog
 from console.http.types import HttpObserver, HttpSettings
@@ -55,6 +55,7 @@ class AccountService:
         self._accounts: dict[str, AccountConfig] = {}
         self._clients: dict[str, VendorClient] = {}
         self._client_locks: dict[str, asyncio.Lock] = {}
+        self._closed = False
 
     # -- listing ----------------------------------------------------------------------------------
 
@@ -212,6 +213,9 @@ class AccountService:
         """Returns the account's live client, building it on first use."""
         lock = self._client_locks.setdefault(account_id, asyncio.Lock())
         async with lock:
+            if self._closed:
+                raise ConnectionFailed("the console is closing", user_message=UserMessage(
+                    "Closing", "Vendor Console is closing; the request was not sent."))
             client = self._clients.get(account_id)
             if client is None:
                 account = self.get(account_id)
@@ -233,7 +237,8 @@ class AccountService:
             await client.aclose()
 
     async def aclose(self) -> None:
-        """Closes every client."""
+        """Closes every client; no new one is made afterwards."""
+        self._closed = True
         clients, self._clients = list(self._clients.values()), {}
         for client in clients:
             try:

@@ -7,6 +7,7 @@ break qasync); open the dialog with ``open()`` and await its ``finished`` signal
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
@@ -65,7 +66,8 @@ async def dialog_result(dialog: QDialog) -> int:
     try:
         return await future
     finally:
-        dialog.finished.disconnect(finished)
+        with contextlib.suppress(RuntimeError, TypeError):  # the dialog may already be gone (window closed)
+            dialog.finished.disconnect(finished)
 
 
 def make_event_loop(app: Any, *, already_running: bool = False) -> asyncio.AbstractEventLoop:

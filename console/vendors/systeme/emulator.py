@@ -264,7 +264,7 @@ class SystemeEmulator:
                 retry_after = self._force_429.pop(0)
                 response = problem(429, "Too many requests.")
                 response.headers["Retry-After"] = f"{retry_after:g}"
-                remaining = 0
+                remaining, refill = 0, retry_after
             elif not allowed:
                 response = problem(429, "Too many requests.")
                 response.headers["Retry-After"] = str(max(1, int(refill + 0.999)))

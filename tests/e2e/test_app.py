@@ -1,0 +1,59 @@
+"""The app as a process: --smoke-test offscreen, and a real window on Xvfb with a screenshot."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ARTIFACTS
+
+
+def _env(home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VENDOR_CONSOLE_")}
+    env["VENDOR_CONSOLE_HOME"] = str(home)
+    env.update(extra)
+    return env
+
+
+@pytest.mark.parametrize("entry", [["-m", "console"], ["-c", "from console.cli import main; raise SystemExit(main())"]])
+def test_smoke_test_loads_contacts_within_10_s(console_home: Path, entry: list[str]) -> None:
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, *entry, "--smoke-test"], capture_output=True, text=True,
+                            env=_env(console_home, QT_QPA_PLATFORM="offscreen"), timeout=30, check=False)
+    elapsed = time.perf_counter() - started
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("smoke test ok: Systeme.io · Marketing (demo) · Contacts: 50 loaded")
+    assert elapsed < 10
+    assert "Traceback" not in result.stderr
+
+
+def test_a_broken_accounts_file_does_not_stop_the_app(console_home: Path) -> None:
+    # An accounts file that cannot be read must not stop the app; the demo still loads.
+    (console_home / "accounts.json").write_text("{broken", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "console", "--smoke-test"], capture_output=True, text=True,
+                            env=_env(console_home, QT_QPA_PLATFORM="offscreen"), timeout=30, check=False)
+    assert result.returncode == 0, result.stderr
+    assert (console_home / "accounts.json.bad-1").exists()
+
+
+@pytest.mark.gui
+@pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="no X display: run under xvfb-run (make test does)")
+def test_real_window_screenshot(console_home: Path) -> None:
+    shot = ARTIFACTS / "main-window.png"
+    shot.unlink(missing_ok=True)
+    result = subprocess.run([sys.executable, "-m", "console", "--demo", "--screenshot", str(shot)],
+                            capture_output=True, text=True, env=_env(console_home, QT_QPA_PLATFORM="xcb"),
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert shot.exists()
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(shot))
+    assert image.width() >= 1000 and image.height() >= 600
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 23)}
+    assert len(colours) > 20  # a rendered window, not a blank frame
