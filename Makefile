@@ -57,8 +57,11 @@ test: apt-deps lint typecheck pytest
 bench: $(VENV)/.stamp-test
 	xvfb-run -a -s "-screen 0 1400x900x24 -nolisten tcp" $(PY) bench/run_all.py
 
+# The README's picture: the real window on a virtual X display, on the demo workspace, with an empty
+# config home so no saved account shows up.
 screenshots: apt-deps $(VENV)/.stamp-run
-	xvfb-run -a -s "-screen 0 1400x900x24 -nolisten tcp" $(PY) -m console --demo --screenshot resources/screenshots/main-window.png
+	VENDOR_CONSOLE_HOME=$$(mktemp -d) QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1400x900x24 -nolisten tcp" \
+	  $(PY) -m console --demo --screenshot resources/screenshots/main-window.png
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache tests/artifacts

@@ -141,7 +141,7 @@ class DatasetView(QWidget):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([760, 420])
+        self.splitter.setSizes([800, 340])
 
         self.count_label = QLabel("")
         self.count_label.setObjectName("countLabel")

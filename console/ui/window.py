@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(sidebar)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([250, 1110])
+        splitter.setSizes([220, 1140])
         self.setCentralWidget(splitter)
 
         self.activity = QLabel("Idle")
@@ -299,6 +299,7 @@ class MainWindow(QMainWindow):
             self.pages[account_id] = page
             self.stack.addWidget(page)
         self._current_account = account_id
+        self.setWindowTitle(f"{page.account.label} · {vendor(page.account.vendor).display_name} – {APP_NAME}")
         self.stack.setCurrentWidget(page)
         page.activate()
         self._sync_count()

@@ -70,10 +70,10 @@ CONTACTS = DatasetSpec(
     noun="contact",
     columns=(
         Column("id", "ID", lambda f: f.get("id"), FieldKind.ID, sort_key="id", width=8),
-        Column("email", "Email", lambda f: f.get("email"), FieldKind.EMAIL, width=28),
+        Column("email", "Email", lambda f: f.get("email"), FieldKind.EMAIL, width=34),
         _slug_column("first_name", "First name"),
         _slug_column("surname", "Surname"),
-        _slug_column("phone_number", "Phone", FieldKind.PHONE),
+        _slug_column("phone_number", "Phone", FieldKind.PHONE, width=19),
         _slug_column("country", "Country", width=8),
         Column("locale", "Locale", lambda f: f.get("locale"), width=6),
         Column("tags", "Tags", tag_names, width=20),
