@@ -55,7 +55,7 @@ pytest: $(VENV)/.stamp-test
 test: apt-deps lint typecheck pytest
 
 bench: $(VENV)/.stamp-test
-	xvfb-run -a -s "-screen 0 1400x900x24 -nolisten tcp" $(PY) bench/run_all.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/run_all.py
 
 # The README's picture: the real window on a virtual X display, on the demo workspace, with an empty
 # config home so no saved account shows up.

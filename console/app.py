@@ -7,7 +7,6 @@ saves about 250 ms before anything is on screen); the demo workspace starts in a
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import signal
 import sys
@@ -17,7 +16,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from console.core import log
 from console.core.constants import APP_ID, APP_NAME
 
 T0 = time.perf_counter()
@@ -26,12 +24,8 @@ SMOKE_TIMEOUT = 10.0
 
 def run_gui(args: argparse.Namespace) -> int:
     """Runs the window until it closes; returns the exit code."""
-    headless = bool(args.smoke_test)
-    if headless:
+    if args.smoke_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from console.core.settings import log_file
-
-    log.setup(log_file=log_file())
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -47,8 +41,18 @@ def run_gui(args: argparse.Namespace) -> int:
     from console.ui.window import MainWindow
 
     window = MainWindow()
+    if args.exit_after_paint:
+        _exit_after_first_paint(window)
     window.show()
+    app.processEvents()  # paint now, before logging and the service layer are set up
+    window.build()
+    from console.core import log
+    from console.core.settings import log_file
+
+    log.setup(log_file=log_file())
     log.ui.info("window shown %.0f ms after start", (time.perf_counter() - T0) * 1000)
+
+    import asyncio
 
     from console.ui.qtasync import make_event_loop
 
@@ -58,6 +62,22 @@ def run_gui(args: argparse.Namespace) -> int:
         loop.set_exception_handler(controller.on_loop_exception)
         sys.excepthook = controller.on_exception
         return runner.run(controller.main())
+
+
+def _exit_after_first_paint(window: Any) -> None:
+    """Prints the unix time of the window's first paint and ends the process (startup benchmark)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class PaintWatch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                print(f"painted {time.time():.6f}", flush=True)
+                window.removeEventFilter(self)
+                QTimer.singleShot(0, lambda: os._exit(0))
+            return False
+
+    watch = PaintWatch(window)
+    window.installEventFilter(watch)
 
 
 class AppController:
@@ -71,12 +91,16 @@ class AppController:
     def __init__(self, window: Any, args: argparse.Namespace) -> None:
         self.window = window
         self.args = args
+        import asyncio
+
         self.workspace: Any = None
         self.accounts: Any = None
         self._closed = asyncio.Event()
 
     async def main(self) -> int:
         """Starts the services, runs until the window closes, then shuts down."""
+        import asyncio
+
         from PySide6.QtCore import QTimer
 
         from console.core.credentials import KeyringStore
@@ -103,8 +127,10 @@ class AppController:
             a = self.args
             want_demo = bool(a.demo or a.smoke_test or a.screenshot
                              or (not self.accounts.has_real_accounts and not a.no_demo))
+            warm = asyncio.ensure_future(self.accounts.warm_up())  # httpx and TLS, beside the demo's start
             if want_demo:
                 await self._start_demo()
+            await warm
             self.window.attach(self.accounts, datasets, observer)
             if a.smoke_test:
                 return await self.smoke_test()
@@ -116,6 +142,8 @@ class AppController:
             await self.shutdown()
 
     async def _start_demo(self) -> None:
+        import asyncio
+
         from console.sandbox.workspace import UNRELIABLE, DemoWorkspace
 
         self.window.set_starting("Starting the demo workspace: local emulators with made-up data…")
@@ -126,6 +154,8 @@ class AppController:
 
     async def _first_page(self) -> tuple[Any, float]:
         """Waits until the visible table has its first page (or failed); returns (view, seconds)."""
+        import asyncio
+
         deadline = T0 + SMOKE_TIMEOUT
         while time.perf_counter() < deadline:
             view = self.window.current_view()
@@ -153,6 +183,8 @@ class AppController:
 
     async def screenshot(self, path: Path) -> int:
         """Saves a picture of the window with a page loaded and the first row selected."""
+        import asyncio
+
         view, _seconds = await self._first_page()
         if view.model.rowCount():
             view.table.selectRow(0)
@@ -164,6 +196,8 @@ class AppController:
 
     async def shutdown(self) -> None:
         """Cancels background work, closes clients, stops the emulators."""
+        import asyncio
+
         for page in list(self.window.pages.values()):
             page.close_page()
         self.window.tasks.cancel_all()
@@ -176,11 +210,17 @@ class AppController:
 
     def on_exception(self, kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         """``sys.excepthook``: logs the crash and shows it, and the app keeps running."""
+        from console.core import log
+
         log.ui.error("unexpected error", exc_info=(kind, value, tb))
         self._crash_dialog("".join(traceback.format_exception(kind, value, tb)))
 
-    def on_loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    def on_loop_exception(self, loop: Any, context: dict[str, Any]) -> None:
         """The event loop's exception handler."""
+        import asyncio
+
+        from console.core import log
+
         exc = context.get("exception")
         if isinstance(exc, asyncio.CancelledError):
             return
@@ -191,6 +231,7 @@ class AppController:
     def _crash_dialog(self, text: str) -> None:
         from PySide6.QtWidgets import QMessageBox
 
+        from console.core import log
         from console.core.settings import log_file
 
         box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error",

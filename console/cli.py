@@ -8,22 +8,19 @@ for a saved account), never from the command line.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from console import __version__
-from console.core import log
-from console.core.errors import (
-    AuthError,
-    ConnectionFailed,
-    ConsoleError,
-    KeychainUnavailable,
-    PermissionDenied,
-)
+
+if TYPE_CHECKING:
+    from console.core.errors import ConsoleError
+
+# The window path imports as little as possible before the window is painted (bench/startup.py); this
+# module is on that path, so logging, asyncio and the service layer are imported where they are used.
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -49,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="start offscreen on the demo workspace, load a page of contacts, print it, exit")
     parser.add_argument("--screenshot", metavar="PNG", type=Path,
                         help="open the demo workspace, save a screenshot of the window to PNG, exit")
+    # Benchmark aid (bench/startup.py): print the unix time of the window's first paint and exit at once.
+    parser.add_argument("--exit-after-paint", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     exp = sub.add_parser(
         "export", help="stream a dataset to JSON Lines or CSV",
@@ -95,9 +94,12 @@ def _pairs(items: list[str], what: str) -> dict[str, str]:
 def run_export(args: argparse.Namespace, *, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
     """Runs ``export``; returns the exit code."""
     err = stderr or sys.stderr
+    from console.core import log
     from console.core.settings import log_file
 
     log.setup(log_file=log_file())
+    import asyncio
+
     try:
         return asyncio.run(_export(args, stdout or sys.stdout, err))
     except UsageError as exc:
@@ -110,6 +112,8 @@ def run_export(args: argparse.Namespace, *, stdout: IO[str] | None = None, stder
 
 def exit_code_for(error: ConsoleError) -> int:
     """Maps a typed error to the export exit codes."""
+    from console.core.errors import AuthError, ConnectionFailed, KeychainUnavailable, PermissionDenied
+
     if isinstance(error, AuthError | PermissionDenied | KeychainUnavailable):
         return EXIT_AUTH
     if isinstance(error, ConnectionFailed):
@@ -118,7 +122,9 @@ def exit_code_for(error: ConsoleError) -> int:
 
 
 async def _export(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from console.core import log
     from console.core.credentials import KeyringStore
+    from console.core.errors import ConsoleError, KeychainUnavailable
     from console.core.models import Query
     from console.core.settings import AccountConfig, AccountsFile
     from console.services.accounts import AccountService, SecretMissing

@@ -209,6 +209,13 @@ class AccountService:
         )
         return spec.make_client(context)
 
+    @staticmethod
+    async def warm_up() -> None:
+        """Loads the HTTP stack in a worker thread, so the first request does not pay for it."""
+        from console.http.client import warm_up
+
+        await asyncio.to_thread(warm_up)
+
     async def client(self, account_id: str) -> VendorClient:
         """Returns the account's live client, building it on first use."""
         lock = self._client_locks.setdefault(account_id, asyncio.Lock())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import csv
 import json
 import time
@@ -11,7 +13,8 @@ from typing import IO, Any, Protocol
 
 from console.core import log
 from console.core.constants import EXPORT_PAGE_SIZE
-from console.core.models import Cursor, Query, Record
+from console.core.errors import ConsoleError
+from console.core.models import Query, Record
 from console.vendors.base import VendorClient
 
 FORMATS = ("jsonl", "csv")
@@ -43,10 +46,13 @@ class JsonlWriter:
 
     def __init__(self, out: IO[str]) -> None:
         self.out = out
+        # One encoder for every line: json.dumps(..., ensure_ascii=False) builds a new one per call.
+        self._encode = json.JSONEncoder(ensure_ascii=False).encode
 
     def write(self, records: list[Record]) -> None:
         """Writes a batch."""
-        self.out.writelines(json.dumps(export_row(r), ensure_ascii=False) + "\n" for r in records)
+        encode = self._encode
+        self.out.write("".join([encode(export_row(r)) + "\n" for r in records]))
 
     def close(self) -> None:
         """Flushes."""
@@ -160,28 +166,37 @@ async def export_dataset(
     """
     state = ExportProgress()
     t0 = time.perf_counter()
-    cursor: Cursor = None
     query = query or Query()
-    while True:
-        page = await client.fetch_page(dataset, query, cursor, page_size)
-        state.pages += 1
-        fresh = []
-        for record in page.items:
-            if record.id in state.seen:
-                state.duplicates += 1
-                continue
-            state.seen.add(record.id)
-            fresh.append(record)
-        writer.write(fresh)
-        state.records += len(fresh)
-        state.seconds = time.perf_counter() - t0
-        if not page.has_more or page.next_cursor is None:
-            state.done = True
-        if progress is not None:
-            progress(state)
-        if state.done:
-            break
-        cursor = page.next_cursor
+    # One page is always on its way while the previous one is written: the vendor's latency hides
+    # the local work (parsing, validation, writing). Pages are still fetched strictly in order.
+    pending = asyncio.ensure_future(client.fetch_page(dataset, query, None, page_size))
+    try:
+        while True:
+            page = await pending
+            state.pages += 1
+            more = page.has_more and page.next_cursor is not None
+            if more:
+                pending = asyncio.ensure_future(client.fetch_page(dataset, query, page.next_cursor, page_size))
+            fresh = []
+            for record in page.items:
+                if record.id in state.seen:
+                    state.duplicates += 1
+                    continue
+                state.seen.add(record.id)
+                fresh.append(record)
+            writer.write(fresh)
+            state.records += len(fresh)
+            state.seconds = time.perf_counter() - t0
+            state.done = not more
+            if progress is not None:
+                progress(state)
+            if state.done:
+                break
+    finally:
+        if not pending.done():
+            pending.cancel()
+            with contextlib.suppress(asyncio.CancelledError, ConsoleError):
+                await pending
     writer.close()
     if state.duplicates:
         log.services.info("export of %s skipped %d repeated ids", dataset, state.duplicates)

@@ -6,14 +6,14 @@ break qasync); open the dialog with ``open()`` and await its ``finished`` signal
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtWidgets import QDialog
 
-from console.core import log
+if TYPE_CHECKING:
+    import asyncio
 
 T = TypeVar("T")
 
@@ -30,6 +30,8 @@ class TaskSet:
 
     def spawn(self, coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
         """Schedules ``coro`` on the running loop and tracks it."""
+        import asyncio
+
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._done)
@@ -41,6 +43,8 @@ class TaskSet:
             return
         exc = task.exception()
         if exc is not None:
+            from console.core import log
+
             log.ui.error("background task of %s failed", self.name, exc_info=exc)
 
     def cancel_all(self) -> None:
@@ -54,6 +58,8 @@ class TaskSet:
 
 async def dialog_result(dialog: QDialog) -> int:
     """Opens ``dialog`` window-modally with ``open()`` and returns its result code when it closes."""
+    import asyncio
+
     loop = asyncio.get_running_loop()
     future: asyncio.Future[int] = loop.create_future()
 

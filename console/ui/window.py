@@ -5,94 +5,32 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QTabWidget,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
 
 from console import __version__
-from console.core import log
-from console.core.constants import APP_NAME, UI_PAGE_SIZE
-from console.core.errors import ConfigError, ConsoleError, KeychainUnavailable
-from console.core.settings import AccountConfig
-from console.http.ratelimit import RateLimitSnapshot
-from console.services.accounts import AccountService
-from console.services.catalog import vendor, vendors
-from console.services.datasets import DatasetService
-from console.ui.account_dialog import AccountDialog, SecretDialog
-from console.ui.dataset_view import DatasetView
-from console.ui.messages import show_error
-from console.ui.observer import QtHttpObserver
+from console.core.constants import APP_NAME
 from console.ui.qtasync import TaskSet, dialog_result
 
-ACCOUNT_ROLE = Qt.ItemDataRole.UserRole + 1
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QTreeWidgetItem
 
+    # The window is built and painted before these are imported (startup time, design.md).
+    from console.core.errors import ConsoleError
+    from console.core.settings import AccountConfig
+    from console.http.ratelimit import RateLimitSnapshot
+    from console.services.accounts import AccountService
+    from console.services.datasets import DatasetService
+    from console.ui.account_page import AccountPage
+    from console.ui.dataset_view import DatasetView
+    from console.ui.observer import QtHttpObserver
 
-class AccountPage(QTabWidget):
-    """The tabs of one account: one :class:`DatasetView` per dataset.
-
-    Args:
-        datasets: The dataset service.
-        account: The account.
-        parent: Qt parent.
-    """
-
-    def __init__(self, datasets: DatasetService, account: AccountConfig, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(f"account_{account.id}")
-        self.account = account
-        spec = vendor(account.vendor)
-        self.views: list[DatasetView] = []
-        for dataset in spec.datasets:
-            view = DatasetView(datasets, account, spec.display_name, dataset, UI_PAGE_SIZE, self)
-            self.views.append(view)
-            self.addTab(view, dataset.label)
-        self.currentChanged.connect(self._on_tab_changed)
-
-    def current_view(self) -> DatasetView | None:
-        """The visible dataset view."""
-        widget = self.currentWidget()
-        return widget if isinstance(widget, DatasetView) else None
-
-    def view(self, dataset: str) -> DatasetView:
-        """The view of a dataset.
-
-        Raises:
-            KeyError: No such dataset.
-        """
-        for view in self.views:
-            if view.spec.name == dataset:
-                return view
-        raise KeyError(dataset)
-
-    def _on_tab_changed(self, _index: int) -> None:
-        view = self.current_view()
-        if view is not None and self.isVisible():
-            view.activate()
-
-    def activate(self) -> None:
-        """Loads the visible tab."""
-        view = self.current_view()
-        if view is not None:
-            view.activate()
-
-    def close_page(self) -> None:
-        """Stops every view's background work."""
-        for view in self.views:
-            view.close_view()
+#: Qt.ItemDataRole.UserRole + 1, as a plain number: touching the ``Qt`` namespace creates its ~100
+#: enums (about 25 ms), which the first paint does not wait for (tests check the value).
+ACCOUNT_ROLE = 257
 
 
 class MainWindow(QMainWindow):
@@ -119,6 +57,32 @@ class MainWindow(QMainWindow):
         self._current_account: str | None = None
         self._wait_until: dict[str, float] = {}
 
+        self._built = False
+        self.stack = QStackedWidget()
+        self.welcome = QLabel("Starting…")
+        self.welcome.setObjectName("welcome")
+        self.welcome.setWordWrap(True)
+        self.stack.addWidget(self.welcome)
+        self.setCentralWidget(self.stack)
+        self.activity = QLabel("Idle")
+        self.activity.setObjectName("activityLabel")
+        self.quota = QLabel("")
+        self.quota.setObjectName("quotaLabel")
+        self.count = QLabel("")
+        self.count.setObjectName("statusCount")
+        status = self.statusBar()
+        status.addPermanentWidget(self.count)
+        status.addPermanentWidget(self.quota)
+        status.addPermanentWidget(self.activity)
+
+    def build(self) -> None:
+        """Builds the sidebar, menus and timers (after the first paint; idempotent)."""
+        if self._built:
+            return
+        self._built = True
+        from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QTreeWidget, QVBoxLayout, QWidget
+
+        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.tree = QTreeWidget()
         self.tree.setObjectName("accountTree")
         self.tree.setHeaderHidden(True)
@@ -144,29 +108,14 @@ class MainWindow(QMainWindow):
         buttons.addWidget(self.remove_button)
         side_layout.addLayout(buttons)
 
-        self.stack = QStackedWidget()
-        self.welcome = QLabel("Starting…")
-        self.welcome.setObjectName("welcome")
-        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.welcome.setWordWrap(True)
-        self.stack.addWidget(self.welcome)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(sidebar)
+        self.takeCentralWidget()
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([220, 1140])
         self.setCentralWidget(splitter)
 
-        self.activity = QLabel("Idle")
-        self.activity.setObjectName("activityLabel")
-        self.quota = QLabel("")
-        self.quota.setObjectName("quotaLabel")
-        self.count = QLabel("")
-        self.count.setObjectName("statusCount")
-        status = self.statusBar()
-        status.addPermanentWidget(self.count)
-        status.addPermanentWidget(self.quota)
-        status.addPermanentWidget(self.activity)
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._refresh_quota)
@@ -177,6 +126,8 @@ class MainWindow(QMainWindow):
     # -- setup --------------------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
+        from PySide6.QtGui import QAction, QKeySequence
+
         file_menu = self.menuBar().addMenu("&File")
         add = QAction("&Add account…", self)
         add.triggered.connect(lambda: self.tasks.spawn(self.add_account()))
@@ -203,6 +154,9 @@ class MainWindow(QMainWindow):
 
     def add_demo_controls(self, set_unreliable: Callable[[bool], None]) -> None:
         """Adds the Demo menu (shown only with the demo workspace)."""
+        from PySide6.QtGui import QAction
+
+        self.build()
         action = QAction("&Unreliable network", self)
         action.setObjectName("unreliableAction")
         action.setCheckable(True)
@@ -220,6 +174,7 @@ class MainWindow(QMainWindow):
 
     def attach(self, accounts: AccountService, datasets: DatasetService, observer: QtHttpObserver) -> None:
         """Connects the services and shows the accounts."""
+        self.build()
         self.accounts = accounts
         self.datasets = datasets
         self.observer = observer
@@ -237,6 +192,10 @@ class MainWindow(QMainWindow):
 
     def populate_accounts(self, select: str | None = None) -> None:
         """Rebuilds the account tree, grouped by vendor; selects ``select`` or the first account."""
+        from PySide6.QtWidgets import QTreeWidgetItem
+
+        from console.services.catalog import vendors
+
         assert self.accounts is not None
         select = select or self._current_account
         self.tree.blockSignals(True)
@@ -286,6 +245,9 @@ class MainWindow(QMainWindow):
 
     def select_account(self, account_id: str) -> AccountPage:
         """Shows an account's tabs (built on first use)."""
+        from console.services.catalog import vendor
+        from console.ui.account_page import AccountPage
+
         assert self.accounts is not None
         assert self.datasets is not None
         page = self.pages.get(account_id)
@@ -310,6 +272,8 @@ class MainWindow(QMainWindow):
 
     def current_page(self) -> AccountPage | None:
         """The visible account page."""
+        from console.ui.account_page import AccountPage
+
         widget = self.stack.currentWidget()
         return widget if isinstance(widget, AccountPage) else None
 
@@ -334,6 +298,10 @@ class MainWindow(QMainWindow):
 
     async def add_account(self) -> AccountConfig | None:
         """The "Add account" flow: test, save (keychain or this run only). Returns the new account."""
+        from console.core.errors import ConfigError, ConsoleError, KeychainUnavailable
+        from console.services.catalog import vendors
+        from console.ui.account_dialog import AccountDialog
+
         if self.accounts is None:
             return None
         accounts = self.accounts
@@ -383,6 +351,8 @@ class MainWindow(QMainWindow):
         return saved[0]
 
     async def _ask_session_only(self, error: ConsoleError) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Warning, "No keychain available", error.user_message.text,
                           QMessageBox.StandardButton.Cancel, self)
         box.setObjectName("noKeychainBox")
@@ -401,6 +371,11 @@ class MainWindow(QMainWindow):
 
     async def remove_account(self, account_id: str, *, confirm: bool = True) -> bool:
         """Removes an account after asking; its keychain entry goes too."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from console.core.errors import ConsoleError
+        from console.ui.messages import show_error
+
         assert self.accounts is not None
         account = self.accounts.get(account_id)
         if confirm:
@@ -430,6 +405,10 @@ class MainWindow(QMainWindow):
 
     async def enter_secret(self, account_id: str) -> bool:
         """Asks for an account's secret again and reloads its views."""
+        from console.core.errors import KeychainUnavailable
+        from console.services.catalog import vendor
+        from console.ui.account_dialog import SecretDialog
+
         assert self.accounts is not None
         account = self.accounts.get(account_id)
         spec = vendor(account.vendor)
@@ -506,6 +485,8 @@ class MainWindow(QMainWindow):
             view.refresh()
 
     def _about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Information, f"About {APP_NAME}",
                           f"{APP_NAME} {__version__}\nBrowse, search and edit your SaaS vendors' data.",
                           QMessageBox.StandardButton.Ok, self)
@@ -518,6 +499,8 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             page.close_page()
         self.tasks.cancel_all()
+        from console.core import log
+
         log.ui.info("main window closed")
         super().closeEvent(event)
         self.closed.emit()

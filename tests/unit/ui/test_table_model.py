@@ -113,3 +113,11 @@ def test_count_text(loaded: int, total: int | None, more: bool, text: str) -> No
     from console.ui.formatting import count_text
 
     assert count_text(loaded, total, more) == text
+
+
+def test_account_role_is_user_role_plus_one() -> None:
+    from PySide6.QtCore import Qt
+
+    from console.ui.window import ACCOUNT_ROLE
+
+    assert Qt.ItemDataRole.UserRole + 1 == ACCOUNT_ROLE

@@ -1,0 +1,65 @@
+"""One account's tabs: a dataset view per dataset."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from console.core.constants import UI_PAGE_SIZE
+from console.core.settings import AccountConfig
+from console.services.catalog import vendor
+from console.services.datasets import DatasetService
+from console.ui.dataset_view import DatasetView
+
+
+class AccountPage(QTabWidget):
+    """The tabs of one account: one :class:`DatasetView` per dataset.
+
+    Args:
+        datasets: The dataset service.
+        account: The account.
+        parent: Qt parent.
+    """
+
+    def __init__(self, datasets: DatasetService, account: AccountConfig, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"account_{account.id}")
+        self.account = account
+        spec = vendor(account.vendor)
+        self.views: list[DatasetView] = []
+        for dataset in spec.datasets:
+            view = DatasetView(datasets, account, spec.display_name, dataset, UI_PAGE_SIZE, self)
+            self.views.append(view)
+            self.addTab(view, dataset.label)
+        self.currentChanged.connect(self._on_tab_changed)
+
+    def current_view(self) -> DatasetView | None:
+        """The visible dataset view."""
+        widget = self.currentWidget()
+        return widget if isinstance(widget, DatasetView) else None
+
+    def view(self, dataset: str) -> DatasetView:
+        """The view of a dataset.
+
+        Raises:
+            KeyError: No such dataset.
+        """
+        for view in self.views:
+            if view.spec.name == dataset:
+                return view
+        raise KeyError(dataset)
+
+    def _on_tab_changed(self, _index: int) -> None:
+        view = self.current_view()
+        if view is not None and self.isVisible():
+            view.activate()
+
+    def activate(self) -> None:
+        """Loads the visible tab."""
+        view = self.current_view()
+        if view is not None:
+            view.activate()
+
+    def close_page(self) -> None:
+        """Stops every view's background work."""
+        for view in self.views:
+            view.close_view()
