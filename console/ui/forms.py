@@ -86,6 +86,7 @@ class RecordForm(QDialog):
         self.setWindowTitle(f"New {what} – {vendor_name}" if record is None
                             else f"Edit {what} {spec.title_of(record)} – {vendor_name}")
         self.setMinimumWidth(480)
+        self.resize(520, 620)
         self.fields = [f for f in spec.form_fields if (f.on_create if self.creating else True)]
         self.widgets: dict[str, QWidget] = {}
         # Multi-choice values set before their choices arrived (choices load from another dataset).

@@ -176,6 +176,8 @@ class PagedTableModel(QAbstractTableModel):
         """The footer text."""
         if self._loading and not self._rows:
             return "Loading…"
+        if self._error is not None and not self._rows:
+            return "Nothing loaded"
         return count_text(len(self._rows), self._total, self._has_more)
 
     def reset(self, fetch: Fetch | None = None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -467,9 +468,9 @@ class MainWindow(QMainWindow):
             if left is not None:
                 parts.append(f"refills in {left:.0f} s")
             text = " · ".join(parts)
-        waiting = self._wait_until.get(account_id, 0.0) - time.monotonic()
+        waiting = math.ceil(self._wait_until.get(account_id, 0.0) - time.monotonic())
         if waiting > 0:
-            text = f"Waiting {waiting:.0f} s · {text}" if text else f"Waiting {waiting:.0f} s"
+            text = f"Waiting {waiting} s · {text}" if text else f"Waiting {waiting} s"
         self.quota.setText(text)
 
     def _on_view_count(self, _text: str) -> None:

@@ -119,3 +119,30 @@ def test_malformed_json_is_a_typed_error(workspace: DemoWorkspace, console_home:
     assert result.returncode == 4
     assert "Unexpected answer" in result.stderr and "not valid JSON" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.keyring
+@pytest.mark.skipif(not os.environ.get("DBUS_SESSION_BUS_ADDRESS"), reason="no D-Bus session for the keychain")
+async def test_saved_account_uses_the_keychain(workspace: DemoWorkspace, console_home: Path) -> None:
+    from console.core.credentials import KeyringStore
+    from console.core.settings import AccountConfig, AccountsFile
+    from console.services.accounts import AccountService
+
+    service = AccountService(accounts_file=AccountsFile(), keychain=KeyringStore())
+    account = AccountConfig(AccountConfig.new_id(), "systeme", "Saved demo", workspace.vendors["systeme"].base_url)
+    await service.add(account, {"api_key": DEMO_API_KEY})
+    ephemeral = AccountConfig(AccountConfig.new_id(), "systeme", "Ephemeral", account.base_url)
+    await service.add(ephemeral, {"api_key": DEMO_API_KEY}, session_only=True)
+    try:
+        result = run_cli(["export", "--account", "saved demo", "--dataset", "tags"], {}, console_home)
+        assert result.returncode == 0, result.stderr
+        assert len(result.stdout.splitlines()) == 15
+        missing = run_cli(["export", "--account", "Ephemeral", "--dataset", "tags"], {}, console_home)
+        assert missing.returncode == 3
+        assert "Secret needed" in missing.stderr
+        wrong_vendor = run_cli(["export", "--account", "Saved demo", "--vendor", "setster", "--dataset", "tags"],
+                               {}, console_home)
+        assert wrong_vendor.returncode == 2
+    finally:
+        await service.remove(account.id)
+        await service.remove(ephemeral.id)

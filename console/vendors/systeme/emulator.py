@@ -6,20 +6,30 @@ answer, 429 with ``Retry-After`` when the window is spent; cursor paging with ``
 ``startingAfter`` and ``order`` (default ``desc``) in the ``{"items", "hasMore"}`` envelope; contacts with
 merge-patch edits, tags, contact fields; API Platform problem+json errors with ``violations``.
 
+Webhooks are managed as in §4.7 (UUID ids, unique name and url, both subscription forms normalised)
+and delivered as in §4.8 on CONTACT_CREATED, CONTACT_TAG_ADDED and CONTACT_TAG_REMOVED: a JSON POST
+with ``X-Webhook-Signature`` (hex HMAC-SHA256 of the raw body keyed with the webhook's secret),
+``X-Webhook-Message-Id`` and ``X-Webhook-Event``; one attempt, no retries (unknown upstream).
+
 Choices where the sources are silent (each marked [I] there): a ``limit`` outside 10..100 is clamped
 (``limit_policy="reject"`` answers 422 instead); the ``tags`` filter matches contacts with *any* of the
-ids; attaching a tag a contact already has is a 204; duplicate tag names are refused with 422;
-detaching a tag the contact does not have is a 204. Webhooks, communities, courses and payments are
-not emulated (the console does not use them).
+ids; attaching a tag a contact already has is a 204 (no event); duplicate tag names are refused with
+422; detaching a tag the contact does not have is a 204; contact-event payloads are wrapped as
+``{"contact": {...}}``. Communities, courses and payments are not emulated (the console does not use
+them).
 """
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import datetime as dt
+import hashlib
+import hmac
 import json
 import random
 import re
+import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
@@ -44,6 +54,8 @@ SEED_TAGS = (
     "course-buyer", "coaching", "ebook", "podcast", "affiliate", "beta-tester",
 )
 FIRST_CONTACT_ID = 100_001
+WEBHOOK_EVENTS = frozenset({"CONTACT_CREATED", "CONTACT_TAG_ADDED", "CONTACT_TAG_REMOVED", "CONTACT_OPT_IN",
+                            "SALE_NEW", "SALE_CANCELED"})
 MAX_TEXT = 255
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -120,6 +132,13 @@ class SystemeEmulator:
         self._contacts: dict[int, dict[str, Any]] = {}
         self._contact_ids: list[int] = []
         self._field_defs = dict(FIELD_DEFS)
+        self._webhooks: dict[str, dict[str, Any]] = {}
+        self._webhook_secrets: dict[str, str] = {}
+        #: Deliver webhooks before answering the request that caused them (tests) instead of in the background.
+        self.deliver_synchronously = False
+        #: Every delivery attempt: (event, url, status or 0 when the receiver could not be reached).
+        self.deliveries: list[tuple[str, str, int]] = []
+        self._delivery_tasks: set[asyncio.Task[None]] = set()
         self._next_tag = 1
         self._next_contact = FIRST_CONTACT_ID
         self._seed(seed, size)
@@ -140,6 +159,11 @@ class SystemeEmulator:
             Route("/api/contact_fields", self._wrap(self.create_field), methods=["POST"]),
             Route("/api/contact_fields/{slug}", self._wrap(self.patch_field), methods=["PATCH"]),
             Route("/api/contact_fields/{slug}", self._wrap(self.delete_field), methods=["DELETE"]),
+            Route("/api/webhooks", self._wrap(self.list_webhooks), methods=["GET"]),
+            Route("/api/webhooks", self._wrap(self.create_webhook), methods=["POST"]),
+            Route("/api/webhooks/{id}", self._wrap(self.get_webhook), methods=["GET"]),
+            Route("/api/webhooks/{id}", self._wrap(self.patch_webhook), methods=["PATCH"]),
+            Route("/api/webhooks/{id}", self._wrap(self.delete_webhook), methods=["DELETE"]),
         ]
         self.app = Starlette(routes=routes, exception_handlers={HTTPException: self._http_error})
 
@@ -256,11 +280,11 @@ class SystemeEmulator:
     def _wrap(self, handler: Handler) -> Handler:
         async def endpoint(request: Request) -> Response:
             key = request.headers.get("x-api-key", "")
-            if key not in self.api_keys:
-                response: Response = problem(401, "Invalid API key." if key else "API key is missing.")
-                return response
             allowed, remaining, refill = self.quota.take(key)
-            if self._force_429:
+            response: Response
+            if key not in self.api_keys:
+                response = problem(401, "Invalid API key." if key else "API key is missing.")
+            elif self._force_429:
                 retry_after = self._force_429.pop(0)
                 response = problem(429, "Too many requests.")
                 response.headers["Retry-After"] = f"{retry_after:g}"
@@ -463,6 +487,7 @@ class SystemeEmulator:
             email=str(body["email"]).strip(), locale=body.get("locale") or "en",
             values={k: v for k, v in values.items() if v is not None}, registered=dt.datetime.now(dt.UTC),
         )
+        await self._emit("CONTACT_CREATED", {"contact": contact})
         return JSONResponse(contact, status_code=201)
 
     async def patch_contact(self, request: Request) -> Response:
@@ -514,6 +539,7 @@ class SystemeEmulator:
             raise Invalid([("tagId", f"Tag with ID {tag_id} not found.")])
         if all(t["id"] != tag_id for t in contact["tags"]):
             contact["tags"].append({"id": tag_id, "name": tag["name"]})
+            await self._emit("CONTACT_TAG_ADDED", {"contact": contact, "tag": {"id": tag_id, "name": tag["name"]}})
         return Response(status_code=204)
 
     async def detach_tag(self, request: Request) -> Response:
@@ -522,7 +548,11 @@ class SystemeEmulator:
         tag_id = self._id(request, "tag_id")
         if tag_id not in self._tags:
             raise HTTPException(404)
+        had = any(t["id"] == tag_id for t in contact["tags"])
         contact["tags"] = [t for t in contact["tags"] if t["id"] != tag_id]
+        if had:
+            tag = self._tags[tag_id]
+            await self._emit("CONTACT_TAG_REMOVED", {"contact": contact, "tag": {"id": tag_id, "name": tag["name"]}})
         return Response(status_code=204)
 
     # -- tags -------------------------------------------------------------------------------------
@@ -622,3 +652,128 @@ class SystemeEmulator:
             raise HTTPException(404)
         del self._field_defs[slug]
         return Response(status_code=204)
+
+    # -- webhooks ---------------------------------------------------------------------------------
+
+    def _webhook(self, request: Request) -> dict[str, Any]:
+        webhook = self._webhooks.get(request.path_params["id"])
+        if webhook is None:
+            raise HTTPException(404)
+        return webhook
+
+    async def list_webhooks(self, request: Request) -> Response:
+        """GET /webhooks (in creation order; ``startingAfter`` is a webhook id)."""
+        ids = list(self._webhooks)
+        after = request.query_params.get("startingAfter")
+        if request.query_params.get("order", "desc") == "desc":
+            ids.reverse()
+        if after:
+            ids = ids[ids.index(after) + 1:] if after in ids else []
+        try:
+            limit = max(10, min(100, int(request.query_params.get("limit", "50"))))
+        except ValueError:
+            raise Invalid([("limit", "This value should be of type int.")]) from None
+        items = [self._webhooks[i] for i in ids[:limit]]
+        return JSONResponse({"items": items, "hasMore": len(ids) > limit})
+
+    async def get_webhook(self, request: Request) -> Response:
+        """GET /webhooks/{id}."""
+        return JSONResponse(self._webhook(request))
+
+    def _check_webhook(self, body: dict[str, Any], current: str | None, *, creating: bool) -> list[dict[str, Any]]:
+        violations: list[tuple[str, str]] = []
+        for key in ("name", "url", "secret"):
+            if creating or key in body:
+                value = body.get(key)
+                if not isinstance(value, str) or not value.strip():
+                    violations.append((key, "This value should not be blank."))
+        url = body.get("url")
+        if isinstance(url, str) and url and not re.match(r"^https?://[^\s/]+", url):
+            violations.append(("url", "This value is not a valid URL."))
+        for key in ("name", "url"):
+            value = body.get(key)
+            if isinstance(value, str) and any(w[key] == value and w["id"] != current for w in self._webhooks.values()):
+                violations.append((key, "This value is already used."))
+        subscriptions: list[dict[str, Any]] = []
+        if creating or "subscriptions" in body:
+            raw = body.get("subscriptions")
+            if not isinstance(raw, list) or not raw:
+                violations.append(("subscriptions", "This value should not be blank."))
+                raw = []
+            for index, item in enumerate(raw):
+                event = item.get("event") if isinstance(item, dict) else item
+                if event not in WEBHOOK_EVENTS:
+                    violations.append((f"subscriptions[{index}]", "The value you selected is not a valid choice."))
+                    continue
+                subscriptions.append({"id": str(uuid.uuid4()), "event": event, "disabledAt": None,
+                                      "disabledReason": None})
+        if "active" in body and not isinstance(body["active"], bool):
+            violations.append(("active", "This value should be of type bool."))
+        if violations:
+            raise Invalid(violations)
+        return subscriptions
+
+    async def create_webhook(self, request: Request) -> Response:
+        """POST /webhooks: 201."""
+        body = await self._json(request)
+        subscriptions = self._check_webhook(body, None, creating=True)
+        webhook = {"id": str(uuid.uuid4()), "name": body["name"], "url": body["url"],
+                   "active": body.get("active", True), "subscriptions": subscriptions}
+        self._webhooks[webhook["id"]] = webhook
+        self._webhook_secrets[webhook["id"]] = body["secret"]
+        return JSONResponse(webhook, status_code=201)
+
+    async def patch_webhook(self, request: Request) -> Response:
+        """PATCH /webhooks/{id} (merge-patch)."""
+        webhook = self._webhook(request)
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype != MERGE_PATCH:
+            return problem(415, f'The content-type "{ctype}" is not supported.')
+        body = await self._json(request)
+        subscriptions = self._check_webhook(body, webhook["id"], creating=False)
+        for key in ("name", "url", "active"):
+            if key in body:
+                webhook[key] = body[key]
+        if "secret" in body:
+            self._webhook_secrets[webhook["id"]] = body["secret"]
+        if "subscriptions" in body:
+            webhook["subscriptions"] = subscriptions
+        return JSONResponse(webhook)
+
+    async def delete_webhook(self, request: Request) -> Response:
+        """DELETE /webhooks/{id}: 204."""
+        webhook = self._webhook(request)
+        del self._webhooks[webhook["id"]]
+        self._webhook_secrets.pop(webhook["id"], None)
+        return Response(status_code=204)
+
+    async def _emit(self, event: str, payload: dict[str, Any]) -> None:
+        targets = [w for w in self._webhooks.values()
+                   if w["active"] and any(s["event"] == event for s in w["subscriptions"])]
+        for webhook in targets:
+            body = json.dumps(payload).encode()
+            secret = self._webhook_secrets.get(webhook["id"], "")
+            headers = {
+                "Content-Type": "application/json",
+                "X-Webhook-Signature": hmac.new(secret.encode(), body, hashlib.sha256).hexdigest(),
+                "X-Webhook-Message-Id": str(uuid.uuid4()),
+                "X-Webhook-Event": event,
+            }
+            delivery = self._deliver(event, webhook["url"], body, headers)
+            if self.deliver_synchronously:
+                await delivery
+            else:
+                task = asyncio.ensure_future(delivery)
+                self._delivery_tasks.add(task)
+                task.add_done_callback(self._delivery_tasks.discard)
+
+    async def _deliver(self, event: str, url: str, body: bytes, headers: dict[str, str]) -> None:
+        import httpx
+
+        try:
+            async with httpx.AsyncClient(timeout=5.0) as client:
+                status = (await client.post(url, content=body, headers=headers)).status_code
+        except httpx.HTTPError:
+            status = 0
+        self.deliveries.append((event, url, status))
+

@@ -11,6 +11,7 @@ from console.core.credentials import MemoryStore
 from console.core.errors import KeychainUnavailable
 from console.sandbox.faults import FaultConfig
 from console.vendors.systeme import DEMO_API_KEY
+from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.parametrize("emulators", [{"systeme": 120}], indirect=True)
 
@@ -55,6 +56,8 @@ def test_add_account_with_test_connection(harness: Any, qtbot: Any) -> None:
     dialog.field_edits["api_key"].setText(DEMO_API_KEY)
     dialog.test_button.click()
     qtbot.waitUntil(lambda: "Connection works" in dialog.message.text(), timeout=5000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    dialog.grab().save(str(ARTIFACTS / "add-account.png"))
     dialog.label.setText("Marketing (demo)")
     dialog._on_save()
     assert "already labelled" in dialog.message.text()
@@ -112,6 +115,8 @@ def test_server_errors_show_a_banner_and_retry_works(harness: Any, qtbot: Any) -
     qtbot.waitUntil(lambda: view.banner.isVisible(), timeout=15000)
     assert "Systeme.io unavailable" in view.banner_text.text()
     assert "temporarily unavailable" in view.banner_text.text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    harness.window.grab().save(str(ARTIFACTS / "error-banner.png"))
     harness.workspace.set_faults(None)
     view.retry_button.click()
     qtbot.waitUntil(lambda: view.model.rowCount() == 50, timeout=5000)

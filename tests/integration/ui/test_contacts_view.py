@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QMessageBox
 
 from console.core.models import Query
+from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.parametrize("emulators", [{"systeme": 160}], indirect=True)
 
@@ -96,6 +97,8 @@ def test_validation_error_shows_at_the_field_and_input_stays(harness: Any, qtbot
     qtbot.waitUntil(lambda: form.error_text("email") != "", timeout=5000)
     assert "already used" in form.error_text("email")
     assert form.isVisible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    form.grab().save(str(ARTIFACTS / "contact-form-validation.png"))
     assert email.text() == taken
     assert form.widgets["first_name"].text() == "Dana"
     # Fixing the field and saving again creates the contact.
