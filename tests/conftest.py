@@ -112,8 +112,9 @@ class ConsoleHarness:
 
         self.workspace = workspace
         self.qtbot = qtbot
+        # Not registered with qtbot.addWidget: pytest-qt would delete the window before this fixture's
+        # teardown, while requests are still on their way; the harness closes it itself.
         self.window = MainWindow()
-        qtbot.addWidget(self.window)
         self.observer = QtHttpObserver(self.window)
         self.keychain = MemoryStore()
         self.accounts = AccountService(accounts_file=AccountsFile(), keychain=self.keychain, observer=self.observer)
@@ -133,6 +134,23 @@ class ConsoleHarness:
         return view
 
 
+def find_modal(qtbot: Any, cls: type, name: str, timeout: int = 4000) -> Any:
+    """Waits for the active modal dialog of a class and object name (dialogs open with ``open()``)."""
+    from PySide6.QtWidgets import QApplication
+
+    found: list[Any] = []
+
+    def check() -> bool:
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, cls) and widget.objectName() == name:
+            found.append(widget)
+            return True
+        return False
+
+    qtbot.waitUntil(check, timeout=timeout)
+    return found[0]
+
+
 @pytest.fixture
 def harness(emulators: Any, qtbot: Any, running_qloop: Any) -> Iterator[ConsoleHarness]:
     """The window on the demo workspace, for sync tests driven with ``qtbot.waitUntil``."""
@@ -141,6 +159,11 @@ def harness(emulators: Any, qtbot: Any, running_qloop: Any) -> Iterator[ConsoleH
     qtbot.waitUntil(task.done, timeout=5000)
     task.result()
     yield h
+    # Let requests on their way finish first: cancelling a connection attempt half-way leaves anyio's
+    # socket to the garbage collector (a ResourceWarning in a later test). Quitting mid-request is
+    # covered by its own tests.
+    qtbot.waitUntil(lambda: h.observer.in_flight == 0, timeout=10000)
     h.window.close()
     close = asyncio.ensure_future(h.accounts.aclose(), loop=running_qloop)
     qtbot.waitUntil(close.done, timeout=5000)
+    h.window.deleteLater()

@@ -265,7 +265,7 @@ class VendorHttp:
         if seconds <= 0:
             return
         log.http.info("%s: waiting %.1f s (%s)", self.display_name, seconds, reason)
-        self.observer.waiting(self.account_id, seconds, reason)
+        self._notify(self.observer.waiting, self.account_id, seconds, reason)
         await asyncio.sleep(seconds)
 
     async def _send(
@@ -286,7 +286,7 @@ class VendorHttp:
         size = 0
         error_text = ""
         reference = ""
-        self.observer.request_started(self.account_id)
+        self._notify(self.observer.request_started, self.account_id)
         try:
             response = await self._client.request(
                 method, url, params=params, json=json_body, data=data, headers=headers
@@ -300,7 +300,7 @@ class VendorHttp:
             snapshot = self._rate_limit_parser(response.headers, time.time()) if self._rate_limit_parser else None
             if snapshot is not None:
                 self.rate_limit.update(snapshot)
-                self.observer.rate_limit_changed(self.account_id, snapshot)
+                self._notify(self.observer.rate_limit_changed, self.account_id, snapshot)
             return response
         except httpx.HTTPError as exc:
             failure = self._transport_failure(exc, method)
@@ -314,8 +314,16 @@ class VendorHttp:
                 attempt=state.failures + state.rate_waits + 1, error=error_text, reference=reference,
             )
             self.request_log.add(exchange)
-            self.observer.request_finished(self.account_id, exchange)
+            self._notify(self.observer.request_finished, self.account_id, exchange)
             log.http.debug("%s %s -> %s in %.0f ms", method, exchange.url, status or error_text, duration * 1000)
+
+    @staticmethod
+    def _notify(callback: Callable[..., None], *args: Any) -> None:
+        """Tells the observer; a failing observer (a window already closed) never breaks a request."""
+        try:
+            callback(*args)
+        except Exception as exc:
+            log.http.debug("observer %s failed: %r", getattr(callback, "__name__", callback), exc)
 
     def _transport_failure(self, exc: httpx.HTTPError, method: str) -> _TransportFailure:
         name = self.display_name

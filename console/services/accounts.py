@@ -226,7 +226,10 @@ class AccountService:
             client = self._clients.get(account_id)
             if client is None:
                 account = self.get(account_id)
-                client = self.build_client(account, await self.secrets_of(account))
+                secrets = await self.secrets_of(account)
+                if self._closed:  # closed while the keychain answered
+                    raise ConnectionFailed("the console is closing")
+                client = self.build_client(account, secrets)
                 self._clients[account_id] = client
             return client
 

@@ -168,15 +168,19 @@ class DatasetView(QWidget):
     # -- lifecycle ----------------------------------------------------------------------------------
 
     def activate(self) -> None:
-        """Loads the first page and the choices of filters and forms, the first time the view is shown."""
-        if self._activated:
-            return
-        self._activated = True
-        self.model.start()
+        """Loads the first page the first time the view is shown, and the filters' choices every time.
+
+        Choices come from the service's cache, which forgets a dataset when it is edited, so a tag
+        created in the Tags tab is offered in the Contacts filter the next time that tab is shown.
+        """
         if self.filters is not None:
             for spec in self.spec.filters:
                 if spec.choices_from:
                     self.tasks.spawn(self._load_filter_choices(spec.key, spec.choices_from))
+        if self._activated:
+            return
+        self._activated = True
+        self.model.start()
 
     def close_view(self) -> None:
         """Stops background work (the account was removed or the app quits)."""

@@ -233,8 +233,10 @@ class PagedTableModel(QAbstractTableModel):
                 self.countChanged.emit(self.count_text())
             return False
         except BaseException:
+            # Cancelled (the view closed, or a newer query): the Qt object may already be gone, so no
+            # signal is emitted; a newer generation sets its own state.
             if generation == self._generation:
-                self._set_loading(False)
+                self._loading = False
             raise
         if generation != self._generation:
             return False  # a page of an older query: dropped

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from console.core.credentials import MemoryStore
 from console.core.errors import KeychainUnavailable
 from console.sandbox.faults import FaultConfig
 from console.vendors.systeme import DEMO_API_KEY
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, find_modal
 
 pytestmark = pytest.mark.parametrize("emulators", [{"systeme": 120}], indirect=True)
 
@@ -19,20 +19,6 @@ pytestmark = pytest.mark.parametrize("emulators", [{"systeme": 120}], indirect=T
 class NoKeychain(MemoryStore):
     async def set(self, vendor: str, account_id: str, name: str, value: str) -> None:
         raise KeychainUnavailable("This computer has no usable keychain.")
-
-
-def modal(qtbot: Any, cls: type, name: str) -> Any:
-    found: list[Any] = []
-
-    def check() -> bool:
-        widget = QApplication.activeModalWidget()
-        if isinstance(widget, cls) and widget.objectName() == name:
-            found.append(widget)
-            return True
-        return False
-
-    qtbot.waitUntil(check, timeout=4000)
-    return found[0]
 
 
 def fill_account(dialog: Any, label: str, base_url: str, key: str) -> None:
@@ -45,7 +31,7 @@ def test_add_account_with_test_connection(harness: Any, qtbot: Any) -> None:
     window = harness.window
     base = harness.workspace.vendors["systeme"].base_url
     window.add_button.click()
-    dialog = modal(qtbot, QDialog, "accountDialog")
+    dialog = find_modal(qtbot, QDialog, "accountDialog")
     assert dialog.base_url.text() == "https://api.systeme.io/api"  # the vendor's documented default
     fill_account(dialog, "Shop", "http://example.com/api", "k")
     dialog.test_button.click()
@@ -79,10 +65,10 @@ def test_no_keychain_offers_this_run_only(harness: Any, qtbot: Any) -> None:
     harness.accounts.keychain = NoKeychain()
     base = harness.workspace.vendors["systeme"].base_url
     harness.window.add_button.click()
-    dialog = modal(qtbot, QDialog, "accountDialog")
+    dialog = find_modal(qtbot, QDialog, "accountDialog")
     fill_account(dialog, "Ephemeral", base, DEMO_API_KEY)
     dialog._on_save()
-    box = modal(qtbot, QMessageBox, "noKeychainBox")
+    box = find_modal(qtbot, QMessageBox, "noKeychainBox")
     assert "no usable keychain" in box.text()
     next(b for b in box.buttons() if "this run only" in b.text()).click()
     qtbot.waitUntil(lambda: harness.accounts.by_label("Ephemeral") is not None, timeout=5000)
@@ -97,12 +83,12 @@ def test_remove_account_asks_and_removes(harness: Any, qtbot: Any) -> None:
     window = harness.window
     demo_id = window.current_view().account.id
     window.remove_button.click()
-    box = modal(qtbot, QMessageBox, "confirmRemove")
+    box = find_modal(qtbot, QMessageBox, "confirmRemove")
     box.button(QMessageBox.StandardButton.Cancel).click()
     qtbot.wait(50)
     assert harness.accounts.get(demo_id)
     window.remove_button.click()
-    box = modal(qtbot, QMessageBox, "confirmRemove")
+    box = find_modal(qtbot, QMessageBox, "confirmRemove")
     next(b for b in box.buttons() if b.text() == "Remove").click()
     qtbot.waitUntil(lambda: not harness.accounts.accounts(), timeout=5000)
     assert "No accounts yet" in window.welcome.text()
@@ -145,7 +131,7 @@ def test_wrong_key_offers_to_enter_it_again(harness: Any, qtbot: Any) -> None:
     assert "Wrong API key" in view.banner_text.text()
     assert view.credentials_button.isVisible()
     view.credentials_button.click()
-    dialog = modal(qtbot, QDialog, "secretDialog")
+    dialog = find_modal(qtbot, QDialog, "secretDialog")
     dialog.edits["api_key"].setText("rotated-key-4242")
     dialog._on_ok()
     qtbot.waitUntil(lambda: view.model.rowCount() == 50, timeout=5000)

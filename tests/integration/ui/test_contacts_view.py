@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QMessageBox
+from PySide6.QtWidgets import QLineEdit, QListWidget, QMessageBox
 
 from console.core.models import Query
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, find_modal
 
 pytestmark = pytest.mark.parametrize("emulators", [{"systeme": 160}], indirect=True)
 
@@ -152,17 +152,8 @@ def test_edit_sends_changes_and_tags(harness: Any, qtbot: Any) -> None:
 
 
 def _message_box(qtbot: Any, name: str) -> QMessageBox:
-    box: list[QMessageBox] = []
-
-    def found() -> bool:
-        widget = QApplication.activeModalWidget()
-        if isinstance(widget, QMessageBox) and widget.objectName() == name:
-            box.append(widget)
-            return True
-        return False
-
-    qtbot.waitUntil(found, timeout=3000)
-    return box[0]
+    box: QMessageBox = find_modal(qtbot, QMessageBox, name)
+    return box
 
 
 def test_delete_asks_first(harness: Any, qtbot: Any) -> None:
@@ -205,3 +196,33 @@ def test_tags_create_and_delete(harness: Any, qtbot: Any) -> None:
     assert "support-escalation" in box.text()
     next(b for b in box.buttons() if b.text() == "Delete").click()
     qtbot.waitUntil(lambda: view.model.record(0).fields["name"] != "support-escalation", timeout=5000)
+
+
+def test_a_new_tag_is_offered_in_the_contacts_filter(harness: Any, qtbot: Any) -> None:
+    contacts = harness.view("contacts")
+    wait_rows(qtbot, contacts, 50)
+    combo = contacts.filters.inputs["tags"]
+    qtbot.waitUntil(lambda: combo.count() == 16, timeout=5000)  # "Any" + 15 seeded tags
+    tags = harness.view("tags")
+    wait_rows(qtbot, tags, 15)
+    tags.new_button.click()
+    form = _form(tags, qtbot)
+    form.widgets["name"].setText("escalated")
+    form.save_button.click()
+    qtbot.waitUntil(lambda: form not in tags.forms, timeout=5000)
+    harness.view("contacts")
+    qtbot.waitUntil(lambda: combo.findText("escalated") >= 0, timeout=5000)
+    combo.setCurrentIndex(combo.findText("vip"))
+    qtbot.waitUntil(lambda: contacts.model.rowCount() > 0 and not contacts.model.loading, timeout=5000)
+    for row in range(contacts.model.rowCount()):
+        assert any(t["name"] == "vip" for t in contacts.model.record(row).fields["tags"])
+
+
+def test_demo_unreliable_network_toggle(harness: Any, qtbot: Any) -> None:
+    calls: list[bool] = []
+    harness.window.add_demo_controls(calls.append)
+    action = next(a for a in harness.window.demo_menu.actions() if a.objectName() == "unreliableAction")
+    action.trigger()
+    action.trigger()
+    assert calls == [True, False]
+    assert harness.window.demo_menu.menuAction().isVisible()
