@@ -3,12 +3,13 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
-# Debian packages the headless suite needs: a virtual X server for the real-window test (xvfb, xauth,
-# and the two xcb libraries Qt's xcb plugin misses on a stock image, feasibility.md G6), a real
-# SecretService for the keyring tests (gnome-keyring, dbus), and fonts for rendering text.
-APT_PKGS := xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-randr0 \
-            libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 \
-            fonts-dejavu-core gnome-keyring dbus-bin dbus-daemon
+# Debian packages. To open a window at all, Qt's xcb platform plugin needs these libraries (a stock
+# image misses libxcb-icccm4 and libxcb-keysyms1, feasibility.md G6) and fonts to render text.
+APT_RUN_PKGS := libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-randr0 \
+            libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 fonts-dejavu-core
+# The headless suite adds a virtual X server for the real-window test and a real Secret Service
+# (gnome-keyring in a private D-Bus session) for the keyring tests.
+APT_PKGS := $(APT_RUN_PKGS) xvfb xauth gnome-keyring dbus-bin dbus-daemon
 PYTEST_ARGS ?=
 
 .PHONY: run test lint typecheck pytest bench screenshots apt-deps clean smoke
@@ -24,13 +25,16 @@ $(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-run
 	touch $@
 
 run: $(VENV)/.stamp-run
+	@$(MAKE) --no-print-directory apt-deps APT_PKGS="$(APT_RUN_PKGS)"
 	$(PY) -m console --demo
 
 smoke: $(VENV)/.stamp-run
 	QT_QPA_PLATFORM=offscreen $(PY) -m console --smoke-test
 
+# Installs only what is missing, and only on Debian-like systems (elsewhere it does nothing).
 apt-deps:
-	@missing=$$(for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@command -v dpkg >/dev/null || exit 0; \
+	missing=$$(for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:" $$missing; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
