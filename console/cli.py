@@ -163,11 +163,15 @@ async def _export(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         if any(f.name == name and f.secret for f in spec.login_fields):
             raise UsageError(f"{name} is secret: set VENDOR_CONSOLE_{name.upper()} instead")
     for lf in spec.plain_fields:
-        if not fields.get(lf.name) and not lf.default:
+        if not fields.get(lf.name) and lf.default:
+            fields[lf.name] = lf.default
+    for lf in spec.plain_fields:
+        if lf.applies(fields) and not fields.get(lf.name):
             raise UsageError(f"{spec.display_name} needs --field {lf.name}=...")
-        fields.setdefault(lf.name, lf.default)
+        if lf.choices and lf.applies(fields) and fields[lf.name] not in lf.choices:
+            raise UsageError(f"--field {lf.name} must be one of {', '.join(lf.choices)}")
     account.fields = fields
-    for lf in spec.secret_fields:
+    for lf in spec.secrets_for(fields):
         value = os.environ.get(lf.env_var)
         if value:
             log.register_secret(value)
@@ -191,7 +195,7 @@ async def _export(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
     try:
         secrets = dict(env_secrets)
-        missing = [lf for lf in spec.secret_fields if lf.name not in secrets]
+        missing = [lf for lf in spec.secrets_for(fields) if lf.name not in secrets]
         if missing and args.account:
             stored = await accounts.secrets_of(account)
             secrets = {**stored, **secrets}

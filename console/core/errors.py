@@ -76,6 +76,8 @@ class VendorError(ConsoleError):
         vendor_code: The vendor's own code when it has one (Setster ``statusCode``, SetSmart ``error.code``).
         reference: A token the vendor support can look up (request id, Setera log token).
         body: The start of the answer's body, secrets masked, for the request log.
+        fields: Messages per form field key, when the error belongs to fields (validation, a slot).
+        general: Messages that belong to no single field.
     """
 
     default_title = "The vendor refused the request"
@@ -90,6 +92,8 @@ class VendorError(ConsoleError):
         vendor_code: str | None = None,
         reference: str | None = None,
         body: str | None = None,
+        fields: dict[str, list[str]] | None = None,
+        general: list[str] | None = None,
     ) -> None:
         super().__init__(message, user_message=user_message)
         self.vendor = vendor
@@ -97,6 +101,8 @@ class VendorError(ConsoleError):
         self.vendor_code = vendor_code
         self.reference = reference
         self.body = body
+        self.fields: dict[str, list[str]] = fields or {}
+        self.general: list[str] = general or []
 
     def __str__(self) -> str:
         um = self.user_message
@@ -136,30 +142,9 @@ class SlotUnavailable(Conflict):
 
 
 class ValidationError(VendorError):
-    """The vendor rejected some input; ``fields`` maps form field keys to messages.
-
-    Args:
-        vendor: Vendor id.
-        message: The vendor's whole description.
-        fields: Messages per form field key (already mapped from the vendor's paths).
-        general: Messages that belong to no single field.
-        **kwargs: Passed to :class:`VendorError`.
-    """
+    """The vendor rejected some input; ``fields`` maps form field keys to messages."""
 
     default_title = "Please check the form"
-
-    def __init__(
-        self,
-        vendor: str,
-        message: str,
-        *,
-        fields: dict[str, list[str]] | None = None,
-        general: list[str] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(vendor, message, **kwargs)
-        self.fields: dict[str, list[str]] = fields or {}
-        self.general: list[str] = general or []
 
 
 class RateLimited(VendorError):

@@ -44,13 +44,17 @@ class Record:
         vendor: Vendor id.
         dataset: Dataset name.
         id: The record's id, always a string above the vendor layer.
-        fields: The vendor's fields as returned (``id`` included, in the vendor's own type).
+        fields: The vendor's fields as returned (``id`` included, in the vendor's own type); this is
+            what exports write.
+        derived: Values the vendor package worked out for display (times made zone-aware, JSON
+            strings decoded); shown, never exported.
     """
 
     vendor: str
     dataset: str
     id: str
     fields: dict[str, Any]
+    derived: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +112,7 @@ class Column:
     Attributes:
         key: Stable name (used for layouts and CSV headers).
         label: Header text.
-        extract: Reads the column's value from a record's ``fields``.
+        extract: Reads the column's value from a record.
         kind: How to show the value.
         sort_key: The vendor's server-side sort name; ``None`` when the vendor cannot sort by it.
         width: Preferred width in characters.
@@ -116,7 +120,7 @@ class Column:
 
     key: str
     label: str
-    extract: Callable[[Mapping[str, Any]], Any]
+    extract: Callable[[Record], Any]
     kind: FieldKind = FieldKind.TEXT
     sort_key: str | None = None
     width: int = 16
@@ -257,6 +261,8 @@ class LoginField:
         default: Pre-filled value.
         placeholder: Hint shown in an empty field.
         help: One line under the field.
+        when: ``(other field, value)``: the field applies only when that field has that value
+            (Launch27's API key exists only for API 2.0).
     """
 
     name: str
@@ -266,8 +272,35 @@ class LoginField:
     default: str = ""
     placeholder: str = ""
     help: str = ""
+    when: tuple[str, str] | None = None
 
     @property
     def env_var(self) -> str:
         """The environment variable the CLI reads this field from when it is secret."""
         return f"VENDOR_CONSOLE_{self.name.upper()}"
+
+    def applies(self, values: Mapping[str, str]) -> bool:
+        """Whether the field is part of the login, given the other fields' values."""
+        if self.when is None:
+            return True
+        other, wanted = self.when
+        return values.get(other, "") == wanted
+
+
+@dataclass(frozen=True, slots=True)
+class AccountOption:
+    """A per-account setting for behaviour the vendor documents loosely.
+
+    Attributes:
+        key: Name in ``AccountConfig.options``.
+        label: Label text.
+        choices: Allowed values.
+        default: Value when unset.
+        help: One line explaining it.
+    """
+
+    key: str
+    label: str
+    choices: tuple[Choice, ...]
+    default: str
+    help: str = ""

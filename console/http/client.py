@@ -41,6 +41,7 @@ from console.http import retry
 from console.http.bodies import preview_body
 from console.http.ratelimit import RateLimitParser, RateLimitTracker
 from console.http.requestlog import Exchange, RequestLog
+from console.http.session import SessionAuth
 from console.http.types import HttpObserver, HttpSettings, NullObserver, Reply
 
 T = TypeVar("T")
@@ -100,6 +101,7 @@ class VendorHttp:
         observer: Status-bar and inspector hook.
         request_log: Shared masked log.
         transport: An httpx transport (tests).
+        session: The vendor's login session, for vendors that have one.
     """
 
     def __init__(
@@ -116,8 +118,10 @@ class VendorHttp:
         observer: HttpObserver | None = None,
         request_log: RequestLog | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        session: SessionAuth | None = None,
     ) -> None:
         self.vendor = vendor
+        self.session = session
         self.display_name = display_name
         self.account_id = account_id
         self.base_url = base_url.rstrip("/")
@@ -161,6 +165,7 @@ class VendorHttp:
         data: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         parse: Callable[[Reply], T],
+        auth_required: bool = True,
     ) -> T:
         """Sends one request with the retry policy and returns its parsed answer.
 
@@ -173,6 +178,7 @@ class VendorHttp:
             headers: Extra headers for this request.
             parse: Turns the decoded answer into the result; raises ``BadResponse`` (or any
                 ``KeyError``/``TypeError``/``ValueError``, which become one) when it is malformed.
+            auth_required: Carry the session's credentials (``False`` for the login call itself).
 
         Returns:
             What ``parse`` returned.
@@ -183,16 +189,34 @@ class VendorHttp:
         method = method.upper()
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
         state = _Attempt()
+        session = self.session if auth_required else None
+        renewed = False
         while True:
             await self._wait_for_quota()
+            send_params, send_headers = clean_params, headers
+            generation = 0
+            if session is not None:
+                generation = await session.ensure(self)
+                extra_params, extra_headers = session.credentials()
+                send_params = {**clean_params, **extra_params}
+                send_headers = {**(headers or {}), **extra_headers}
             try:
-                response = await self._send(method, path, clean_params, json_body, data, headers, state)
+                response = await self._send(method, path, send_params, json_body, data, send_headers, state)
             except _TransportFailure as failure:
                 if retry.should_retry(None, method, sent=failure.sent) and self._has_budget(state):
                     await self._sleep(retry.backoff_delay(state.failures), "retry")
                     state.failures += 1
                     continue
                 raise failure.error from None
+            if session is not None and not renewed and session.is_expired(response.status_code):
+                # The vendor says the session ended: log in again once, then send this request once more
+                # (it was refused, not processed, so even a write is safe to repeat).
+                renewed = True
+                log.auth.info("%s: session expired (HTTP %s); logging in again", self.display_name,
+                              response.status_code)
+                await session.renew(self, generation)
+                self._notify(self.observer.notice, self.account_id, f"{self.display_name}: session renewed")
+                continue
             if response.status_code >= 400:
                 error = self._error_mapper(response)
                 if await self._retry_after_error(response, error, method, state):

@@ -41,6 +41,9 @@ class HttpObserver(Protocol):
     def waiting(self, account_id: str, seconds: float, reason: str) -> None:
         """A request is being held back for ``seconds`` ("rate limit" or "retry")."""
 
+    def notice(self, account_id: str, text: str) -> None:
+        """Something worth a short status-bar note happened (e.g. the session was renewed)."""
+
 
 class NullObserver:
     """An observer that ignores everything."""
@@ -55,6 +58,9 @@ class NullObserver:
         """Ignored."""
 
     def waiting(self, account_id: str, seconds: float, reason: str) -> None:
+        """Ignored."""
+
+    def notice(self, account_id: str, text: str) -> None:
         """Ignored."""
 
 

@@ -95,8 +95,9 @@ class DemoWorkspace:
             workspace.vendors[spec.id] = hosted
             assert spec.emulator is not None
             for n, demo in enumerate(spec.emulator.demo_accounts):
+                base_url = hosted.base_url if demo.base_path is None else f"http://127.0.0.1:{port}{demo.base_path}"
                 account = AccountConfig(
-                    id=f"demo-{spec.id}-{n}", vendor=spec.id, label=demo.label, base_url=hosted.base_url,
+                    id=f"demo-{spec.id}-{n}", vendor=spec.id, label=demo.label, base_url=base_url,
                     fields=dict(demo.fields), options=dict(demo.options), demo=True,
                 )
                 workspace.accounts.append(account)

@@ -182,7 +182,7 @@ class AccountService:
         """
         spec = registry.get(account.vendor)
         result: dict[str, str] = {}
-        for field in spec.secret_fields:
+        for field in spec.secrets_for(account.fields):
             value = await self.memory.get(account.vendor, account.id, field.name)
             if value is None and not account.demo and not account.session_only:
                 value = await self.keychain.get(account.vendor, account.id, field.name)

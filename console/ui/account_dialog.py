@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -91,6 +92,10 @@ class AccountDialog(QDialog):
         self.fields_form = QFormLayout()
         self.field_edits: dict[str, QLineEdit | QComboBox] = {}
         self.login_fields: list[LoginField] = []
+        self.options_form = QFormLayout()
+        self.option_edits: dict[str, QComboBox] = {}
+        self.advanced = QGroupBox("Advanced (how this vendor's API behaves; keep the defaults unless told otherwise)")
+        self.advanced.setLayout(self.options_form)
         self.message = QLabel()
         self.message.setObjectName("accountMessage")
         self.message.setWordWrap(True)
@@ -109,6 +114,7 @@ class AccountDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(self.fields_form)
+        layout.addWidget(self.advanced)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.vendor.currentIndexChanged.connect(self._on_vendor_changed)
@@ -116,20 +122,23 @@ class AccountDialog(QDialog):
 
     def _on_vendor_changed(self) -> None:
         spec = self.vendors[self.vendor.currentData()]
-        fields = spec.login_fields
         self.base_url.setText(spec.default_base_url)
         self.base_url_help.setText(spec.base_url_help)
         while self.fields_form.rowCount():
             self.fields_form.removeRow(0)
+        while self.options_form.rowCount():
+            self.options_form.removeRow(0)
         self.field_edits = {}
-        self.login_fields = list(fields)
-        for field in fields:
+        self.option_edits = {}
+        self.login_fields = list(spec.login_fields)
+        for field in spec.login_fields:
             widget: QLineEdit | QComboBox
             if field.choices:
                 widget = QComboBox()
                 widget.addItems(list(field.choices))
                 if field.default:
                     widget.setCurrentText(field.default)
+                widget.currentTextChanged.connect(self._update_rows)
             else:
                 widget = QLineEdit()
                 widget.setText(field.default)
@@ -140,22 +149,49 @@ class AccountDialog(QDialog):
             widget.setToolTip(field.help)
             self.field_edits[field.name] = widget
             self.fields_form.addRow(field.label + (" (kept in your keychain)" if field.secret else ""), widget)
+        for option in spec.options:
+            combo = QComboBox()
+            combo.setObjectName(f"option_{option.key}")
+            for choice in option.choices:
+                combo.addItem(choice.label, choice.value)
+            combo.setCurrentIndex(max(0, combo.findData(option.default)))
+            combo.setToolTip(option.help)
+            self.option_edits[option.key] = combo
+            self.options_form.addRow(option.label, combo)
+        self.advanced.setVisible(bool(spec.options))
+        self._update_rows()
         self.set_message("")
+
+    def _update_rows(self) -> None:
+        """Shows only the login fields that apply (Launch27's API key only for API 2.0)."""
+        plain = self._plain_values()
+        for row, field in enumerate(self.login_fields):
+            self.fields_form.setRowVisible(row, field.applies(plain))
+
+    def _plain_values(self) -> dict[str, str]:
+        return {f.name: self._value(f) for f in self.login_fields if not f.secret}
+
+    def _value(self, field: LoginField) -> str:
+        widget = self.field_edits[field.name]
+        return widget.currentText() if isinstance(widget, QComboBox) else widget.text().strip()
+
+    def _applicable(self) -> list[LoginField]:
+        plain = self._plain_values()
+        return [f for f in self.login_fields if f.applies(plain)]
 
     def vendor_id(self) -> str:
         """The chosen vendor."""
         return str(self.vendor.currentData())
 
     def values(self) -> tuple[AccountConfig, dict[str, str]]:
-        """The account (not yet saved) and its secrets."""
+        """The account (not yet saved) and its secrets (only the login fields that apply)."""
         plain: dict[str, str] = {}
         secrets: dict[str, str] = {}
-        for field in self.login_fields:
-            widget = self.field_edits[field.name]
-            value = widget.currentText() if isinstance(widget, QComboBox) else widget.text().strip()
-            (secrets if field.secret else plain)[field.name] = value
+        for field in self._applicable():
+            (secrets if field.secret else plain)[field.name] = self._value(field)
+        options = {key: str(combo.currentData()) for key, combo in self.option_edits.items()}
         account = AccountConfig(id=AccountConfig.new_id(), vendor=self.vendor_id(), label=self.label.text().strip(),
-                                base_url=self.base_url.text().strip().rstrip("/"), fields=plain)
+                                base_url=self.base_url.text().strip().rstrip("/"), fields=plain, options=options)
         return account, secrets
 
     def problems(self, for_test: bool = False) -> list[str]:
@@ -170,10 +206,8 @@ class AccountDialog(QDialog):
         url_problem = check_base_url(self.base_url.text())
         if url_problem:
             issues.append(url_problem)
-        for field in self.login_fields:
-            widget = self.field_edits[field.name]
-            value = widget.currentText() if isinstance(widget, QComboBox) else widget.text().strip()
-            if not value:
+        for field in self._applicable():
+            if not self._value(field):
                 issues.append(f"Enter the {field.label}.")
         return issues
 

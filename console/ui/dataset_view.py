@@ -29,6 +29,7 @@ from console.core.errors import (
     PermissionDenied,
     RateLimited,
     ValidationError,
+    VendorError,
 )
 from console.core.models import DatasetSpec, Page, Query, Record
 from console.core.settings import AccountConfig
@@ -330,25 +331,22 @@ class DatasetView(QWidget):
                     form.accept()
                     return True
                 result = maybe
-        except ValidationError as exc:
+        except RateLimited as exc:
+            wait = f" Wait {exc.retry_after:.0f} s, then press Save again." if exc.retry_after else ""
+            form.set_busy(False, "")
+            form.show_errors({}, [f"{exc.user_message.title}: {exc.user_message.text}{wait} Nothing was saved."])
+            return False
+        except VendorError as exc:
+            if not (isinstance(exc, ValidationError) or exc.fields):
+                return self._save_failed(form, exc)
             form.set_busy(False, "")
             general = list(exc.general)
             if not exc.fields and not general:
                 general = [exc.message]
             form.show_errors(exc.fields, [exc.user_message.text, *general] if exc.fields else general)
             return False
-        except RateLimited as exc:
-            wait = f" Wait {exc.retry_after:.0f} s, then press Save again." if exc.retry_after else ""
-            form.set_busy(False, "")
-            form.show_errors({}, [f"{exc.user_message.title}: {exc.user_message.text}{wait} Nothing was saved."])
-            return False
         except ConsoleError as exc:
-            form.set_busy(False, "")
-            um = exc.user_message
-            form.show_errors({}, [f"{um.title}: {um.text} {um.next_step}".strip()])
-            if isinstance(exc, CREDENTIAL_ERRORS):
-                self.credentialsNeeded.emit(self.account.id)
-            return False
+            return self._save_failed(form, exc)
         form.set_busy(False, "")
         record = result.record
         if form.record is None:
@@ -367,6 +365,15 @@ class DatasetView(QWidget):
         self.statusMessage.emit(note)
         form.accept()
         return True
+
+    def _save_failed(self, form: RecordForm, exc: ConsoleError) -> bool:
+        """Shows a failed save above the form (which stays open, input kept); returns ``False``."""
+        form.set_busy(False, "")
+        um = exc.user_message
+        form.show_errors({}, [f"{um.title}: {um.text} {um.next_step}".strip()])
+        if isinstance(exc, CREDENTIAL_ERRORS):
+            self.credentialsNeeded.emit(self.account.id)
+        return False
 
     async def confirm_and_delete(self, record: Record) -> bool:
         """Asks first, naming the record; then deletes it. Returns whether it was deleted."""

@@ -16,12 +16,14 @@ class QtHttpObserver(QObject):
         rateLimitChanged(str, object): An account's quota (account id, :class:`RateLimitSnapshot`).
         waitStarted(str, float, str): A request of an account is held back (seconds, reason).
         exchangeFinished(object): An attempt ended (:class:`Exchange`).
+        noticePosted(str, str): A short note for the status bar (account id, text).
     """
 
     inFlightChanged = Signal(int)
     rateLimitChanged = Signal(str, object)
     waitStarted = Signal(str, float, str)
     exchangeFinished = Signal(object)
+    noticePosted = Signal(str, str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -47,3 +49,7 @@ class QtHttpObserver(QObject):
     def waiting(self, account_id: str, seconds: float, reason: str) -> None:
         """Forwards a hold-back."""
         self.waitStarted.emit(account_id, seconds, reason)
+
+    def notice(self, account_id: str, text: str) -> None:
+        """Forwards a status-bar note."""
+        self.noticePosted.emit(account_id, text)

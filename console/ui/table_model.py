@@ -97,7 +97,7 @@ class PagedTableModel(QAbstractTableModel):
         column = self.columns[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             try:
-                value = column.extract(record.fields)
+                value = column.extract(record)
             except (KeyError, TypeError, AttributeError, ValueError):
                 return ""
             text = display(column.kind, value)

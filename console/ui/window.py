@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
         observer.inFlightChanged.connect(self._on_in_flight)
         observer.rateLimitChanged.connect(self._on_rate_limit)
         observer.waitStarted.connect(self._on_wait)
+        observer.noticePosted.connect(lambda _account, text: self.statusBar().showMessage(text, 6000))
         self.populate_accounts()
 
     def set_starting(self, text: str) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from console.core.errors import ConsoleError, UnsupportedOperation, UserMessage
-from console.core.models import Cursor, DatasetSpec, LoginField, Page, Query, Record, WriteResult
+from console.core.models import AccountOption, Cursor, DatasetSpec, LoginField, Page, Query, Record, WriteResult
 from console.http.requestlog import RequestLog
 from console.http.types import HttpObserver, HttpSettings
 
@@ -121,12 +121,15 @@ class DemoAccount:
         fields: Non-secret login fields.
         secrets: Secret login fields (accepted by the emulator).
         options: Per-account settings.
+        base_path: The path after host:port when it is not the emulator's default (one emulator
+            can serve two API generations).
     """
 
     label: str
     fields: Mapping[str, str] = field(default_factory=dict)
     secrets: Mapping[str, str] = field(default_factory=dict)
     options: Mapping[str, Any] = field(default_factory=dict)
+    base_path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +161,7 @@ class VendorSpec:
         client_factory: Builds a client for an account.
         emulator: The demo/test emulator.
         error_table: Every vendor code and its user message (tests check it is complete).
+        options: Per-account settings shown under "Advanced" when adding an account.
     """
 
     id: str
@@ -169,6 +173,7 @@ class VendorSpec:
     client_factory: Callable[[VendorSpec, ClientContext], VendorClient]
     emulator: EmulatorSpec | None = None
     error_table: Mapping[str, UserMessage] = field(default_factory=dict)
+    options: tuple[AccountOption, ...] = ()
 
     def dataset(self, name: str) -> DatasetSpec:
         """Returns the dataset called ``name``.
@@ -185,6 +190,10 @@ class VendorSpec:
     def secret_fields(self) -> tuple[LoginField, ...]:
         """Login fields kept in the keychain."""
         return tuple(f for f in self.login_fields if f.secret)
+
+    def secrets_for(self, fields: Mapping[str, str]) -> tuple[LoginField, ...]:
+        """The secret login fields that apply, given the account's non-secret fields."""
+        return tuple(f for f in self.secret_fields if f.applies(fields))
 
     @property
     def plain_fields(self) -> tuple[LoginField, ...]:

@@ -60,7 +60,7 @@ def _contact_form(record: Record) -> dict[str, Any]:
 
 
 def _slug_column(slug: str, label: str, kind: FieldKind = FieldKind.TEXT, width: int = 14) -> Column:
-    return Column(slug, label, lambda f: field_value(f, slug), kind, width=width)
+    return Column(slug, label, lambda r: field_value(r.fields, slug), kind, width=width)
 
 
 CONTACTS = DatasetSpec(
@@ -69,18 +69,18 @@ CONTACTS = DatasetSpec(
     view=ViewKind.CONTACTS,
     noun="contact",
     columns=(
-        Column("id", "ID", lambda f: f.get("id"), FieldKind.ID, sort_key="id", width=8),
-        Column("email", "Email", lambda f: f.get("email"), FieldKind.EMAIL, width=34),
+        Column("id", "ID", lambda r: r.fields.get("id"), FieldKind.ID, sort_key="id", width=8),
+        Column("email", "Email", lambda r: r.fields.get("email"), FieldKind.EMAIL, width=34),
         _slug_column("first_name", "First name"),
         _slug_column("surname", "Surname"),
         _slug_column("phone_number", "Phone", FieldKind.PHONE, width=19),
         _slug_column("country", "Country", width=8),
-        Column("locale", "Locale", lambda f: f.get("locale"), width=6),
-        Column("tags", "Tags", tag_names, width=20),
-        Column("registeredAt", "Registered", lambda f: f.get("registeredAt"), FieldKind.DATETIME, width=18),
-        Column("unsubscribed", "Unsubscribed", lambda f: f.get("unsubscribed"), FieldKind.BOOLEAN, width=6),
-        Column("bounced", "Bounced", lambda f: f.get("bounced"), FieldKind.BOOLEAN, width=6),
-        Column("needsConfirmation", "Needs confirmation", lambda f: f.get("needsConfirmation"),
+        Column("locale", "Locale", lambda r: r.fields.get("locale"), width=6),
+        Column("tags", "Tags", lambda r: tag_names(r.fields), width=20),
+        Column("registeredAt", "Registered", lambda r: r.fields.get("registeredAt"), FieldKind.DATETIME, width=18),
+        Column("unsubscribed", "Unsubscribed", lambda r: r.fields.get("unsubscribed"), FieldKind.BOOLEAN, width=6),
+        Column("bounced", "Bounced", lambda r: r.fields.get("bounced"), FieldKind.BOOLEAN, width=6),
+        Column("needsConfirmation", "Needs confirmation", lambda r: r.fields.get("needsConfirmation"),
                FieldKind.BOOLEAN, width=6),
     ),
     title_of=_contact_title,
@@ -120,9 +120,9 @@ TAGS = DatasetSpec(
     view=ViewKind.LIST,
     noun="tag",
     columns=(
-        Column("id", "ID", lambda f: f.get("id"), FieldKind.ID, sort_key="id", width=8),
-        Column("name", "Name", lambda f: f.get("name"), width=30),
-        Column("createdAt", "Created", lambda f: f.get("createdAt"), FieldKind.DATETIME, width=18),
+        Column("id", "ID", lambda r: r.fields.get("id"), FieldKind.ID, sort_key="id", width=8),
+        Column("name", "Name", lambda r: r.fields.get("name"), width=30),
+        Column("createdAt", "Created", lambda r: r.fields.get("createdAt"), FieldKind.DATETIME, width=18),
     ),
     title_of=lambda r: f"tag “{r.fields.get('name') or r.id}”",
     form_fields=(FormField("name", "Name", required=True, max_length=255, placeholder="vip"),),

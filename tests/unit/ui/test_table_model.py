@@ -12,9 +12,9 @@ from console.core.models import Column, Cursor, FieldKind, Page, Record
 from console.ui.table_model import PagedTableModel, RecordRole
 
 COLUMNS = (
-    Column("id", "ID", lambda f: f["id"], FieldKind.ID, sort_key="id"),
-    Column("name", "Name", lambda f: f.get("name")),
-    Column("vip", "VIP", lambda f: f.get("vip"), FieldKind.BOOLEAN),
+    Column("id", "ID", lambda r: r.fields["id"], FieldKind.ID, sort_key="id"),
+    Column("name", "Name", lambda r: r.fields.get("name")),
+    Column("vip", "VIP", lambda r: r.fields.get("vip"), FieldKind.BOOLEAN),
 )
 
 
