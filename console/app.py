@@ -132,6 +132,8 @@ class AppController:
                 await self._start_demo()
             await warm
             self.window.attach(self.accounts, datasets, observer)
+            if a.open_at:
+                self._open_at(a.open_at)
             if a.smoke_test:
                 return await self.smoke_test()
             if a.screenshot:
@@ -140,6 +142,20 @@ class AppController:
             return 0
         finally:
             await self.shutdown()
+
+    def _open_at(self, where: str) -> None:
+        """Selects ``ACCOUNT[/DATASET]`` (said on the status bar when there is no such thing)."""
+        label, _sep, dataset = where.partition("/")
+        account = self.accounts.by_label(label)
+        if account is None:
+            self.window.statusBar().showMessage(f"No account is labelled “{label}”.", 10000)
+            return
+        page = self.window.select_account(account.id)
+        if dataset:
+            try:
+                page.setCurrentWidget(page.view(dataset))
+            except KeyError:
+                self.window.statusBar().showMessage(f"“{label}” has no dataset “{dataset}”.", 10000)
 
     async def _start_demo(self) -> None:
         import asyncio

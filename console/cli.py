@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="start offscreen on the demo workspace, load a page of contacts, print it, exit")
     parser.add_argument("--screenshot", metavar="PNG", type=Path,
                         help="open the demo workspace, save a screenshot of the window to PNG, exit")
+    parser.add_argument("--open", metavar="ACCOUNT[/DATASET]", dest="open_at",
+                        help="start on this account (by label) and, optionally, this dataset's tab")
     # Benchmark aid (bench/startup.py): print the unix time of the window's first paint and exit at once.
     parser.add_argument("--exit-after-paint", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

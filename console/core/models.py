@@ -86,6 +86,10 @@ class FieldKind(StrEnum):
     CHOICE = "choice"
     MULTI_CHOICE = "multi_choice"
     ID = "id"
+    #: A start time picked from the vendor's free times (a date, then one of the day's slots).
+    SLOT = "slot"
+    #: A status shown as a coloured badge.
+    STATUS = "status"
 
 
 class ViewKind(StrEnum):
@@ -106,6 +110,27 @@ class Choice:
 
 
 @dataclass(frozen=True, slots=True)
+class Badge:
+    """How a status value looks: its words and colour (``#rrggbb``)."""
+
+    label: str
+    color: str
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One free start time offered by the vendor.
+
+    Attributes:
+        value: What is sent back when booking it (the vendor's own format).
+        label: What the user sees ("10:30").
+    """
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
 class Column:
     """One table column.
 
@@ -116,6 +141,7 @@ class Column:
         kind: How to show the value.
         sort_key: The vendor's server-side sort name; ``None`` when the vendor cannot sort by it.
         width: Preferred width in characters.
+        badges: For STATUS columns: the badge of each value (as a string).
     """
 
     key: str
@@ -124,6 +150,11 @@ class Column:
     kind: FieldKind = FieldKind.TEXT
     sort_key: str | None = None
     width: int = 16
+    badges: Mapping[str, Badge] = field(default_factory=dict)
+
+    def badge(self, value: Any) -> Badge | None:
+        """The badge for a status value, if the column has one."""
+        return self.badges.get(str(value)) if self.badges else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +173,7 @@ class FormField:
         max_length: Longest accepted text.
         placeholder: Hint shown in an empty field.
         help: One line under the field.
+        depends_on: For SLOT fields: the form fields the free times depend on (service, staff...).
     """
 
     key: str
@@ -155,6 +187,7 @@ class FormField:
     max_length: int | None = None
     placeholder: str = ""
     help: str = ""
+    depends_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +202,8 @@ class FilterSpec:
         choices_from: Dataset whose records are the choices.
         placeholder: Hint shown in an empty field.
         primary: The filter bound to the main search box of the view.
+        range_role: ``"from"`` or ``"to"`` for the two ends of a date range (the bookings view's
+            date bar drives them).
     """
 
     key: str
@@ -178,6 +213,7 @@ class FilterSpec:
     choices_from: str | None = None
     placeholder: str = ""
     primary: bool = False
+    range_role: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +235,48 @@ class Query:
         return {k: v.strip() for k, v in self.filters.items() if v and v.strip()}
 
 
+def _always(_record: Record) -> bool:
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class RecordAction:
+    """An operation on one record beyond edit and delete (cancel, reschedule...).
+
+    Attributes:
+        key: Name passed to the vendor client.
+        label: Button text ("Cancel booking…").
+        form_fields: Fields to fill first (reschedule asks for a new time); none = no form.
+        destructive: Shown with a warning style.
+        available: Whether the action applies to a record (a cancelled booking cannot be cancelled).
+    """
+
+    key: str
+    label: str
+    form_fields: tuple[FormField, ...] = ()
+    destructive: bool = False
+    available: Callable[[Record], bool] = _always
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A confirmation the vendor needs, asked in plain words before an action runs.
+
+    Attributes:
+        key: Name of the answer passed back to the vendor client.
+        title: Dialog title.
+        text: The question.
+        choices: The answers that go ahead (the user can always back out).
+        detail: One more line of explanation.
+    """
+
+    key: str
+    title: str
+    text: str
+    choices: tuple[Choice, ...]
+    detail: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class DatasetSpec:
     """Everything the generic layers need to know about one dataset of one vendor.
@@ -217,6 +295,9 @@ class DatasetSpec:
         can_delete: Delete is available.
         default_descending: The vendor's default order direction.
         noun: What one record is called ("contact", "tag").
+        actions: Record operations beyond edit and delete.
+        delete_warning: Said in the delete confirmation (e.g. "Delete erases it; Cancel keeps a record").
+        id_key: The vendor's id field (``id``, or Setster's ``client_id``).
     """
 
     name: str
@@ -232,6 +313,9 @@ class DatasetSpec:
     can_delete: bool = False
     default_descending: bool = True
     noun: str = "record"
+    actions: tuple[RecordAction, ...] = ()
+    delete_warning: str = ""
+    id_key: str = "id"
 
     def column(self, key: str) -> Column:
         """Returns the column named ``key``.

@@ -208,7 +208,7 @@ class VendorHttp:
                     state.failures += 1
                     continue
                 raise failure.error from None
-            if session is not None and not renewed and session.is_expired(response.status_code):
+            if session is not None and not renewed and session.is_expired(response.status_code, response.content):
                 # The vendor says the session ended: log in again once, then send this request once more
                 # (it was refused, not processed, so even a write is safe to repeat).
                 renewed = True

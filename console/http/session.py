@@ -39,8 +39,8 @@ class SessionAuth:
         """Returns (query parameters, headers) every authenticated call carries."""
         return {}, {}
 
-    def is_expired(self, status: int) -> bool:
-        """Whether an answer with this status asks for a new login."""
+    def is_expired(self, status: int, body: bytes) -> bool:
+        """Whether an answer (status and raw body) asks for a new login."""
         return status in self.expiry_statuses
 
     async def ensure(self, http: VendorHttp) -> int:

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from console.core.constants import UI_PAGE_SIZE
-from console.core.models import Choice, Cursor, DatasetSpec, FieldKind, Page, Query, Record, WriteResult
+from console.core.models import (
+    Choice,
+    Cursor,
+    DatasetSpec,
+    FieldKind,
+    Page,
+    Query,
+    Question,
+    Record,
+    Slot,
+    WriteResult,
+)
 from console.services.accounts import AccountService
 
 #: A dataset used as choices (tags for a contact) is read up to this many records.
@@ -85,6 +97,23 @@ class DatasetService:
         client = await self.accounts.client(account_id)
         self._choices.pop((account_id, record.dataset), None)
         await client.delete_record(record.dataset, record)
+
+    async def slots(self, account_id: str, dataset: str, field: str, values: Mapping[str, Any],
+                    day: dt.date) -> list[Slot]:
+        """The vendor's free start times of one day for a SLOT field."""
+        client = await self.accounts.client(account_id)
+        return await client.slots(dataset, field, values, day)
+
+    async def questions(self, account_id: str, record: Record, action: str) -> list[Question]:
+        """What to ask before running an action."""
+        client = await self.accounts.client(account_id)
+        return await client.questions(record.dataset, record, action)
+
+    async def run_action(self, account_id: str, record: Record, action: str, values: Mapping[str, Any],
+                         answers: Mapping[str, str]) -> WriteResult:
+        """Runs a record action (cancel, reschedule...)."""
+        client = await self.accounts.client(account_id)
+        return await client.run_action(record.dataset, record, action, values, answers)
 
     async def choices(self, account_id: str, dataset: str, *, refresh: bool = False) -> list[Choice]:
         """Returns a small dataset's records as choices (id, title), oldest first; cached until it changes."""

@@ -31,10 +31,21 @@ from console.core.errors import (
     ValidationError,
     VendorError,
 )
-from console.core.models import DatasetSpec, Page, Query, Record
+from console.core.models import (
+    DatasetSpec,
+    FieldKind,
+    Page,
+    Query,
+    Question,
+    Record,
+    RecordAction,
+    ViewKind,
+    WriteResult,
+)
 from console.core.settings import AccountConfig
 from console.services.accounts import SecretMissing
 from console.services.datasets import DatasetService
+from console.ui.delegates import BadgeDelegate
 from console.ui.detail import DetailPane
 from console.ui.filter_bar import FilterBar
 from console.ui.forms import RecordForm
@@ -75,11 +86,13 @@ class DatasetView(QWidget):
         self.vendor_name = vendor_name
         self.spec = spec
         self.tasks = TaskSet(f"{account.label}/{spec.name}")
-        self.query = Query(descending=spec.default_descending)
         self._activated = False
         self.forms: list[RecordForm] = []
 
-        self.filters = FilterBar(spec.filters) if spec.filters else None
+        preset = "next7" if spec.view is ViewKind.BOOKINGS else "all"
+        self.filters = FilterBar(spec.filters, date_preset=preset) if spec.filters else None
+        self.query = Query(filters=self.filters.values() if self.filters else {},
+                           descending=spec.default_descending)
         self.new_button = QPushButton(f"New {spec.noun}…")
         self.edit_button = QPushButton("Edit…")
         self.delete_button = QPushButton("Delete…")
@@ -91,6 +104,12 @@ class DatasetView(QWidget):
         self.edit_button.setVisible(spec.can_edit)
         self.delete_button.setVisible(spec.can_delete)
         self.new_button.clicked.connect(lambda: self.tasks.spawn(self.open_form(None)))
+        self.action_buttons: dict[str, QPushButton] = {}
+        for action in spec.actions:
+            button = QPushButton(action.label)
+            button.setObjectName(f"action_{action.key}")
+            button.clicked.connect(lambda _c=False, a=action: self._run_current(a))
+            self.action_buttons[action.key] = button
         self.edit_button.clicked.connect(self._edit_current)
         self.delete_button.clicked.connect(self._delete_current)
         self.refresh_button.clicked.connect(self.refresh)
@@ -131,8 +150,15 @@ class DatasetView(QWidget):
         header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
         header.sectionClicked.connect(self._on_header_clicked)
         char = self.table.fontMetrics().averageCharWidth()
+        self.badges = BadgeDelegate(self.table)
         for i, column in enumerate(spec.columns):
             self.table.setColumnWidth(i, max(60, column.width * char + 16))
+            if column.kind is FieldKind.STATUS:
+                self.table.setItemDelegateForColumn(i, self.badges)
+        default_sort = next((i for i, c in enumerate(spec.columns) if c.sort_key), -1)
+        if spec.view is ViewKind.BOOKINGS and default_sort >= 0:
+            header.setSortIndicator(default_sort, Qt.SortOrder.DescendingOrder if spec.default_descending
+                                    else Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.table.doubleClicked.connect(lambda _i: self._edit_current())
 
@@ -152,7 +178,8 @@ class DatasetView(QWidget):
             self.filters.changed.connect(self._on_filters_changed)
         else:
             top.addStretch(1)
-        for button in (self.new_button, self.edit_button, self.delete_button, self.refresh_button):
+        for button in (self.new_button, self.edit_button, *self.action_buttons.values(), self.delete_button,
+                       self.refresh_button):
             top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -246,9 +273,12 @@ class DatasetView(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        has = self.current_record() is not None
+        record = self.current_record()
+        has = record is not None
         self.edit_button.setEnabled(has)
         self.delete_button.setEnabled(has)
+        for action in self.spec.actions:
+            self.action_buttons[action.key].setEnabled(record is not None and action.available(record))
 
     def _on_count_changed(self, text: str) -> None:
         self.count_label.setText(text)
@@ -289,11 +319,138 @@ class DatasetView(QWidget):
     def make_form(self, record: Record | None) -> RecordForm:
         """Builds the create/edit form and starts loading its choices."""
         form = RecordForm(self.spec, record, self.vendor_name, self.window())
-        for field in self.spec.form_fields:
-            if field.choices_from:
-                self.tasks.spawn(self._load_form_choices(form, field.key, field.choices_from))
+        self._prepare(form)
         form.saveRequested.connect(lambda: self.tasks.spawn(self.save_form(form)))
         return form
+
+    def _prepare(self, form: RecordForm) -> None:
+        """Loads the form's choices and connects its slot pickers."""
+        for field in form.fields:
+            if field.choices_from:
+                self.tasks.spawn(self._load_form_choices(form, field.key, field.choices_from))
+        form.slotsWanted.connect(lambda key: self.tasks.spawn(self.load_slots(form, key)))
+
+    async def load_slots(self, form: RecordForm, key: str) -> None:
+        """Asks the vendor for the free times of the picker's day and shows them."""
+        picker = form.slot_picker(key)
+        if picker is None:
+            return
+        # The record's values (reschedule keeps service, provider, location) under what the form says.
+        values = {**(self.spec.form_values(form.record) if form.record else {}),
+                  **{k: v for k, v in form.values().items() if k != key}}
+        picker.set_loading()
+        try:
+            slots = await self.datasets.slots(self.account.id, self.spec.name, key, values, picker.day())
+        except VendorError as exc:
+            picker.set_message(" ".join(m for ms in exc.fields.values() for m in ms) or exc.user_message.title)
+            return
+        except ConsoleError as exc:
+            picker.set_message(f"Could not load free times: {exc.user_message.title}")
+            return
+        picker.set_slots(slots)
+
+    def _run_current(self, action: RecordAction) -> None:
+        record = self.current_record()
+        if record is not None and action.available(record):
+            self.tasks.spawn(self.run_action(record, action))
+
+    async def ask(self, question: Question) -> str | None:
+        """Asks one confirmation in plain words; returns the chosen answer, or ``None`` to back out."""
+        box = QMessageBox(QMessageBox.Icon.Question, question.title, question.text,
+                          QMessageBox.StandardButton.NoButton, self.window())
+        box.setObjectName(f"question_{question.key}")
+        if question.detail:
+            box.setInformativeText(question.detail)
+        buttons = [(box.addButton(choice.label, QMessageBox.ButtonRole.AcceptRole), choice.value)
+                   for choice in question.choices]
+        back = box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        await dialog_result(box)
+        clicked = box.clickedButton()
+        box.deleteLater()
+        return next((value for button, value in buttons if button is clicked), None)
+
+    async def _answers(self, record: Record, action: RecordAction) -> dict[str, str] | None:
+        """Asks the vendor's questions for an action; ``None`` when the user backs out."""
+        answers: dict[str, str] = {}
+        for question in await self.datasets.questions(self.account.id, record, action.key):
+            answer = await self.ask(question)
+            if answer is None:
+                return None
+            answers[question.key] = answer
+        return answers
+
+    async def run_action(self, record: Record, action: RecordAction) -> bool:
+        """Runs a record action: its form first if it has one, then the vendor's questions."""
+        if action.form_fields:
+            form = RecordForm(self.spec, record, self.vendor_name, self.window(), fields=action.form_fields,
+                              title=f"{action.label.rstrip('…')}: {self.spec.title_of(record)}",
+                              save_text=action.label.rstrip("…"))
+            self._prepare(form)
+            done: list[bool] = []
+            form.saveRequested.connect(lambda: self.tasks.spawn(self._perform(record, action, form, done)))
+            self.forms.append(form)
+            for key in form.slot_fields():
+                self.tasks.spawn(self.load_slots(form, key))
+            try:
+                await dialog_result(form)
+            finally:
+                self.forms.remove(form)
+                form.deleteLater()
+            return bool(done)
+        try:
+            answers = await self._answers(record, action)
+        except ConsoleError as exc:
+            show_error(self.window(), exc, action.label.rstrip("…"))
+            return False
+        if answers is None:
+            return False
+        try:
+            result = await self.datasets.run_action(self.account.id, record, action.key, {}, answers)
+        except ConsoleError as exc:
+            show_error(self.window(), exc, action.label.rstrip("…"))
+            if isinstance(exc, CREDENTIAL_ERRORS):
+                self.credentialsNeeded.emit(self.account.id)
+            return False
+        self._show_saved(result, f"{action.label.rstrip('…')}: done for")
+        return True
+
+    async def _perform(self, record: Record, action: RecordAction, form: RecordForm, done: list[bool]) -> None:
+        """Sends an action's form; failures stay in the form with the user's input."""
+        form.set_busy(True)
+        try:
+            answers = await self._answers(record, action)
+            if answers is None:
+                form.set_busy(False, "")
+                return
+            result = await self.datasets.run_action(self.account.id, record, action.key, form.values(), answers)
+        except VendorError as exc:
+            if exc.fields or isinstance(exc, ValidationError):
+                form.set_busy(False, "")
+                form.show_errors(exc.fields, [exc.user_message.text, *exc.general])
+            else:
+                self._save_failed(form, exc)
+            return
+        except ConsoleError as exc:
+            self._save_failed(form, exc)
+            return
+        form.set_busy(False, "")
+        self._show_saved(result, f"{action.label.rstrip('…')}: done for")
+        done.append(True)
+        form.accept()
+
+    def _show_saved(self, result: WriteResult, verb: str) -> None:
+        """Puts a written record in the table and the detail pane and says so."""
+        row = self.model.replace_record(result.record)
+        if row < 0:
+            row = self.model.insert_record(result.record)
+        self.table.selectRow(row)
+        self.detail.show_record(self.spec, result.record)
+        self._update_buttons()
+        note = f"{verb} {self.spec.noun} {self.spec.title_of(result.record)}."
+        if result.warnings:
+            note += " " + " ".join(result.warnings)
+        self.statusMessage.emit(note)
 
     async def open_form(self, record: Record | None) -> None:
         """Opens the form and waits until it closes."""
@@ -382,7 +539,8 @@ class DatasetView(QWidget):
                           QMessageBox.StandardButton.Cancel, self.window())
         box.setObjectName("confirmDelete")
         box.setInformativeText(f"This deletes it in {self.vendor_name} (account “{self.account.label}”). "
-                               "It cannot be undone.")
+                               "It cannot be undone." + (f"\n\n{self.spec.delete_warning}"
+                                                         if self.spec.delete_warning else ""))
         delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         await dialog_result(box)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -17,12 +18,14 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.models import DatasetSpec, Record
-from console.ui.formatting import format_datetime, parse_datetime
+from console.ui.formatting import format_datetime, format_moment, parse_datetime
 
 
 def _scalar(value: Any) -> str:
     if value is None:
         return "—"
+    if isinstance(value, dt.datetime):
+        return format_moment(value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, str) and parse_datetime(value) is not None and len(value) >= 16:
@@ -86,16 +89,40 @@ class DetailPane(QWidget):
             self.title.setText("Select a row to see every field.")
             return
         self.title.setText(f"{spec.noun.capitalize()} {record.id}: {spec.title_of(record)}")
+        if record.derived:
+            # What the console worked out (times in the account's zone, names, decoded fields) first.
+            summary = QTreeWidgetItem(["Summary", ""])
+            bold = summary.font(0)
+            bold.setBold(True)
+            summary.setFont(0, bold)
+            self.tree.addTopLevelItem(summary)
+            for key, value in record.derived.items():
+                if value not in (None, ""):
+                    self._add(summary, key.replace("_", " ").capitalize(), value)
+            everything = QTreeWidgetItem(["As sent by the vendor", ""])
+            everything.setFont(0, bold)
+            self.tree.addTopLevelItem(everything)
+            for key, value in record.fields.items():
+                self._add(everything, str(key), value)
+            self.tree.expandToDepth(1)
+            return
         for key, value in record.fields.items():
             self._add(None, str(key), value)
         self.tree.expandToDepth(1)
 
     def field_text(self, name: str) -> str | None:
-        """The value shown for a top-level field (tests)."""
+        """The value shown for a field of the record (top level, or under the two groups)."""
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
-            if item is not None and item.text(0) == name:
+            if item is None:
+                continue
+            if item.text(0) == name:
                 return item.text(1)
+            if item.text(0) in ("Summary", "As sent by the vendor"):
+                for j in range(item.childCount()):
+                    child = item.child(j)
+                    if child is not None and child.text(0) == name:
+                        return child.text(1)
         return None
 
     def _add(self, parent: QTreeWidgetItem | None, key: str, value: Any) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,6 +25,90 @@ from console.core.models import Choice, FieldKind, FilterSpec
 from console.ui.forms import EMAIL_RE, ERROR_STYLE
 
 DEBOUNCE_MS = 350
+
+
+#: The bookings view's date presets: (key, label).
+RANGE_PRESETS = (("all", "All dates"), ("today", "Today"), ("week", "This week"), ("next7", "Next 7 days"),
+                 ("custom", "Custom…"))
+
+
+def preset_range(preset: str, today: dt.date) -> tuple[str, str]:
+    """The (from, to) dates of a preset, as YYYY-MM-DD ("" for open ends)."""
+    if preset == "today":
+        return today.isoformat(), today.isoformat()
+    if preset == "week":
+        monday = today - dt.timedelta(days=today.weekday())
+        return monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat()
+    if preset == "next7":
+        return today.isoformat(), (today + dt.timedelta(days=6)).isoformat()
+    return "", ""
+
+
+class DateRangeBar(QWidget):
+    """Today / This week / Next 7 days / custom, driving a dataset's two date-range filters.
+
+    Args:
+        preset: The preset chosen at first.
+        parent: Qt parent.
+
+    Signals:
+        changed(): The range changed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, preset: str = "all", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dateRangeBar")
+        self.preset = QComboBox()
+        self.preset.setObjectName("datePreset")
+        for key, label in RANGE_PRESETS:
+            self.preset.addItem(label, key)
+        self.start = QDateEdit()
+        self.end = QDateEdit()
+        for edit, name in ((self.start, "dateFrom"), (self.end, "dateTo")):
+            edit.setObjectName(name)
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDate(QDate.currentDate())
+            edit.dateChanged.connect(self._on_custom_changed)
+        self.to_label = QLabel("to")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("Dates"))
+        layout.addWidget(self.preset)
+        layout.addWidget(self.start)
+        layout.addWidget(self.to_label)
+        layout.addWidget(self.end)
+        self.preset.setCurrentIndex(max(0, self.preset.findData(preset)))
+        self.preset.currentIndexChanged.connect(self._on_preset_changed)
+        self._show_custom()
+
+    def _show_custom(self) -> None:
+        custom = self.preset.currentData() == "custom"
+        for widget in (self.start, self.end, self.to_label):
+            widget.setVisible(custom)
+
+    def _on_preset_changed(self) -> None:
+        self._show_custom()
+        self.changed.emit()
+
+    def _on_custom_changed(self) -> None:
+        if self.preset.currentData() == "custom":
+            self.changed.emit()
+
+    def range(self, today: dt.date | None = None) -> tuple[str, str]:
+        """The chosen (from, to) as YYYY-MM-DD ("" for an open end)."""
+        key = str(self.preset.currentData())
+        if key == "custom":
+            start = self.start.date().toString("yyyy-MM-dd")
+            end = self.end.date().toString("yyyy-MM-dd")
+            return (start, end) if start <= end else (end, start)
+        return preset_range(key, today or dt.date.today())
+
+    def set_preset(self, key: str) -> None:
+        """Chooses a preset (emits :attr:`changed`)."""
+        self.preset.setCurrentIndex(max(0, self.preset.findData(key)))
 
 
 def filter_problem(spec: FilterSpec, text: str) -> str:
@@ -54,19 +139,26 @@ class FilterBar(QWidget):
 
     changed = Signal(dict)
 
-    def __init__(self, filters: Sequence[FilterSpec], parent: QWidget | None = None) -> None:
+    def __init__(self, filters: Sequence[FilterSpec], parent: QWidget | None = None, *,
+                 date_preset: str = "all") -> None:
         super().__init__(parent)
         self.specs = list(filters)
         self.inputs: dict[str, QLineEdit | QComboBox] = {}
+        self.range_keys = {f.range_role: f.key for f in self.specs if f.range_role in ("from", "to")}
+        self.dates: DateRangeBar | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._emit)
         self._last: dict[str, str] = {}
         primary = next((f for f in self.specs if f.primary), None)
-        others = [f for f in self.specs if f is not primary]
+        others = [f for f in self.specs if f is not primary and f.range_role is None]
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
+        if "from" in self.range_keys and "to" in self.range_keys:
+            self.dates = DateRangeBar(date_preset)
+            self.dates.changed.connect(self._schedule_now)
+            top.addWidget(self.dates)
         self.search: QLineEdit | None = None
         if primary is not None:
             box = self._make_input(primary)
@@ -104,6 +196,7 @@ class FilterBar(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.extra)
         layout.addWidget(self.problem)
+        self._last = self.values()
 
     def _make_input(self, spec: FilterSpec) -> QLineEdit | QComboBox:
         widget: QLineEdit | QComboBox
@@ -147,10 +240,14 @@ class FilterBar(QWidget):
         widget.blockSignals(False)
 
     def raw_values(self) -> dict[str, str]:
-        """Every input's value as typed."""
+        """Every input's value as typed (the date bar fills the range filters)."""
         values: dict[str, str] = {}
         for key, widget in self.inputs.items():
             values[key] = widget.text() if isinstance(widget, QLineEdit) else str(widget.currentData() or "")
+        if self.dates is not None:
+            start, end = self.dates.range()
+            values[self.range_keys["from"]] = start
+            values[self.range_keys["to"]] = end
         return values
 
     def values(self) -> dict[str, str]:
@@ -163,7 +260,11 @@ class FilterBar(QWidget):
         return result
 
     def clear(self) -> None:
-        """Empties every filter."""
+        """Empties every filter (the date bar goes to "All dates")."""
+        if self.dates is not None:
+            self.dates.blockSignals(True)
+            self.dates.set_preset("all")
+            self.dates.blockSignals(False)
         for widget in self.inputs.values():
             widget.blockSignals(True)
             if isinstance(widget, QLineEdit):

@@ -31,10 +31,19 @@ def format_datetime(value: str) -> str:
     return f"{local:%Y-%m-%d %H:%M} {local.tzname() or ''}".rstrip()
 
 
+def format_moment(moment: dt.datetime) -> str:
+    """An aware time in its own zone with the zone's name ("Tue 24 Nov 2026 10:00 EST")."""
+    if moment.tzinfo is None:
+        return f"{moment:%a %d %b %Y %H:%M}"
+    return f"{moment:%a %d %b %Y %H:%M} {moment.tzname() or ''}".rstrip()
+
+
 def display(kind: FieldKind, value: Any) -> str:
     """Returns the text shown for a value of a given kind."""
     if value is None:
         return ""
+    if isinstance(value, dt.datetime):
+        return format_moment(value)
     if kind is FieldKind.BOOLEAN or isinstance(value, bool):
         return "Yes" if value else "No"
     if kind is FieldKind.DATETIME and isinstance(value, str):

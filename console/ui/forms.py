@@ -6,29 +6,33 @@ fields (or above the form when they belong to none), and what the user typed sta
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from console.core.models import Choice, DatasetSpec, FieldKind, FormField, Record
+from console.core.models import Choice, DatasetSpec, FieldKind, FormField, Record, Slot
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+?[\d\s().\-/]{4,}$")
@@ -41,7 +45,11 @@ def check_value(field: FormField, value: Any) -> list[str]:
         return []
     text = "" if value is None else str(value).strip()
     if not text:
+        if field.kind is FieldKind.SLOT and field.required:
+            return ["Pick a day and one of its free times."]
         return ["This field is required."] if field.required else []
+    if field.kind is FieldKind.SLOT:
+        return []
     if field.max_length is not None and len(text) > field.max_length:
         return [f"At most {field.max_length} characters (now {len(text)})."]
     if field.kind is FieldKind.EMAIL and not EMAIL_RE.match(text):
@@ -60,6 +68,89 @@ def check_value(field: FormField, value: Any) -> list[str]:
     return []
 
 
+class SlotPicker(QWidget):
+    """A day, then one of the vendor's free start times that day.
+
+    Signals:
+        wanted(): The day changed or "Refresh" was pressed: the owner should load the times.
+    """
+
+    wanted = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.day_edit = QDateEdit()
+        self.day_edit.setObjectName("slotDay")
+        self.day_edit.setCalendarPopup(True)
+        self.day_edit.setDisplayFormat("ddd yyyy-MM-dd")
+        self.day_edit.setMinimumDate(QDate.currentDate())
+        self.day_edit.setDate(QDate.currentDate())
+        self.times = QComboBox()
+        self.times.setObjectName("slotTimes")
+        self.times.setMinimumContentsLength(14)
+        self.refresh = QToolButton()
+        self.refresh.setText("Refresh")
+        self.refresh.setToolTip("Ask the vendor again for the free times of this day")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.day_edit)
+        layout.addWidget(self.times, 1)
+        layout.addWidget(self.refresh)
+        self.day_edit.dateChanged.connect(lambda _d: self.wanted.emit())
+        self.refresh.clicked.connect(self.wanted.emit)
+        self._current = ""
+        self.set_message("Choose a day")
+
+    def day(self) -> dt.date:
+        """The chosen day."""
+        qdate = self.day_edit.date()
+        return dt.date(qdate.year(), qdate.month(), qdate.day())
+
+    def value(self) -> str:
+        """The chosen slot's value ("" when none)."""
+        data = self.times.currentData()
+        return str(data) if data else ""
+
+    def set_value(self, value: str) -> None:
+        """Shows an existing time (editing) as the current choice."""
+        self._current = value
+        if value:
+            with contextlib.suppress(ValueError):
+                day = dt.date.fromisoformat(value[:10])
+                self.day_edit.blockSignals(True)
+                earliest = min(day, dt.date.today())
+                self.day_edit.setMinimumDate(QDate(earliest.year, earliest.month, earliest.day))
+                self.day_edit.setDate(QDate(day.year, day.month, day.day))
+                self.day_edit.blockSignals(False)
+            self.times.clear()
+            self.times.addItem(f"{value[11:16]} (current)", value)
+
+    def set_loading(self) -> None:
+        """Shows that times are on their way."""
+        self.times.clear()
+        self.times.addItem("Loading free times…", "")
+        self.times.setEnabled(False)
+
+    def set_message(self, text: str) -> None:
+        """Shows a note instead of times (nothing free, choose a service first...)."""
+        self.times.clear()
+        self.times.addItem(text, "")
+        self.times.setEnabled(False)
+
+    def set_slots(self, slots: Sequence[Slot]) -> None:
+        """Offers the free times; keeps the earlier choice when it is still free."""
+        previous = self.value()
+        self.times.clear()
+        if not slots:
+            self.set_message("No free times this day")
+            return
+        self.times.setEnabled(True)
+        for slot in slots:
+            self.times.addItem(slot.label, slot.value)
+        index = self.times.findData(previous)
+        self.times.setCurrentIndex(max(0, index))
+
+
 class RecordForm(QDialog):
     """Create or edit one record.
 
@@ -74,20 +165,26 @@ class RecordForm(QDialog):
     """
 
     saveRequested = Signal()
+    slotsWanted = Signal(str)
 
     def __init__(self, spec: DatasetSpec, record: Record | None, vendor_name: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, fields: Sequence[FormField] | None = None,
+                 title: str = "", save_text: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("recordForm")
         self.spec = spec
         self.record = record
         self.creating = record is None
+        self.action_form = fields is not None
         what = spec.noun
-        self.setWindowTitle(f"New {what} – {vendor_name}" if record is None
-                            else f"Edit {what} {spec.title_of(record)} – {vendor_name}")
-        self.setMinimumWidth(480)
-        self.resize(520, 620)
-        self.fields = [f for f in spec.form_fields if (f.on_create if self.creating else True)]
+        self.setWindowTitle(title or (f"New {what} – {vendor_name}" if record is None
+                                      else f"Edit {what} {spec.title_of(record)} – {vendor_name}"))
+        self.setMinimumWidth(520)
+        self.resize(560, 640 if fields is None else 220)
+        if fields is not None:
+            self.fields = list(fields)
+        else:
+            self.fields = [f for f in spec.form_fields if (f.on_create if self.creating else True)]
         self.widgets: dict[str, QWidget] = {}
         # Multi-choice values set before their choices arrived (choices load from another dataset).
         self._pending: dict[str, list[str]] = {}
@@ -102,7 +199,7 @@ class RecordForm(QDialog):
         for field in self.fields:
             widget = self._widget(field)
             widget.setObjectName(f"field_{field.key}")
-            widget.setEnabled(self.creating or field.on_edit)
+            widget.setEnabled(self.creating or self.action_form or field.on_edit)
             self.widgets[field.key] = widget
             error = QLabel()
             error.setObjectName(f"error_{field.key}")
@@ -133,7 +230,7 @@ class RecordForm(QDialog):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Create" if self.creating else "Save")
+        self.save_button.setText(save_text or ("Create" if self.creating else "Save"))
         self.save_button.setObjectName("saveButton")
         self.buttons.accepted.connect(self._on_save_clicked)
         self.buttons.rejected.connect(self.reject)
@@ -146,10 +243,37 @@ class RecordForm(QDialog):
         layout.addWidget(self.buttons)
         if record is not None:
             self.set_values(spec.form_values(record))
+        self._wire_slots()
 
     # -- widgets ------------------------------------------------------------------------------------
 
+    def _wire_slots(self) -> None:
+        """Asks for free times when a slot's day, or a field it depends on, changes."""
+        for field in self.fields:
+            picker = self.widgets.get(field.key)
+            if field.kind is not FieldKind.SLOT or not isinstance(picker, SlotPicker):
+                continue
+            key = field.key
+            picker.wanted.connect(lambda k=key: self.slotsWanted.emit(k))
+            for dependency in field.depends_on:
+                widget = self.widgets.get(dependency)
+                if isinstance(widget, QComboBox):
+                    widget.currentIndexChanged.connect(lambda _i, k=key: self.slotsWanted.emit(k))
+                elif isinstance(widget, QLineEdit):
+                    widget.editingFinished.connect(lambda k=key: self.slotsWanted.emit(k))
+
+    def slot_fields(self) -> list[str]:
+        """The keys of the form's SLOT fields."""
+        return [f.key for f in self.fields if f.kind is FieldKind.SLOT]
+
+    def slot_picker(self, key: str) -> SlotPicker | None:
+        """The picker of a SLOT field."""
+        widget = self.widgets.get(key)
+        return widget if isinstance(widget, SlotPicker) else None
+
     def _widget(self, field: FormField) -> QWidget:
+        if field.kind is FieldKind.SLOT:
+            return SlotPicker()
         if field.kind is FieldKind.BOOLEAN:
             return QCheckBox()
         if field.kind is FieldKind.MULTILINE:
@@ -230,7 +354,9 @@ class RecordForm(QDialog):
         result: dict[str, Any] = {}
         for field in self.fields:
             widget = self.widgets[field.key]
-            if isinstance(widget, QCheckBox):
+            if isinstance(widget, SlotPicker):
+                result[field.key] = widget.value()
+            elif isinstance(widget, QCheckBox):
                 result[field.key] = widget.isChecked()
             elif isinstance(widget, QPlainTextEdit):
                 result[field.key] = widget.toPlainText()
@@ -250,7 +376,9 @@ class RecordForm(QDialog):
                 continue
             value = values[field.key]
             widget = self.widgets[field.key]
-            if isinstance(widget, QCheckBox):
+            if isinstance(widget, SlotPicker):
+                widget.set_value("" if value is None else str(value))
+            elif isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
             elif isinstance(widget, QPlainTextEdit):
                 widget.setPlainText("" if value is None else str(value))
@@ -280,7 +408,7 @@ class RecordForm(QDialog):
         """Runs the local checks and shows their messages; returns them."""
         values = self.values()
         errors = {f.key: msgs for f in self.fields if (msgs := check_value(f, values.get(f.key)))
-                  and (self.creating or f.on_edit)}
+                  and (self.creating or self.action_form or f.on_edit)}
         self.show_errors(errors, [])
         return errors
 

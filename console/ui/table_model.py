@@ -31,6 +31,8 @@ from console.ui.qtasync import TaskSet
 Fetch = Callable[[Cursor, int], Awaitable[Page[Record]]]
 ModelIndex = QModelIndex | QPersistentModelIndex
 RecordRole = Qt.ItemDataRole.UserRole + 1
+#: The badge colour (``#rrggbb``) of a STATUS cell.
+BadgeRole = Qt.ItemDataRole.UserRole + 2
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _NUMERIC = (FieldKind.INTEGER, FieldKind.DECIMAL, FieldKind.ID)
 
@@ -100,10 +102,17 @@ class PagedTableModel(QAbstractTableModel):
                 value = column.extract(record)
             except (KeyError, TypeError, AttributeError, ValueError):
                 return ""
-            text = display(column.kind, value)
+            badge = column.badge(value) if column.kind is FieldKind.STATUS else None
+            text = badge.label if badge is not None else display(column.kind, value)
             if role == Qt.ItemDataRole.ToolTipRole:
                 return text if len(text) > 30 else None
             return text
+        if role == BadgeRole and column.kind is FieldKind.STATUS:
+            try:
+                badge = column.badge(column.extract(record))
+            except (KeyError, TypeError, AttributeError, ValueError):
+                return None
+            return badge.color if badge is not None else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in _NUMERIC:
             return int(_RIGHT.value)
         if role == RecordRole:

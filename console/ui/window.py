@@ -263,6 +263,7 @@ class MainWindow(QMainWindow):
             self.pages[account_id] = page
             self.stack.addWidget(page)
         self._current_account = account_id
+        self._select_in_tree(account_id)
         self.setWindowTitle(f"{page.account.label} · {vendor(page.account.vendor).display_name} – {APP_NAME}")
         self.stack.setCurrentWidget(page)
         page.activate()
@@ -271,6 +272,21 @@ class MainWindow(QMainWindow):
         self._update_account_buttons()
         self.accountChanged.emit(account_id)
         return page
+
+    def _select_in_tree(self, account_id: str) -> None:
+        """Keeps the sidebar's selection on the account shown (also when chosen from code)."""
+        current = self.tree.currentItem()
+        if current is not None and current.data(0, ACCOUNT_ROLE) == account_id:
+            return
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            for j in range(group.childCount() if group is not None else 0):
+                item = group.child(j) if group is not None else None
+                if item is not None and item.data(0, ACCOUNT_ROLE) == account_id:
+                    self.tree.blockSignals(True)
+                    self.tree.setCurrentItem(item)
+                    self.tree.blockSignals(False)
+                    return
 
     def current_page(self) -> AccountPage | None:
         """The visible account page."""

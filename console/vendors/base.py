@@ -6,12 +6,24 @@ A vendor is one package under ``console/vendors/`` exposing a :class:`VendorSpec
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from console.core.errors import ConsoleError, UnsupportedOperation, UserMessage
-from console.core.models import AccountOption, Cursor, DatasetSpec, LoginField, Page, Query, Record, WriteResult
+from console.core.models import (
+    AccountOption,
+    Cursor,
+    DatasetSpec,
+    LoginField,
+    Page,
+    Query,
+    Question,
+    Record,
+    Slot,
+    WriteResult,
+)
 from console.http.requestlog import RequestLog
 from console.http.types import HttpObserver, HttpSettings
 
@@ -90,6 +102,19 @@ class VendorClient:
     async def delete_record(self, dataset: str, record: Record) -> None:
         """Deletes a record."""
         raise self._unsupported(dataset, "delete")
+
+    async def slots(self, dataset: str, field: str, values: Mapping[str, Any], day: dt.date) -> list[Slot]:
+        """The free start times of one day for a SLOT field, given the form's other values."""
+        raise self._unsupported(dataset, "offer free times for")
+
+    async def questions(self, dataset: str, record: Record, action: str) -> list[Question]:
+        """What to ask the user before running an action (the vendor's confirmation rules)."""
+        return []
+
+    async def run_action(self, dataset: str, record: Record, action: str, values: Mapping[str, Any],
+                         answers: Mapping[str, str]) -> WriteResult:
+        """Runs a record action with the form values and the answers to :meth:`questions`."""
+        raise self._unsupported(dataset, action)
 
     def _unsupported(self, dataset: str, what: str) -> ConsoleError:
         return UnsupportedOperation(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from console.vendors import systeme
+from console.vendors import setster, systeme
 from console.vendors.base import VendorSpec
 
-VENDORS: tuple[VendorSpec, ...] = (systeme.SPEC,)
+VENDORS: tuple[VendorSpec, ...] = (systeme.SPEC, setster.SPEC)
 _BY_ID = {spec.id: spec for spec in VENDORS}
 
 

@@ -1,0 +1,162 @@
+"""Setster's error tables (``statusCode`` 1..11 and HTTP statuses) and its one error function.
+
+Setster answers ``{"statusCode": n, "<description>": "...", "data": ...}``; any ``statusCode`` other
+than 0 or ``null`` is an error whatever the HTTP status (README decision). The description key has
+three spellings in the sources; all are read.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from console.core.errors import (
+    AuthError,
+    BadResponse,
+    NotFound,
+    PermissionDenied,
+    ServerError,
+    Severity,
+    SlotUnavailable,
+    UserMessage,
+    ValidationError,
+    VendorError,
+)
+from console.http.bodies import preview_body
+
+if TYPE_CHECKING:
+    import httpx
+
+VENDOR = "setster"
+NAME = "Setster"
+DESCRIPTION_KEYS = ("statusDescription", "statusDescriptions", "description")
+#: The form field a slot error belongs to.
+SLOT_FIELD = "start_date"
+
+#: statusCode -> (name, error type, user message)
+STATUS_TABLE: dict[int, tuple[str, type[VendorError], UserMessage]] = {
+    1: ("INVALID_PARAMETERS", ValidationError, UserMessage(
+        "Setster did not accept the values", "Some of the values sent to Setster are missing or not valid.",
+        "Check the form (dates, required fields) and try again.", Severity.WARNING)),
+    2: ("INVALID_CREDENTIALS", AuthError, UserMessage(
+        "Wrong email or API key", "Setster did not accept the owner email and API key of this account.",
+        "Copy the API key again from your Setster account (Settings > API) and check the email.")),
+    3: ("ACCOUNT_NOT_ACTIVE", AuthError, UserMessage(
+        "Setster account not active", "This Setster account is not active.",
+        "Check the subscription in Setster, or ask the account owner.")),
+    4: ("INTERNAL_ERROR", ServerError, UserMessage(
+        "Setster failed", "Setster had an internal error.", "Try again in a minute.")),
+    5: ("ERROR_SAVING_ENTITY", VendorError, UserMessage(
+        "Not saved", "Setster could not save the record.",
+        "Check the values (an email may already be in use) and save again.")),
+    6: ("ERROR_DELETING", VendorError, UserMessage(
+        "Not deleted", "Setster could not delete the record.",
+        "It may still be in use (for example by appointments); try again or check in Setster.")),
+    7: ("NOT_FOUND", NotFound, UserMessage(
+        "Not found", "That record does not exist in Setster any more.",
+        "Refresh the list; someone may have deleted it.", Severity.WARNING)),
+    8: ("NOT_ALLOWED", PermissionDenied, UserMessage(
+        "Not allowed", "This Setster user may not do that.",
+        "Ask the account owner for the permission, or use an owner account.")),
+    9: ("SLOT_NOT_AVAILABLE", SlotUnavailable, UserMessage(
+        "Time not available", "That time is not bookable (outside working hours, or too soon).",
+        "Pick another time from the list.", Severity.WARNING)),
+    10: ("SLOT_OCCUPIED", SlotUnavailable, UserMessage(
+        "Time just taken", "That time was just taken.", "Pick another slot.", Severity.WARNING)),
+    11: ("ACCOUNTS_LIMIT_REACHED", VendorError, UserMessage(
+        "Plan limit reached", "This Setster plan allows no more of these (providers, locations or accounts).",
+        "Upgrade the plan in Setster, or remove one first.")),
+}
+
+#: HTTP status (or class) -> (error type, user message), for answers without a usable statusCode.
+HTTP_TABLE: dict[str, tuple[type[VendorError], UserMessage]] = {
+    "400": (ValidationError, UserMessage(
+        "Request not accepted", "Setster said the request was bad or invalid.",
+        "Check the values and try again.", Severity.WARNING)),
+    "401": (AuthError, UserMessage(
+        "Not logged in", "Setster refused the login of this account.", "Check the owner email and API key.")),
+    "403": (AuthError, UserMessage(
+        "Session refused", "Setster refused the session even after logging in again.",
+        "Check the owner email and API key, then try again.")),
+    "404": (NotFound, UserMessage(
+        "Not found", "Setster does not know this address or record.", "Refresh the list.", Severity.WARNING)),
+    "500": (ServerError, UserMessage("Setster failed", "Setster had a server error.", "Try again in a minute.")),
+    "4xx": (VendorError, UserMessage("Request refused", "Setster refused the request.", "Try again.")),
+    "5xx": (ServerError, UserMessage("Setster unavailable", "Setster is not answering properly.",
+                                     "Try again in a few minutes.")),
+}
+
+
+def description(body: Any) -> str:
+    """The vendor's description text, whichever key spelling it used."""
+    if isinstance(body, dict):
+        for key in DESCRIPTION_KEYS:
+            value = body.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    return ""
+
+
+def status_code(body: Any) -> int | None:
+    """The envelope's ``statusCode`` as an int (``None`` for absent, null or 0 = OK)."""
+    if not isinstance(body, dict):
+        return None
+    raw = body.get("statusCode")
+    if raw is None or isinstance(raw, bool):
+        return None
+    try:
+        code = int(raw)
+    except (TypeError, ValueError):
+        return -1
+    return code or None
+
+
+def error_for_code(code: int, body: Any, *, http_status: int | None = None, preview: str | None = None) -> VendorError:
+    """The typed error for a non-zero ``statusCode`` (unknown codes keep the vendor's description)."""
+    text = description(body)
+    row = STATUS_TABLE.get(code)
+    if row is None:
+        message = UserMessage("Setster refused the request",
+                              f"Setster answered with code {code}" + (f": {text}" if text else "."),
+                              "Try again; if it keeps happening, report the code to Setster support.")
+        return VendorError(VENDOR, text or f"statusCode {code}", user_message=message, status=http_status,
+                           vendor_code=str(code), body=preview)
+    name, kind, message = row
+    fields: dict[str, list[str]] = {}
+    if kind is SlotUnavailable:
+        fields = {SLOT_FIELD: [message.text + " " + message.next_step]}
+    return kind(VENDOR, text or name, user_message=message, status=http_status, vendor_code=f"{code} {name}",
+                body=preview, fields=fields)
+
+
+def to_error(response: httpx.Response) -> VendorError:
+    """Turns a Setster HTTP error answer into a typed error (the vendor's one error function)."""
+    try:
+        body = json.loads(response.content) if response.content.strip() else None
+    except (ValueError, RecursionError):
+        body = None
+    preview = preview_body(response)
+    code = status_code(body)
+    if code is not None and code > 0:
+        return error_for_code(code, body, http_status=response.status_code, preview=preview)
+    status = response.status_code
+    kind, message = HTTP_TABLE.get(str(status)) or HTTP_TABLE["5xx" if status >= 500 else "4xx"]
+    return kind(VENDOR, description(body) or message.text, user_message=message, status=status,
+                vendor_code=str(status), body=preview)
+
+
+def unwrap(body: Any, http_status: int) -> Any:
+    """Returns the envelope's ``data``; raises the typed error for a non-zero ``statusCode``.
+
+    Raises:
+        BadResponse: The body is not a Setster envelope.
+        VendorError: ``statusCode`` says the call failed (even with HTTP 200).
+    """
+    if not isinstance(body, dict) or ("data" not in body and "statusCode" not in body):
+        raise BadResponse(VENDOR, "the answer is not a Setster envelope", status=http_status)
+    code = status_code(body)
+    if code is not None:
+        if code < 0:
+            raise BadResponse(VENDOR, "'statusCode' is not a number", status=http_status)
+        raise error_for_code(code, body, http_status=http_status)
+    return body.get("data")

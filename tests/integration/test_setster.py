@@ -1,0 +1,199 @@
+"""Setster through its emulator: paging under both readings, session expiry, writes and slots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import pytest
+
+from console.core.errors import AuthError, NotFound, SlotUnavailable, ValidationError
+from console.core.models import Query
+from console.http.types import HttpSettings
+from console.sandbox.workspace import DemoWorkspace
+from console.services.export import export_dataset, make_writer
+from console.vendors import registry
+from console.vendors.base import ClientContext, VendorClient
+from console.vendors.setster import DEMO_API_KEY, DEMO_OWNER
+
+TODAY = dt.date(2026, 11, 18)  # a Wednesday: fixed so slot tests do not depend on the weekday
+
+
+def client_for(ws: DemoWorkspace, key: str = DEMO_API_KEY, **options: Any) -> VendorClient:
+    base = ws.vendors["setster"].base_url
+    return registry.get("setster").make_client(ClientContext(
+        account_id="t", base_url=base, fields={"email": DEMO_OWNER}, secrets={"api_key": key}, options=options,
+        settings=HttpSettings(max_attempts=2)))
+
+
+@pytest.fixture(scope="module")
+def ws():
+    workspace = DemoWorkspace.start(sizes={"setster": 700}, vendors=("setster",))
+    yield workspace
+    workspace.stop()
+
+
+async def all_ids(client: VendorClient, dataset: str, limit: int, query: Query | None = None) -> list[str]:
+    ids: list[str] = []
+    cursor = None
+    while True:
+        page = await client.fetch_page(dataset, query or Query(descending=False), cursor, limit)
+        ids.extend(r.id for r in page.items)
+        if not page.has_more:
+            return ids
+        cursor = page.next_cursor
+
+
+@pytest.mark.parametrize("reading", ["offset_count", "start_end"])
+@pytest.mark.parametrize("limit", [50, 100, 333])
+async def test_paging_is_right_under_both_readings(ws: DemoWorkspace, reading: str, limit: int) -> None:
+    emulator = ws.vendors["setster"].emulator
+    emulator.paging = reading  # type: ignore[attr-defined]
+    client = client_for(ws)
+    try:
+        ids = await all_ids(client, "appointments", limit)
+        assert ids == emulator.appointment_ids()  # type: ignore[attr-defined]
+        clients = await all_ids(client, "clients", limit)
+        assert len(clients) == len(set(clients)) == len(emulator.clients)  # type: ignore[attr-defined]
+        for dataset in ("services", "employees", "locations"):
+            items = await all_ids(client, dataset, limit)
+            assert len(items) == len(set(items)) > 0
+    finally:
+        emulator.paging = "offset_count"  # type: ignore[attr-defined]
+        await client.aclose()
+
+
+@pytest.mark.parametrize("key", ["statusDescription", "statusDescriptions", "description"])
+async def test_every_description_spelling(ws: DemoWorkspace, key: str) -> None:
+    emulator = ws.vendors["setster"].emulator
+    emulator.description_key = key  # type: ignore[attr-defined]
+    client = client_for(ws)
+    try:
+        with pytest.raises(NotFound) as info:
+            await client.get_record("appointments", "999999")
+        assert info.value.message == "Appointment not found"
+    finally:
+        emulator.description_key = "statusDescription"  # type: ignore[attr-defined]
+        await client.aclose()
+
+
+async def test_filters_and_sort(ws: DemoWorkspace) -> None:
+    client = client_for(ws)
+    try:
+        page = await client.fetch_page("appointments", Query(filters={"employee_id": "203", "status": "2"},
+                                                              sort="start_date", descending=True), None, 500)
+        assert page.items
+        assert all(r.fields["employee_id"] == "203" and r.fields["status"] == "2" for r in page.items)
+        starts = [r.derived["start"] for r in page.items]
+        assert starts == sorted(starts, reverse=True)
+        assert all(r.derived["employee"] == "Lena Fischer" for r in page.items)
+        first = page.items[0]
+        email = first.fields["client_email"]
+        by_email = await client.fetch_page("appointments", Query(filters={"client_email": email.upper()}), None, 50)
+        assert first.id in {r.id for r in by_email.items}
+        day = first.derived["start"].date().isoformat()
+        by_day = await client.fetch_page("appointments", Query(filters={"start_date": day, "end_date": day}),
+                                         None, 500)
+        assert by_day.items and all(r.derived["start"].date().isoformat() == day for r in by_day.items)
+        assert all(r.derived["start"].tzinfo is not None for r in by_day.items)
+    finally:
+        await client.aclose()
+
+
+async def test_session_expiry_mid_export_relogs_once(ws: DemoWorkspace) -> None:
+    big = DemoWorkspace.start(sizes={"setster": 5000}, vendors=("setster",))
+    emulator = big.vendors["setster"].emulator
+    client = client_for(big)
+    expired = []
+
+    def progress(state: Any) -> None:
+        if state.pages == 2 and not expired:
+            emulator.expire_sessions()  # type: ignore[attr-defined]
+            expired.append(True)
+
+    try:
+        out = io.StringIO()
+        state = await export_dataset(client, "appointments", make_writer("jsonl", out), page_size=100,
+                                     progress=progress)
+        ids = [json.loads(line)["id"] for line in out.getvalue().splitlines()]
+        assert len(ids) == len(set(ids)) == 5000 == state.records
+        assert emulator.logins == 2  # type: ignore[attr-defined]
+        assert client.session.renewals == 1  # type: ignore[attr-defined]
+    finally:
+        await client.aclose()
+        big.stop()
+
+
+@pytest.mark.parametrize("status", [401, 403])
+async def test_expiry_answered_with_401_or_403(ws: DemoWorkspace, status: int) -> None:
+    emulator = ws.vendors["setster"].emulator
+    emulator.expired_status = status  # type: ignore[attr-defined]
+    client = client_for(ws)
+    try:
+        await client.fetch_page("services", Query(), None, 10)
+        before = emulator.logins  # type: ignore[attr-defined]
+        emulator.expire_sessions()  # type: ignore[attr-defined]
+        page = await client.fetch_page("services", Query(), None, 10)
+        assert page.items and emulator.logins == before + 1  # type: ignore[attr-defined]
+    finally:
+        emulator.expired_status = 403  # type: ignore[attr-defined]
+        await client.aclose()
+
+
+async def test_wrong_key_is_an_auth_error(ws: DemoWorkspace) -> None:
+    client = client_for(ws, key="not-the-key-123")
+    try:
+        with pytest.raises(AuthError) as info:
+            await client.fetch_page("services", Query(), None, 10)
+        assert info.value.user_message.title == "Wrong email or API key"
+    finally:
+        await client.aclose()
+
+
+@pytest.mark.parametrize("body", ["json", "json_data", "form"])
+async def test_client_crud_in_every_body_style(ws: DemoWorkspace, body: str) -> None:
+    client = client_for(ws, body=body)
+    try:
+        made = await client.create_record("clients", {"name": "Body Test", "email": f"body.{body}@example.com",
+                                                      "phone": "555 0100"})
+        assert made.record.fields["email"] == f"body.{body}@example.com"
+        changed = await client.update_record("clients", made.record, {"city": "Boston"})
+        assert changed.record.fields["city"] == "Boston"
+        with pytest.raises(ValidationError):
+            await client.create_record("clients", {"name": "", "email": "x@example.com"})
+        await client.delete_record("clients", made.record)
+        with pytest.raises(NotFound):
+            await client.get_record("clients", made.record.id)
+    finally:
+        await client.aclose()
+
+
+async def test_book_into_a_taken_slot_then_a_free_one(ws: DemoWorkspace) -> None:
+    client = client_for(ws)
+    day = dt.date.today() + dt.timedelta(days=2 if dt.date.today().weekday() != 4 else 3)
+    while day.weekday() == 6:
+        day += dt.timedelta(days=1)
+    values = {"service_id": "305", "location_id": "101", "employee_id": "202", "client_name": "Slot Test",
+              "client_email": "slot.test@example.com"}
+    try:
+        slots = await client.slots("appointments", "start_date", values, day)
+        assert slots, "no free time in the seeded week"
+        first = await client.create_record("appointments", {**values, "start_date": slots[0].value})
+        assert first.record.derived["start"].strftime("%H:%M") == slots[0].label
+        with pytest.raises(SlotUnavailable) as info:
+            await client.create_record("appointments", {**values, "start_date": slots[0].value})
+        assert info.value.fields == {"start_date": ["That time was just taken. Pick another slot."]}
+        again = await client.slots("appointments", "start_date", values, day)
+        assert slots[0].value not in {s.value for s in again}
+        questions = await client.questions("appointments", first.record, "cancel")
+        assert "Slot Test" in questions[0].text
+        cancelled = await client.run_action("appointments", first.record, "cancel", {}, {"confirm": "yes"})
+        assert cancelled.record.fields["status"] == "3"
+        moved = await client.run_action("appointments", first.record, "reschedule",
+                                        {"start_date": again[-1].value}, {})
+        assert moved.record.fields["start_date"].startswith(again[-1].value[:16])
+        await client.delete_record("appointments", first.record)
+    finally:
+        await client.aclose()
