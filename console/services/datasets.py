@@ -136,7 +136,7 @@ class DatasetService:
 
 
 def _plain_title(spec: DatasetSpec, record: Record) -> str:
-    for key in ("name", "title", "label", "email"):
+    for key in ("name", "title", "label"):
         value = record.fields.get(key)
         if isinstance(value, str) and value:
             return value

@@ -338,16 +338,19 @@ class DatasetView(QWidget):
         # The record's values (reschedule keeps service, provider, location) under what the form says.
         values = {**(self.spec.form_values(form.record) if form.record else {}),
                   **{k: v for k, v in form.values().items() if k != key}}
-        picker.set_loading()
+        token = picker.set_loading()
         try:
             slots = await self.datasets.slots(self.account.id, self.spec.name, key, values, picker.day())
         except VendorError as exc:
-            picker.set_message(" ".join(m for ms in exc.fields.values() for m in ms) or exc.user_message.title)
+            if picker.is_latest(token):
+                picker.set_message(" ".join(m for ms in exc.fields.values() for m in ms) or exc.user_message.title)
             return
         except ConsoleError as exc:
-            picker.set_message(f"Could not load free times: {exc.user_message.title}")
+            if picker.is_latest(token):
+                picker.set_message(f"Could not load free times: {exc.user_message.title}")
             return
-        picker.set_slots(slots)
+        if picker.is_latest(token):  # an older answer (another day, another provider) is dropped
+            picker.set_slots(slots)
 
     def _run_current(self, action: RecordAction) -> None:
         record = self.current_record()

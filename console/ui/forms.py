@@ -99,6 +99,7 @@ class SlotPicker(QWidget):
         self.day_edit.dateChanged.connect(lambda _d: self.wanted.emit())
         self.refresh.clicked.connect(self.wanted.emit)
         self._current = ""
+        self._token = 0
         self.set_message("Choose a day")
 
     def day(self) -> dt.date:
@@ -125,11 +126,16 @@ class SlotPicker(QWidget):
             self.times.clear()
             self.times.addItem(f"{value[11:16]} (current)", value)
 
-    def set_loading(self) -> None:
-        """Shows that times are on their way."""
-        self.times.clear()
-        self.times.addItem("Loading free times…", "")
+    def set_loading(self) -> int:
+        """Shows that times are on their way (the current choice stays); returns the request's token."""
+        self._token += 1
         self.times.setEnabled(False)
+        self.times.setToolTip("Loading free times…")
+        return self._token
+
+    def is_latest(self, token: int) -> bool:
+        """Whether a load is the most recent one asked for."""
+        return token == self._token
 
     def set_message(self, text: str) -> None:
         """Shows a note instead of times (nothing free, choose a service first...)."""
@@ -140,6 +146,7 @@ class SlotPicker(QWidget):
     def set_slots(self, slots: Sequence[Slot]) -> None:
         """Offers the free times; keeps the earlier choice when it is still free."""
         previous = self.value()
+        self.times.setToolTip("")
         self.times.clear()
         if not slots:
             self.set_message("No free times this day")
@@ -279,6 +286,7 @@ class RecordForm(QDialog):
         if field.kind is FieldKind.MULTILINE:
             edit = QPlainTextEdit()
             edit.setTabChangesFocus(True)
+            edit.setMaximumHeight(edit.fontMetrics().height() * 5 + 12)
             return edit
         if field.kind is FieldKind.CHOICE:
             combo = QComboBox()
@@ -303,7 +311,10 @@ class RecordForm(QDialog):
         return line
 
     def _fill_combo(self, combo: QComboBox, field: FormField, choices: Sequence[Choice]) -> None:
+        # Refilling keeps the value and emits no change unless the value really changed (a change
+        # would ask the vendor for free times again).
         current = combo.currentData()
+        combo.blockSignals(True)
         combo.clear()
         if not field.required:
             combo.addItem("—", "")
@@ -313,6 +324,9 @@ class RecordForm(QDialog):
             index = combo.findData(current)
             if index >= 0:
                 combo.setCurrentIndex(index)
+        combo.blockSignals(False)
+        if combo.currentData() != current:
+            combo.currentIndexChanged.emit(combo.currentIndex())
 
     @staticmethod
     def _fill_list(lst: QListWidget, choices: Sequence[Choice], checked: set[str] | None = None) -> None:
