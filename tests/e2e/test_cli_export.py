@@ -146,3 +146,42 @@ async def test_saved_account_uses_the_keychain(workspace: DemoWorkspace, console
     finally:
         await service.remove(account.id)
         await service.remove(ephemeral.id)
+
+
+@pytest.fixture(scope="module")
+def setster_ws():
+    ws = DemoWorkspace.start(sizes={"setster": 260}, vendors=("setster",))
+    yield ws
+    ws.stop()
+
+
+@pytest.mark.parametrize("dataset", ["appointments", "clients", "services", "employees", "locations"])
+def test_setster_export_every_dataset(setster_ws: DemoWorkspace, console_home: Path, dataset: str) -> None:
+    from console.vendors.setster import DEMO_API_KEY as SETSTER_KEY
+    from console.vendors.setster import DEMO_OWNER
+
+    args = ["export", "--vendor", "setster", "--base-url", setster_ws.vendors["setster"].base_url,
+            "--field", f"email={DEMO_OWNER}", "--dataset", dataset]
+    result = run_cli(args, {"VENDOR_CONSOLE_API_KEY": SETSTER_KEY}, console_home)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    key = "client_id" if dataset == "clients" else "id"
+    ids = [r["id"] for r in rows]
+    assert ids and len(ids) == len(set(ids))
+    assert all(isinstance(i, str) for i in ids)
+    assert all(r["id"] == str(r[key]) for r in rows)
+    if dataset == "appointments":
+        assert len(rows) == 260
+
+
+def test_setster_wrong_key_and_missing_email(setster_ws: DemoWorkspace, console_home: Path) -> None:
+    from console.vendors.setster import DEMO_OWNER
+
+    base = ["export", "--vendor", "setster", "--base-url", setster_ws.vendors["setster"].base_url,
+            "--dataset", "services"]
+    wrong = run_cli([*base, "--field", f"email={DEMO_OWNER}"], {"VENDOR_CONSOLE_API_KEY": "nope-nope"}, console_home)
+    assert wrong.returncode == 3
+    assert "Wrong email or API key" in wrong.stderr and "Invalid credentials" in wrong.stderr
+    missing = run_cli(base, {"VENDOR_CONSOLE_API_KEY": "nope-nope"}, console_home)
+    assert missing.returncode == 2
+    assert "--field email" in missing.stderr
