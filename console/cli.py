@@ -150,7 +150,7 @@ async def _export(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         if args.vendor not in registry.ids():
             raise UsageError(f"unknown vendor {args.vendor!r}; choose from {', '.join(registry.ids())}")
         spec = registry.get(args.vendor)
-        base_url = args.base_url or spec.default_base_url
+        base_url = args.base_url or spec.default_base_url_for(_pairs(args.field, "--field"))
         if not base_url or "<" in base_url:
             raise UsageError(f"{spec.display_name} has no default base URL; give --base-url")
         account = AccountConfig(id="cli", vendor=spec.id, label=f"{spec.display_name} (command line)",
@@ -186,7 +186,7 @@ async def _export(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             f"(datasets: {', '.join(d.name for d in spec.datasets)})"
         ) from None
     filters = _pairs(args.filter, "--filter")
-    allowed = {f.key for f in dataset.filters}
+    allowed = {f.key for f in dataset.filters if f.applies(fields)}
     for name in filters:
         if name not in allowed:
             raise UsageError(f"{dataset.label} cannot be filtered by {name!r} (filters: {', '.join(sorted(allowed))})")

@@ -142,6 +142,7 @@ class Column:
         sort_key: The vendor's server-side sort name; ``None`` when the vendor cannot sort by it.
         width: Preferred width in characters.
         badges: For STATUS columns: the badge of each value (as a string).
+        sort_when: ``(login field, value)``: the vendor sorts by this column only for such accounts.
     """
 
     key: str
@@ -151,6 +152,13 @@ class Column:
     sort_key: str | None = None
     width: int = 16
     badges: Mapping[str, Badge] = field(default_factory=dict)
+    sort_when: tuple[str, str] | None = None
+
+    def sortable(self, account_fields: Mapping[str, str]) -> bool:
+        """Whether the vendor can sort by this column for an account."""
+        if self.sort_key is None:
+            return False
+        return self.sort_when is None or account_fields.get(self.sort_when[0], "") == self.sort_when[1]
 
     def badge(self, value: Any) -> Badge | None:
         """The badge for a status value, if the column has one."""
@@ -169,7 +177,8 @@ class FormField:
         on_create: Shown when creating.
         on_edit: Editable when editing.
         choices: Allowed values for choice fields.
-        choices_from: Dataset whose records are the choices (value = id, label = title).
+        choices_from: Where the choices come from: a dataset of the vendor (value = id, label =
+            title), or another list the vendor client knows (e.g. Launch27 ``frequencies``).
         max_length: Longest accepted text.
         placeholder: Hint shown in an empty field.
         help: One line under the field.
@@ -204,6 +213,7 @@ class FilterSpec:
         primary: The filter bound to the main search box of the view.
         range_role: ``"from"`` or ``"to"`` for the two ends of a date range (the bookings view's
             date bar drives them).
+        when: ``(login field, value)``: the filter exists only for accounts with that login value.
     """
 
     key: str
@@ -214,6 +224,11 @@ class FilterSpec:
     placeholder: str = ""
     primary: bool = False
     range_role: str | None = None
+    when: tuple[str, str] | None = None
+
+    def applies(self, account_fields: Mapping[str, str]) -> bool:
+        """Whether the vendor supports this filter for an account (Launch27 2.0 has no text search)."""
+        return self.when is None or account_fields.get(self.when[0], "") == self.when[1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,6 +120,11 @@ class DatasetService:
         key = (account_id, dataset)
         if not refresh and key in self._choices:
             return self._choices[key]
+        vendor = self.accounts.spec(account_id)
+        if dataset not in {d.name for d in vendor.datasets}:
+            client = await self.accounts.client(account_id)
+            self._choices[key] = await client.lookup(dataset)
+            return self._choices[key]
         spec = self.spec(account_id, dataset)
         client = await self.accounts.client(account_id)
         result: list[Choice] = []

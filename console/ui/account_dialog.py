@@ -163,10 +163,17 @@ class AccountDialog(QDialog):
         self.set_message("")
 
     def _update_rows(self) -> None:
-        """Shows only the login fields that apply (Launch27's API key only for API 2.0)."""
+        """Shows only the login fields that apply (Launch27's API key only for API 2.0).
+
+        The suggested base URL follows the login choice while the user has not typed their own.
+        """
         plain = self._plain_values()
         for row, field in enumerate(self.login_fields):
             self.fields_form.setRowVisible(row, field.applies(plain))
+        spec = self.vendors[self.vendor.currentData()]
+        suggestions = {url for _key, url in spec.base_url_variants} | {spec.default_base_url}
+        if self.base_url.text().strip() in suggestions:
+            self.base_url.setText(spec.default_base_url_for(plain))
 
     def _plain_values(self) -> dict[str, str]:
         return {f.name: self._value(f) for f in self.login_fields if not f.secret}

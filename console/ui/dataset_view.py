@@ -90,7 +90,8 @@ class DatasetView(QWidget):
         self.forms: list[RecordForm] = []
 
         preset = "next7" if spec.view is ViewKind.BOOKINGS else "all"
-        self.filters = FilterBar(spec.filters, date_preset=preset) if spec.filters else None
+        filters = [f for f in spec.filters if f.applies(account.fields)]
+        self.filters = FilterBar(filters, date_preset=preset) if filters else None
         self.query = Query(filters=self.filters.values() if self.filters else {},
                            descending=spec.default_descending)
         self.new_button = QPushButton(f"New {spec.noun}…")
@@ -155,7 +156,7 @@ class DatasetView(QWidget):
             self.table.setColumnWidth(i, max(60, column.width * char + 16))
             if column.kind is FieldKind.STATUS:
                 self.table.setItemDelegateForColumn(i, self.badges)
-        default_sort = next((i for i, c in enumerate(spec.columns) if c.sort_key), -1)
+        default_sort = next((i for i, c in enumerate(spec.columns) if c.sortable(account.fields)), -1)
         if spec.view is ViewKind.BOOKINGS and default_sort >= 0:
             header.setSortIndicator(default_sort, Qt.SortOrder.DescendingOrder if spec.default_descending
                                     else Qt.SortOrder.AscendingOrder)
@@ -202,7 +203,7 @@ class DatasetView(QWidget):
         created in the Tags tab is offered in the Contacts filter the next time that tab is shown.
         """
         if self.filters is not None:
-            for spec in self.spec.filters:
+            for spec in self.filters.specs:
                 if spec.choices_from:
                     self.tasks.spawn(self._load_filter_choices(spec.key, spec.choices_from))
         if self._activated:
@@ -241,7 +242,7 @@ class DatasetView(QWidget):
     def _on_header_clicked(self, section: int) -> None:
         header = self.table.horizontalHeader()
         column = self.spec.columns[section] if 0 <= section < len(self.spec.columns) else None
-        if column is None or column.sort_key is None:
+        if column is None or not column.sortable(self.account.fields) or column.sort_key is None:
             current = next((i for i, c in enumerate(self.spec.columns) if c.sort_key == self.query.sort), -1)
             header.setSortIndicator(current, Qt.SortOrder.DescendingOrder if self.query.descending
                                     else Qt.SortOrder.AscendingOrder)

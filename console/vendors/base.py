@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from console.core.errors import ConsoleError, UnsupportedOperation, UserMessage
 from console.core.models import (
     AccountOption,
+    Choice,
     Cursor,
     DatasetSpec,
     LoginField,
@@ -107,6 +108,10 @@ class VendorClient:
         """The free start times of one day for a SLOT field, given the form's other values."""
         raise self._unsupported(dataset, "offer free times for")
 
+    async def lookup(self, name: str) -> list[Choice]:
+        """Choices from a vendor list that is not a dataset (e.g. booking frequencies)."""
+        raise UnsupportedOperation(f"{self.spec.display_name} has no list called {name}")
+
     async def questions(self, dataset: str, record: Record, action: str) -> list[Question]:
         """What to ask the user before running an action (the vendor's confirmation rules)."""
         return []
@@ -187,6 +192,8 @@ class VendorSpec:
         emulator: The demo/test emulator.
         error_table: Every vendor code and its user message (tests check it is complete).
         options: Per-account settings shown under "Advanced" when adding an account.
+        base_url_variants: ``((login field, value), default base URL)`` pairs: the base URL the form
+            suggests when that login field has that value (Launch27's two API generations).
     """
 
     id: str
@@ -199,6 +206,14 @@ class VendorSpec:
     emulator: EmulatorSpec | None = None
     error_table: Mapping[str, UserMessage] = field(default_factory=dict)
     options: tuple[AccountOption, ...] = ()
+    base_url_variants: tuple[tuple[tuple[str, str], str], ...] = ()
+
+    def default_base_url_for(self, fields: Mapping[str, str]) -> str:
+        """The documented base URL for an account's login fields."""
+        for (name, value), url in self.base_url_variants:
+            if fields.get(name) == value:
+                return url
+        return self.default_base_url
 
     def dataset(self, name: str) -> DatasetSpec:
         """Returns the dataset called ``name``.

@@ -1,0 +1,521 @@
+"""Launch27 client for both API generations, chosen per account by the login field ``api``.
+
+* **2.0** (``/api``, deprecated upstream, what the seed documents): ``X-API-Key`` on every call,
+  ``POST /auth`` for a ``single_access_token`` sent as ``X-Authentication: email:token``,
+  ``Accept: application/launch27.v2``; times local without zone (``YYYY-MM-DDTHH:MM``); money as
+  strings; bookings paged with ``limit``/``offset`` and filtered by ``from``/``to`` only; cancel is
+  ``DELETE`` with ``cancel_late``/``cancel_recurring``/``cancel_future``.
+* **v1** (``/v1``, current): ``POST /login`` -> Bearer JWT; admins read ``/staff/bookings``, customers
+  ``/customer/bookings`` (``from``, ``to``, ``query``, ``options``, ``limit``, ``offset``, ``sort``);
+  times UTC with ``Z`` out and account-local in; rate-limit headers ``ratelimit-*``; cancel is
+  ``POST .../cancel`` with ``confirmed_late``/``confirmed_recurring``/``reason``.
+
+Choices where the sources are silent: admin writes use ``/staff/bookings/{id}`` (GET/PUT) and
+``/staff/bookings/{id}/cancel``, mirroring the documented customer routes; an admin creates a booking
+through the guest route ``POST /booking`` with the customer's ``user``. API 2.0 has no settings call,
+so its time zone is the account option "Time zone" (default: this computer's); a booking counts as
+"late" within the option "Late-cancellation window" (default 24 hours), which the server confirms.
+On 401 the client logs in again once and repeats the call once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from console.core import log
+from console.core.errors import BadResponse, ConsoleError, ValidationError
+from console.core.models import Choice, Cursor, Page, Query, Question, Record, Slot, WriteResult
+from console.http.client import VendorHttp
+from console.http.ratelimit import HeaderNames
+from console.http.session import SessionAuth
+from console.http.types import Reply
+from console.vendors.base import ClientContext, VendorClient, VendorSpec
+from console.vendors.launch27.errors import NAME, VENDOR, to_error
+from console.vendors.times import parse_vendor_time, zone
+
+V1_RATE_LIMITS = HeaderNames("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset")
+ONE_TIME_CODES = frozenset({"o", "one", "onetime", "one_time", "once"})
+
+
+def _data(reply: Reply) -> Any:
+    return reply.data
+
+
+def _object(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise BadResponse(VENDOR, f"the {what} answer is not an object")
+    return value
+
+
+def _objects(value: Any, what: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(x, dict) for x in value):
+        raise BadResponse(VENDOR, f"the {what} answer is not a list of objects")
+    return value
+
+
+def _wrapped(key: str, what: str) -> Any:
+    """Parser of 2.0's wrapper objects (``{"booking": {...}}``, ``{"bookings": [...]}``)."""
+
+    def parse(reply: Reply) -> Any:
+        data = _object(reply.data, what)
+        if key not in data:
+            raise BadResponse(VENDOR, f"the {what} answer has no '{key}'")
+        return data[key]
+
+    return parse
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _minutes(hours: Any) -> int | None:
+    """2.0 gives service lengths in hours."""
+    try:
+        return round(float(hours) * 60) if hours not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _money(value: Any) -> float | None:
+    try:
+        return round(float(value), 2) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class V2Session(SessionAuth):
+    """2.0: ``POST /auth`` -> ``single_access_token``; ``X-Authentication: email:token``."""
+
+    def __init__(self, email: str, password: str) -> None:
+        super().__init__()
+        self.email, self.password, self.token = email, password, ""
+        log.register_secret(password)
+
+    async def login(self, http: VendorHttp) -> None:
+        """Logs in."""
+        user = await http.call("POST", "/auth", json_body={"auth": {"email": self.email, "password": self.password}},
+                               parse=_wrapped("user", "login"), auth_required=False)
+        token = _object(user, "login").get("single_access_token")
+        if not isinstance(token, str) or not token:
+            raise BadResponse(VENDOR, "the login answer has no single_access_token")
+        self.token = token
+        log.register_secret(token)
+
+    def credentials(self) -> tuple[dict[str, str], dict[str, str]]:
+        """``X-Authentication: email:token``."""
+        return {}, {"X-Authentication": f"{self.email}:{self.token}"}
+
+
+class V1Session(SessionAuth):
+    """v1: ``POST /login`` -> Bearer JWT; remembers whether the user is staff or a customer."""
+
+    def __init__(self, email: str, password: str) -> None:
+        super().__init__()
+        self.email, self.password, self.bearer, self.user_type = email, password, "", ""
+        log.register_secret(password)
+
+    async def login(self, http: VendorHttp) -> None:
+        """Logs in."""
+        data = _object(await http.call("POST", "/login", json_body={"email": self.email, "password": self.password},
+                                       parse=_data, auth_required=False), "login")
+        bearer = data.get("bearer")
+        if not isinstance(bearer, str) or not bearer:
+            raise BadResponse(VENDOR, "the login answer has no bearer token")
+        self.bearer = bearer
+        self.user_type = str(data.get("type") or "")
+        log.register_secret(bearer)
+
+    @property
+    def staff(self) -> bool:
+        """Admins and staff see every booking; customers their own."""
+        return not self.user_type.endswith("Customer")
+
+    def credentials(self) -> tuple[dict[str, str], dict[str, str]]:
+        """``Authorization: Bearer <JWT>``."""
+        return {}, {"Authorization": f"Bearer {self.bearer}"}
+
+
+class Launch27Client(VendorClient):
+    """Launch27 bookings and services over API 2.0 or v1."""
+
+    def __init__(self, spec: VendorSpec, context: ClientContext) -> None:
+        self.api = context.fields.get("api", "v1")
+        email = context.fields.get("email", "")
+        password = context.secrets.get("password", "")
+        headers = {"Accept": "application/json", "Content-Type": "application/json"}
+        self.session: V1Session | V2Session
+        if self.api == "2.0":
+            api_key = context.secrets.get("api_key", "")
+            log.register_secret(api_key)
+            headers = {**headers, "X-API-Key": api_key, "Accept": "application/launch27.v2"}
+            self.session = V2Session(email, password)
+        else:
+            self.session = V1Session(email, password)
+        http = VendorHttp(
+            vendor=VENDOR, display_name=NAME, account_id=context.account_id, base_url=context.base_url,
+            error_mapper=to_error, rate_limit_parser=V1_RATE_LIMITS if self.api != "2.0" else None,
+            headers=headers, settings=context.settings, observer=context.observer,
+            request_log=context.request_log, transport=context.transport, session=self.session,
+        )
+        super().__init__(spec, http)
+        self.zone_name = str(context.options.get("timezone", "") or "")
+        try:
+            self.late_hours = float(context.options.get("late_hours", 24) or 24)
+        except (TypeError, ValueError):
+            self.late_hours = 24.0
+        self.zone: dt.tzinfo = zone(self.zone_name, "UTC") if self.zone_name else _local_zone()
+        self._services: dict[str, dict[str, Any]] | None = None
+        self._frequencies: dict[str, dict[str, Any]] | None = None
+        self._policy: dict[str, Any] | None = None
+
+    # -- context --------------------------------------------------------------------------------
+
+    async def _context(self) -> None:
+        """Loads (once) the time zone, services and frequencies used to describe bookings."""
+        if self._services is not None:
+            return
+        if self.api != "2.0" and not self.zone_name:
+            settings = _object(await self.http.call("GET", "/settings", parse=_data), "settings")
+            if settings.get("timezone"):
+                self.zone = zone(str(settings["timezone"]), "UTC")
+        services = await self._raw_services()
+        self._services = {str(s.get("id")): s for s in services}
+        self._frequencies = {str(f.get("id")): f for f in await self._raw_frequencies()}
+
+    async def _raw_services(self) -> list[dict[str, Any]]:
+        if self.api == "2.0":
+            return _objects(await self.http.call("GET", "/services", parse=_wrapped("services", "services")),
+                            "services")
+        data = await self.http.call("GET", "/booking/services", parse=_data)
+        if isinstance(data, dict) and "services" in data:  # mode=tags shape
+            data = data["services"]
+        return _objects(data, "services")
+
+    async def _raw_frequencies(self) -> list[dict[str, Any]]:
+        if self.api == "2.0":
+            return _objects(await self.http.call("GET", "/frequencies", parse=_wrapped("frequencies", "frequencies")),
+                            "frequencies")
+        return _objects(await self.http.call("GET", "/booking/frequencies", parse=_data), "frequencies")
+
+    def _bookings_path(self) -> str:
+        if self.api == "2.0":
+            return "/bookings"
+        assert isinstance(self.session, V1Session)
+        return "/staff/bookings" if self.session.staff else "/customer/bookings"
+
+    # -- records --------------------------------------------------------------------------------
+
+    def _frequency(self, booking: Mapping[str, Any]) -> dict[str, Any]:
+        raw = booking.get("frequency")
+        if isinstance(raw, dict):
+            return raw
+        return (self._frequencies or {}).get(str(booking.get("frequency_id")), {})
+
+    def _is_recurring(self, frequency: Mapping[str, Any]) -> bool:
+        code = str(frequency.get("interval") or frequency.get("code") or "o").lower()
+        return code not in ONE_TIME_CODES
+
+    def _booking(self, raw: dict[str, Any]) -> Record:
+        raw_id = raw.get("id")
+        if raw_id is None or isinstance(raw_id, bool | dict | list):
+            raise BadResponse(VENDOR, "a booking has no usable id")
+        services = self._services or {}
+        start = parse_vendor_time(raw.get("service_date"), self.zone)
+        start = start.astimezone(self.zone) if start is not None else None
+        frequency = self._frequency(raw)
+        items = _list(raw.get("services"))
+        names = [str(s.get("name") or services.get(str(s.get("id")), {}).get("name") or f"service {s.get('id')}")
+                 for s in items if isinstance(s, dict)]
+        if raw.get("active") is False:
+            status = "cancelled"
+        elif raw.get("completed"):
+            status = "completed"
+        else:
+            status = "scheduled"
+        address = raw.get("address")
+        if isinstance(address, dict):
+            street, city = address.get("street", ""), address.get("city", "")
+            state, zip_code = address.get("state", ""), address.get("zip", "")
+        else:
+            street, city, state, zip_code = address or "", raw.get("city", ""), raw.get("state", ""), raw.get("zip", "")
+        summary = raw.get("summary") if isinstance(raw.get("summary"), dict) else {}
+        total = _money(summary.get("total")) if summary else _money(raw.get("final_price") or raw.get("price"))
+        teams = _list(raw.get("teams"))
+        actions = raw.get("actions") if isinstance(raw.get("actions"), dict) else {}
+        customer = raw.get("name") or (f"customer #{raw['user_id']}" if raw.get("user_id") else "")
+        payment = raw.get("payment_method_info", {}).get("code") if isinstance(raw.get("payment_method_info"), dict) \
+            else raw.get("payment_method")
+        late = bool(actions.get("late_cancel")) if actions else bool(
+            start and dt.timedelta(0) <= start - dt.datetime.now(self.zone) <= dt.timedelta(hours=self.late_hours))
+        derived: dict[str, Any] = {
+            "start": start,
+            "customer": customer,
+            "email": raw.get("email") or "",
+            "status": status,
+            "service": ", ".join(names),
+            "staff": ", ".join(str(t.get("name")) for t in teams if isinstance(t, dict)),
+            "place": ", ".join(x for x in (str(street), str(city)) if x),
+            "frequency": frequency.get("name") or "",
+            "total": total,
+            "recurring": self._is_recurring(frequency),
+            "late_cancel": late,
+            "form": {
+                "service_id": str(items[0].get("id")) if items and isinstance(items[0], dict) else "",
+                "frequency_id": str(frequency.get("id") or raw.get("frequency_id") or ""),
+                "service_date": start.strftime("%Y-%m-%dT%H:%M:%S") if start else "",
+                "phone": raw.get("phone") or "", "address": street or "", "city": city or "",
+                "state": state or "", "zip": zip_code or "", "payment_method": payment or "cash",
+                "customer_notes": raw.get("customer_notes") or raw.get("customer_comments") or "",
+                "first_name": "", "last_name": "", "email": raw.get("email") or "",
+            },
+        }
+        return Record(VENDOR, "bookings", str(raw_id), raw, derived)
+
+    def _service(self, raw: dict[str, Any]) -> Record:
+        raw_id = raw.get("id")
+        if raw_id is None or isinstance(raw_id, bool | dict | list):
+            raise BadResponse(VENDOR, "a service has no usable id")
+        extras = _list(raw.get("extras"))
+        pricing = _list(raw.get("pricing_parameters"))
+        derived = {
+            "price": _money(raw.get("price")),
+            "duration": raw.get("duration") or _minutes(raw.get("hours_minimum")),
+            "extras": ", ".join(f"{e.get('name')} {_money(e.get('price')) or 0:.2f}" for e in extras
+                                if isinstance(e, dict)),
+            "pricing": ", ".join(f"{p.get('name')} {_money(p.get('price')) or 0:.2f}" for p in pricing
+                                 if isinstance(p, dict)),
+        }
+        return Record(VENDOR, "services", str(raw_id), raw, derived)
+
+    # -- reading --------------------------------------------------------------------------------
+
+    async def test_connection(self) -> str:
+        """Logs in and loads the services."""
+        await self.session.ensure(self.http)
+        await self._context()
+        who = "admin" if isinstance(self.session, V2Session) or self.session.staff else "customer"
+        return f"Logged in ({self.api}, {who}); {len(self._services or {})} services; times in {self.zone}."
+
+    async def fetch_page(self, dataset: str, query: Query, cursor: Cursor, limit: int) -> Page[Record]:
+        """Bookings with ``limit``/``offset`` and the generation's filters; services in one page."""
+        await self._context()
+        if dataset == "services":
+            items = [self._service(s) for s in (self._services or {}).values()]
+            return Page(items, None, False, len(items))
+        if dataset != "bookings":
+            raise self._unsupported(dataset, "list")
+        offset = int(cursor or 0)
+        filters = query.active_filters()
+        params: dict[str, Any] = {"limit": limit, "offset": offset or None}
+        for key in ("from", "to"):
+            if filters.get(key):
+                params[key] = filters[key]
+        if self.api == "2.0":
+            if params.get("from") and not params.get("to"):
+                params["to"] = (dt.date.fromisoformat(params["from"]) + dt.timedelta(days=365)).isoformat()
+            raw = _objects(await self.http.call("GET", "/bookings", params=params,
+                                                parse=_wrapped("bookings", "bookings")), "bookings")
+        else:
+            if filters.get("query"):
+                params["query"] = filters["query"]
+            if filters.get("options"):
+                params["options"] = filters["options"]
+            params["sort"] = "desc" if query.descending else "asc"
+            raw = _objects(await self.http.call("GET", self._bookings_path(), params=params, parse=_data), "bookings")
+        records = [self._booking(b) for b in raw]
+        more = len(raw) >= limit
+        return Page(records, offset + len(raw) if more else None, more, None)
+
+    async def get_record(self, dataset: str, record_id: str) -> Record:
+        """One booking or service."""
+        await self._context()
+        if dataset == "services":
+            raw = (self._services or {}).get(record_id)
+            if raw is None:
+                raise self._unsupported(dataset, f"find service {record_id} in")
+            return self._service(raw)
+        path = f"{self._bookings_path()}/{record_id}"
+        parse = _wrapped("booking", "booking") if self.api == "2.0" else _data
+        return self._booking(_object(await self.http.call("GET", path, parse=parse), "booking"))
+
+    async def lookup(self, name: str) -> list[Choice]:
+        """``frequencies``: the account's booking frequencies."""
+        if name != "frequencies":
+            return await super().lookup(name)
+        await self._context()
+        return [Choice(fid, str(f.get("name") or fid)) for fid, f in (self._frequencies or {}).items()]
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def _local_time(self, value: str) -> str:
+        """A slot or form time as the generation writes it (2.0 minutes, v1 seconds; both local)."""
+        moment = parse_vendor_time(value, self.zone)
+        if moment is None:
+            raise ValidationError(VENDOR, "no time", fields={"service_date": ["Pick a date and a free spot."]})
+        local = moment.astimezone(self.zone)
+        return local.strftime("%Y-%m-%dT%H:%M") if self.api == "2.0" else local.strftime("%Y-%m-%dT%H:%M:%S")
+
+    def _service_items(self, service_id: str) -> list[dict[str, Any]]:
+        if self.api == "2.0":
+            return [{"id": int(service_id), "extras": [], "pricing_parameters": []}]
+        return [{"id": int(service_id), "hourly": None, "extras": [], "pricing_parameters": []}]
+
+    def _booking_body(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        def get(key: str) -> str:
+            return str(values.get(key) or "").strip()
+
+        body: dict[str, Any] = {
+            "service_date": self._local_time(get("service_date")),
+            "services": self._service_items(get("service_id")),
+            "frequency_id": int(get("frequency_id")) if get("frequency_id").isdigit() else None,
+            "address": get("address"), "city": get("city"), "state": get("state"), "zip": get("zip"),
+            "phone": get("phone"), "payment_method": get("payment_method") or "cash",
+        }
+        if self.api == "2.0":
+            body.update({"customer_comments": get("customer_notes") or None, "flexibility": 0,
+                         "sms_notifications": False, "custom_fields": {}})
+        else:
+            body.update({"customer_notes": get("customer_notes") or None, "arrival_window": 0,
+                         "sms_notifications": False, "custom_fields": [], "location_id": None})
+        return body
+
+    async def create_record(self, dataset: str, values: Mapping[str, Any]) -> WriteResult:
+        """Books a service for a customer (who is created when new)."""
+        if dataset != "bookings":
+            raise self._unsupported(dataset, "create")
+        await self._context()
+        if not str(values.get("service_id") or "").isdigit():
+            raise ValidationError(VENDOR, "no service", fields={"service_id": ["Choose a service."]})
+        user = {k: str(values.get(k) or "").strip() for k in ("email", "first_name", "last_name")}
+        body = self._booking_body(values)
+        if self.api == "2.0":
+            made = await self.http.call("POST", "/bookings", json_body={"booking": body, "user": user},
+                                        parse=_wrapped("booking", "booking"))
+            return WriteResult(self._booking(_object(made, "booking")))
+        created = _object(await self.http.call("POST", "/booking", json_body={**body, "user": user}, parse=_data),
+                          "booking")
+        if "id" not in created:
+            raise BadResponse(VENDOR, "the booking answer has no id")
+        return WriteResult(await self.get_record("bookings", str(created["id"])))
+
+    async def update_record(self, dataset: str, record: Record, changes: Mapping[str, Any]) -> WriteResult:
+        """Sends the booking with the changes (2.0 PUT replaces the whole booking)."""
+        if dataset != "bookings":
+            raise self._unsupported(dataset, "edit")
+        await self._context()
+        values = {**record.derived.get("form", {}), **changes}
+        return await self._put(record, values)
+
+    async def _put(self, record: Record, values: Mapping[str, Any]) -> WriteResult:
+        path = f"{self._bookings_path()}/{record.id}"
+        body = self._booking_body(values)
+        if self.api == "2.0":
+            full = {k: v for k, v in record.fields.items()
+                    if k not in ("price", "final_price", "completed", "active", "service_maids", "service_minutes")}
+            full.update(body)
+            saved = await self.http.call("PUT", path, json_body={"booking": full}, parse=_wrapped("booking", "booking"))
+            return WriteResult(self._booking(_object(saved, "booking")))
+        await self.http.call("PUT", path, json_body=body, parse=_data)
+        return WriteResult(await self.get_record("bookings", record.id))
+
+    # -- bookings -------------------------------------------------------------------------------
+
+    async def slots(self, dataset: str, field: str, values: Mapping[str, Any], day: dt.date) -> list[Slot]:
+        """Free spots of one day (2.0 ``GET /spots/{date}``, v1 ``POST /booking/spots``)."""
+        if dataset != "bookings":
+            raise self._unsupported(dataset, "offer free times for")
+        await self._context()
+        if self.api == "2.0":
+            spots = _objects(await self.http.call("GET", f"/spots/{day.isoformat()}",
+                                                  parse=_wrapped("spots", "spots")), "spots")
+            return [Slot(f"{day.isoformat()}T{int(s['hours']):02d}:{int(s['minutes']):02d}",
+                         f"{int(s['hours']):02d}:{int(s['minutes']):02d}")
+                    for s in spots if int(s.get("remaining", s.get("value", 0)) or 0) > 0]
+        mode = "reschedule" if values.get("service_date") else "new"
+        days = _objects(await self.http.call("POST", "/booking/spots",
+                                             json_body={"date": day.isoformat(), "days": 1, "mode": mode},
+                                             parse=_data), "spots")
+        result = []
+        for entry in days:
+            if entry.get("date") != day.isoformat():
+                continue
+            for spot in entry.get("spots") or []:
+                if spot.get("free") and not spot.get("past"):
+                    hhmm = f"{int(spot['hours']):02d}:{int(spot['minutes']):02d}"
+                    window = int(spot.get("arrival_window") or 0)
+                    label = f"{hhmm} (arrival window {window // 60} h)" if window >= 60 else hhmm
+                    result.append(Slot(f"{day.isoformat()}T{hhmm}:00", label))
+        return result
+
+    async def _cancellation_policy(self) -> dict[str, Any]:
+        if self._policy is None:
+            self._policy = {}
+            if self.api != "2.0":
+                self._policy = _object(await self.http.call("GET", "/policy/cancellation", parse=_data), "policy")
+        return self._policy
+
+    async def questions(self, dataset: str, record: Record, action: str) -> list[Question]:
+        """Cancel asks, in plain words, what Launch27 needs confirmed: a late fee, recurring scope, a reason."""
+        if dataset != "bookings" or action != "cancel":
+            return []
+        start = record.derived.get("start")
+        when = f"{start:%A %d %B at %H:%M} {start.tzname() or ''}".rstrip() if start else "(no date)"
+        who = record.derived.get("customer") or "this customer"
+        asked = [Question("confirm", "Cancel booking", f"Cancel the booking of {who} on {when}?",
+                          (Choice("yes", "Cancel booking"),),
+                          detail="Launch27 keeps it as cancelled; it is not erased.")]
+        policy = await self._cancellation_policy()
+        if record.derived.get("late_cancel"):
+            fee = policy.get("late_cancellation_fee") or policy.get("late_cancellation_percent")
+            fee_text = f" Launch27 may charge a late-cancellation fee ({fee})." if fee else \
+                " Launch27 may charge a late-cancellation fee."
+            asked.append(Question("late", "Late cancellation",
+                                  f"This booking starts soon, inside the cancellation window.{fee_text}",
+                                  (Choice("yes", "Cancel anyway"),)))
+        if record.derived.get("recurring"):
+            asked.append(Question("recurring", "Recurring booking",
+                                  f"This booking repeats ({record.derived.get('frequency') or 'recurring'}). "
+                                  "Cancel only this visit, or this one and every later one?",
+                                  (Choice("this", "Only this visit"), Choice("future", "This and all later visits"))))
+        if policy.get("cancellation_reason_on"):
+            asked.append(Question("reason", "Reason", "Why is the booking cancelled? Launch27 asks for a reason.",
+                                  (Choice("Customer request", "Customer asked"),
+                                   Choice("Rescheduled", "Booked another time"),
+                                   Choice("Other", "Other reason"))))
+        return asked
+
+    async def run_action(self, dataset: str, record: Record, action: str, values: Mapping[str, Any],
+                         answers: Mapping[str, str]) -> WriteResult:
+        """Cancel (with the confirmations) or reschedule (a new spot)."""
+        if dataset != "bookings":
+            raise self._unsupported(dataset, action)
+        await self._context()
+        if action == "reschedule":
+            when = str(values.get("service_date") or "")
+            return await self._put(record, {**record.derived.get("form", {}), "service_date": when})
+        if action != "cancel":
+            raise self._unsupported(dataset, action)
+        if answers.get("confirm") != "yes":
+            raise ConsoleError("not confirmed")
+        late = answers.get("late") == "yes"
+        future = answers.get("recurring") == "future"
+        path = f"{self._bookings_path()}/{record.id}"
+        if self.api == "2.0":
+            params = {"cancel_late": "true" if late else None,
+                      "cancel_recurring": "true" if record.derived.get("recurring") else None,
+                      "cancel_future": "true" if future else None}
+            saved = await self.http.call("DELETE", path, params=params, parse=_wrapped("booking", "booking"))
+            return WriteResult(self._booking(_object(saved, "booking")))
+        body = {"confirmed_late": late or None, "confirmed_fee": None,
+                "confirmed_recurring": {"cancel_future": future} if record.derived.get("recurring") else None,
+                "reason": answers.get("reason")}
+        await self.http.call("POST", f"{path}/cancel", json_body=body, parse=_data)
+        return WriteResult(await self.get_record("bookings", record.id))
+
+
+def _local_zone() -> dt.tzinfo:
+    """This computer's zone (for API 2.0 accounts with no zone set)."""
+    return dt.datetime.now().astimezone().tzinfo or dt.UTC

@@ -1,0 +1,114 @@
+"""Launch27 datasets: bookings (bookings view) and services (read only, extras and pricing in the detail)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from console.core.models import (
+    Badge,
+    Choice,
+    Column,
+    DatasetSpec,
+    FieldKind,
+    FilterSpec,
+    FormField,
+    Record,
+    RecordAction,
+    ViewKind,
+)
+
+STATUS_BADGES = {
+    "scheduled": Badge("Scheduled", "#2e7d32"),
+    "completed": Badge("Completed", "#1565c0"),
+    "cancelled": Badge("Cancelled", "#757575"),
+}
+V1 = ("api", "v1")
+PAYMENT_CHOICES = (Choice("cash", "Cash"), Choice("check", "Check"))
+
+
+def _derived(key: str) -> Any:
+    return lambda r: r.derived.get(key)
+
+
+def _title(record: Record) -> str:
+    start = record.derived.get("start")
+    when = f" on {start:%a %d %b %Y %H:%M} {start.tzname() or ''}".rstrip() if start else ""
+    return f"{record.derived.get('customer') or 'booking ' + record.id}{when}"
+
+
+SLOT_FIELD = FormField(
+    "service_date", "Date and time", FieldKind.SLOT, required=True, on_edit=False, depends_on=("service_id",),
+    help="Free spots from Launch27, in the account's time zone.",
+)
+
+BOOKINGS = DatasetSpec(
+    name="bookings",
+    label="Bookings",
+    view=ViewKind.BOOKINGS,
+    noun="booking",
+    default_descending=False,
+    columns=(
+        Column("start", "Date and time", _derived("start"), FieldKind.DATETIME, sort_key="service_date",
+               width=29, sort_when=V1),
+        Column("customer", "Customer", _derived("customer"), width=18),
+        Column("status", "Status", _derived("status"), FieldKind.STATUS, width=14, badges=STATUS_BADGES),
+        Column("service", "Service", _derived("service"), width=20),
+        Column("staff", "Team", _derived("staff"), width=12),
+        Column("place", "Address", _derived("place"), width=24),
+        Column("frequency", "Frequency", _derived("frequency"), width=12),
+        Column("total", "Total", _derived("total"), FieldKind.DECIMAL, width=9),
+        Column("id", "ID", lambda r: r.fields.get("id"), FieldKind.ID, width=7),
+    ),
+    title_of=_title,
+    form_fields=(
+        FormField("service_id", "Service", FieldKind.CHOICE, required=True, choices_from="services", on_edit=False),
+        FormField("frequency_id", "Frequency", FieldKind.CHOICE, required=True, choices_from="frequencies",
+                  on_edit=False),
+        SLOT_FIELD,
+        FormField("first_name", "First name", required=True, max_length=255, on_edit=False),
+        FormField("last_name", "Last name", required=True, max_length=255, on_edit=False),
+        FormField("email", "Email", FieldKind.EMAIL, required=True, max_length=255, on_edit=False),
+        FormField("phone", "Phone", FieldKind.PHONE, max_length=20),
+        FormField("address", "Street address", required=True, max_length=255),
+        FormField("city", "City", max_length=100),
+        FormField("state", "State", max_length=3, placeholder="NY"),
+        FormField("zip", "ZIP code", max_length=10),
+        FormField("payment_method", "Payment", FieldKind.CHOICE, choices=PAYMENT_CHOICES),
+        FormField("customer_notes", "Notes for the team", FieldKind.MULTILINE, max_length=2000),
+    ),
+    to_form=lambda r: dict(r.derived.get("form") or {}),
+    filters=(
+        FilterSpec("query", "Search", primary=True, placeholder="Address, city or phone", when=V1),
+        FilterSpec("from", "From", FieldKind.DATE, range_role="from"),
+        FilterSpec("to", "To", FieldKind.DATE, range_role="to"),
+        FilterSpec("options", "Completed", FieldKind.CHOICE, when=V1,
+                   choices=(Choice("not_completed", "Not completed"), Choice("completed", "Completed"))),
+    ),
+    actions=(
+        RecordAction("reschedule", "Reschedule…", form_fields=(SLOT_FIELD,),
+                     available=lambda r: r.derived.get("status") == "scheduled"),
+        RecordAction("cancel", "Cancel booking…", destructive=True,
+                     available=lambda r: r.derived.get("status") == "scheduled"),
+    ),
+    can_create=True,
+    can_edit=True,
+)
+
+SERVICES = DatasetSpec(
+    name="services",
+    label="Services",
+    view=ViewKind.LIST,
+    noun="service",
+    default_descending=False,
+    columns=(
+        Column("id", "ID", lambda r: r.fields.get("id"), FieldKind.ID, width=6),
+        Column("name", "Name", lambda r: r.fields.get("name"), width=26),
+        Column("price", "Price", _derived("price"), FieldKind.DECIMAL, width=9),
+        Column("duration", "Minutes", _derived("duration"), FieldKind.INTEGER, width=8),
+        Column("extras", "Extras", _derived("extras"), width=36),
+        Column("pricing", "Pricing parameters", _derived("pricing"), width=30),
+    ),
+    title_of=lambda r: str(r.fields.get("name") or f"service {r.id}"),
+)
+
+DATASETS = (BOOKINGS, SERVICES)
