@@ -183,6 +183,7 @@ class FormField:
         placeholder: Hint shown in an empty field.
         help: One line under the field.
         depends_on: For SLOT fields: the form fields the free times depend on (service, staff...).
+        default: The value a new record starts with.
     """
 
     key: str
@@ -197,6 +198,7 @@ class FormField:
     placeholder: str = ""
     help: str = ""
     depends_on: tuple[str, ...] = ()
+    default: str = ""
 
 
 @dataclass(frozen=True, slots=True)

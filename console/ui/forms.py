@@ -250,6 +250,8 @@ class RecordForm(QDialog):
         layout.addWidget(self.buttons)
         if record is not None:
             self.set_values(spec.form_values(record))
+        else:
+            self.set_values({f.key: f.default for f in self.fields if f.default})
         self._wire_slots()
 
     # -- widgets ------------------------------------------------------------------------------------

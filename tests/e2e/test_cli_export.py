@@ -185,3 +185,56 @@ def test_setster_wrong_key_and_missing_email(setster_ws: DemoWorkspace, console_
     missing = run_cli(base, {"VENDOR_CONSOLE_API_KEY": "nope-nope"}, console_home)
     assert missing.returncode == 2
     assert "--field email" in missing.stderr
+
+
+@pytest.fixture(scope="module")
+def launch27_ws():
+    ws = DemoWorkspace.start(sizes={"launch27": 240}, vendors=("launch27",))
+    yield ws
+    ws.stop()
+
+
+def _l27_args(ws: DemoWorkspace, api: str, dataset: str = "bookings") -> list[str]:
+    from console.vendors.launch27 import DEMO_ADMIN as L27_ADMIN
+
+    base = f"http://127.0.0.1:{ws.vendors['launch27'].port}{'/api' if api == '2.0' else '/v1'}"
+    return ["export", "--vendor", "launch27", "--base-url", base, "--field", f"api={api}",
+            "--field", f"email={L27_ADMIN}", "--dataset", dataset]
+
+
+@pytest.mark.parametrize("api", ["2.0", "v1"])
+def test_launch27_export_both_generations(launch27_ws: DemoWorkspace, console_home: Path, api: str) -> None:
+    from console.vendors.launch27 import DEMO_API_KEY as L27_KEY
+    from console.vendors.launch27 import DEMO_PASSWORD
+
+    env = {"VENDOR_CONSOLE_PASSWORD": DEMO_PASSWORD, **({"VENDOR_CONSOLE_API_KEY": L27_KEY} if api == "2.0" else {})}
+    result = run_cli([*_l27_args(launch27_ws, api), "--filter", "from=2000-01-01", "--filter", "to=2100-01-01"],
+                     env, console_home)
+    assert result.returncode == 0, result.stderr
+    ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+    assert len(ids) == len(set(ids)) == 240
+    services = run_cli(_l27_args(launch27_ws, api, "services"), env, console_home)
+    assert services.returncode == 0 and len(services.stdout.splitlines()) == 5
+
+
+def test_launch27_login_failures_exit_3(launch27_ws: DemoWorkspace, console_home: Path) -> None:
+    from console.vendors.launch27 import DEMO_API_KEY as L27_KEY
+    from console.vendors.launch27 import DEMO_PASSWORD
+
+    wrong_key = run_cli(_l27_args(launch27_ws, "2.0", "services"),
+                        {"VENDOR_CONSOLE_PASSWORD": DEMO_PASSWORD, "VENDOR_CONSOLE_API_KEY": "test_nope"}, console_home)
+    assert wrong_key.returncode == 3
+    assert "Wrong API key" in wrong_key.stderr and "Invalid API key" in wrong_key.stderr
+    wrong_password = run_cli(_l27_args(launch27_ws, "v1", "services"), {"VENDOR_CONSOLE_PASSWORD": "nope"},
+                             console_home)
+    assert wrong_password.returncode == 3
+    assert "Wrong email or password" in wrong_password.stderr
+    no_key = run_cli(_l27_args(launch27_ws, "2.0", "services"), {"VENDOR_CONSOLE_PASSWORD": DEMO_PASSWORD},
+                     console_home)
+    assert no_key.returncode == 2 and "VENDOR_CONSOLE_API_KEY" in no_key.stderr
+    v1_needs_no_key = run_cli(_l27_args(launch27_ws, "v1", "services"), {"VENDOR_CONSOLE_PASSWORD": DEMO_PASSWORD},
+                              console_home)
+    assert v1_needs_no_key.returncode == 0
+    search_in_v2 = run_cli([*_l27_args(launch27_ws, "2.0"), "--filter", "query=x"],
+                           {"VENDOR_CONSOLE_PASSWORD": DEMO_PASSWORD, "VENDOR_CONSOLE_API_KEY": L27_KEY}, console_home)
+    assert search_in_v2.returncode == 2 and "cannot be filtered" in search_in_v2.stderr

@@ -63,7 +63,7 @@ BOOKINGS = DatasetSpec(
     form_fields=(
         FormField("service_id", "Service", FieldKind.CHOICE, required=True, choices_from="services", on_edit=False),
         FormField("frequency_id", "Frequency", FieldKind.CHOICE, required=True, choices_from="frequencies",
-                  on_edit=False),
+                  on_edit=False, default="1"),
         SLOT_FIELD,
         FormField("first_name", "First name", required=True, max_length=255, on_edit=False),
         FormField("last_name", "Last name", required=True, max_length=255, on_edit=False),
@@ -73,7 +73,7 @@ BOOKINGS = DatasetSpec(
         FormField("city", "City", max_length=100),
         FormField("state", "State", max_length=3, placeholder="NY"),
         FormField("zip", "ZIP code", max_length=10),
-        FormField("payment_method", "Payment", FieldKind.CHOICE, choices=PAYMENT_CHOICES),
+        FormField("payment_method", "Payment", FieldKind.CHOICE, choices=PAYMENT_CHOICES, default="cash"),
         FormField("customer_notes", "Notes for the team", FieldKind.MULTILINE, max_length=2000),
     ),
     to_form=lambda r: dict(r.derived.get("form") or {}),

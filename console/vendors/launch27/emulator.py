@@ -254,13 +254,14 @@ class Launch27Emulator:
             customer = rng.choice(customers)
             frequency = rng.choices((1, 2, 3, 4), (70, 10, 15, 5))[0]
             past = day < self.today
+            active = rng.random() > 0.08
             self._add_booking(
                 customer,
                 rng.choice(SERVICES)[0],
                 frequency,
                 start,
-                completed=past and rng.random() < 0.9,
-                active=rng.random() > 0.08,
+                completed=active and past and rng.random() < 0.9,
+                active=active,
                 extras=[e[0] for e in EXTRAS if rng.random() < 0.15],
                 created=start - dt.timedelta(days=rng.randint(2, 40)),
                 notes=rng.choice(("", "", "Key under the mat", "Dog in the yard", "Call on arrival")),

@@ -1,0 +1,210 @@
+"""Launch27 through its emulator, both API generations: paging, logins, bookings, cancel rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import pytest
+
+from console.core.errors import AuthError, SlotUnavailable, ValidationError, VendorError
+from console.core.models import Query
+from console.http.types import HttpSettings
+from console.sandbox.workspace import DemoWorkspace
+from console.services.export import export_dataset, make_writer
+from console.vendors import registry
+from console.vendors.base import ClientContext, VendorClient
+from console.vendors.launch27 import DEMO_ADMIN, DEMO_API_KEY, DEMO_PASSWORD
+
+ALL = Query(filters={"from": "2000-01-01", "to": "2100-01-01"}, descending=False)
+
+
+@pytest.fixture(scope="module")
+def ws():
+    workspace = DemoWorkspace.start(sizes={"launch27": 600}, vendors=("launch27",))
+    yield workspace
+    workspace.stop()
+
+
+def client_for(ws: DemoWorkspace, api: str, *, password: str = DEMO_PASSWORD, key: str = DEMO_API_KEY) -> VendorClient:
+    hosted = ws.vendors["launch27"]
+    base = f"http://127.0.0.1:{hosted.port}{'/api' if api == '2.0' else '/v1'}"
+    secrets = {"password": password, **({"api_key": key} if api == "2.0" else {})}
+    return registry.get("launch27").make_client(ClientContext(
+        account_id=f"t-{api}", base_url=base, fields={"api": api, "email": DEMO_ADMIN}, secrets=secrets,
+        options={"timezone": "America/New_York"} if api == "2.0" else {}, settings=HttpSettings(max_attempts=2)))
+
+
+def next_open_day(days: int = 2) -> dt.date:
+    day = dt.date.today() + dt.timedelta(days=days)
+    while day.weekday() == 6:
+        day += dt.timedelta(days=1)
+    return day
+
+
+GENERATIONS = pytest.mark.parametrize("api", ["2.0", "v1"])
+
+
+@GENERATIONS
+async def test_export_every_booking_once(ws: DemoWorkspace, api: str) -> None:
+    client = client_for(ws, api)
+    try:
+        out = io.StringIO()
+        state = await export_dataset(client, "bookings", make_writer("jsonl", out), query=ALL, page_size=70)
+        ids = [json.loads(line)["id"] for line in out.getvalue().splitlines()]
+        assert len(ids) == len(set(ids)) == 600 == state.records
+        page = await client.fetch_page("services", Query(), None, 50)
+        assert len(page.items) == 5 and page.items[0].derived["extras"]
+    finally:
+        await client.aclose()
+
+
+@GENERATIONS
+async def test_times_are_shown_in_the_account_zone(ws: DemoWorkspace, api: str) -> None:
+    client = client_for(ws, api)
+    try:
+        page = await client.fetch_page("bookings", ALL, None, 30)
+        for record in page.items:
+            start = record.derived["start"]
+            assert str(start.tzinfo) == "America/New_York"
+            assert 8 <= start.hour <= 15
+        raw = page.items[0].fields["service_date"]
+        assert raw.endswith("Z") if api == "v1" else len(raw) == len("2026-01-01T08:00")
+    finally:
+        await client.aclose()
+
+
+async def test_v1_search_completed_and_sort(ws: DemoWorkspace) -> None:
+    client = client_for(ws, "v1")
+    try:
+        first = (await client.fetch_page("bookings", ALL, None, 10)).items[0]
+        street = first.derived["place"].split(",")[0]
+        found = await client.fetch_page("bookings", Query(filters={**ALL.filters, "query": street}), None, 200)
+        assert first.id in {r.id for r in found.items}
+        done = await client.fetch_page("bookings", Query(filters={**ALL.filters, "options": "completed"}), None, 200)
+        assert done.items and all(r.derived["status"] == "completed" for r in done.items)
+        newest = await client.fetch_page("bookings", Query(filters=ALL.filters, sort="service_date", descending=True),
+                                          None, 20)
+        starts = [r.derived["start"] for r in newest.items]
+        assert starts == sorted(starts, reverse=True)
+    finally:
+        await client.aclose()
+
+
+async def test_wrong_api_key_gives_the_406_message(ws: DemoWorkspace) -> None:
+    client = client_for(ws, "2.0", key="test_wrongwrongwrong")
+    try:
+        with pytest.raises(AuthError) as info:
+            await client.test_connection()
+        assert info.value.status == 406
+        assert info.value.user_message.title == "Wrong API key"
+        assert "Invalid API key" in info.value.message
+    finally:
+        await client.aclose()
+
+
+@GENERATIONS
+async def test_wrong_password_gives_the_401_message(ws: DemoWorkspace, api: str) -> None:
+    client = client_for(ws, api, password="not-the-password")
+    try:
+        with pytest.raises(AuthError) as info:
+            await client.test_connection()
+        assert info.value.status == 401
+        assert info.value.user_message.title == "Wrong email or password"
+    finally:
+        await client.aclose()
+
+
+@GENERATIONS
+async def test_session_expiry_relogs_once(ws: DemoWorkspace, api: str) -> None:
+    emulator = ws.vendors["launch27"].emulator
+    client = client_for(ws, api)
+    try:
+        await client.fetch_page("bookings", ALL, None, 10)
+        logins = emulator.logins  # type: ignore[attr-defined]
+        emulator.expire_sessions()  # type: ignore[attr-defined]
+        page = await client.fetch_page("bookings", ALL, None, 10)
+        assert page.items
+        assert emulator.logins == logins + 1  # type: ignore[attr-defined]
+    finally:
+        await client.aclose()
+
+
+def booking_values(slot: str, **extra: Any) -> dict[str, Any]:
+    return {"service_id": "2", "frequency_id": "1", "service_date": slot, "first_name": "Ada", "last_name": "Byron",
+            "email": "ada.byron@example.com", "phone": "212 555 0101", "address": "1 Bleecker St",
+            "city": "New York", "state": "NY", "zip": "10012", "payment_method": "cash", **extra}
+
+
+@GENERATIONS
+async def test_book_validate_take_reschedule_cancel(ws: DemoWorkspace, api: str) -> None:
+    client = client_for(ws, api)
+    try:
+        day = next_open_day(4 if api == "v1" else 5)
+        slots = await client.slots("bookings", "service_date", {"service_id": "2"}, day)
+        assert slots
+        with pytest.raises(ValidationError) as info:
+            await client.create_record("bookings", booking_values(slots[0].value, zip="94105"))
+        assert info.value.fields == {"zip": ["We do not serve this ZIP code yet"]}
+        with pytest.raises(ValidationError) as info:
+            await client.create_record("bookings", booking_values(slots[0].value, state="NEWY"))
+        assert "state" in info.value.fields
+        made = (await client.create_record("bookings", booking_values(slots[0].value))).record
+        assert made.derived["start"].strftime("%H:%M") == slots[0].value[11:16]
+        assert made.derived["status"] == "scheduled"
+        # Fill the spot with other customers, then try to book it again: the spot error goes to the field.
+        emulator = ws.vendors["launch27"].emulator
+        start = dt.datetime.fromisoformat(slots[0].value[:16])
+        for customer in list(emulator.customers.values())[:3]:  # type: ignore[attr-defined]
+            if emulator._spot_free(start, None):  # type: ignore[attr-defined]
+                emulator._add_booking(customer, 1, 1, start)  # type: ignore[attr-defined]
+        with pytest.raises(SlotUnavailable) as taken:
+            await client.create_record("bookings", booking_values(slots[0].value, email="second@example.com"))
+        assert list(taken.value.fields) == ["service_date"]
+        later = await client.slots("bookings", "service_date", {"service_id": "2", "service_date": "x"}, day)
+        moved = (await client.run_action("bookings", made, "reschedule", {"service_date": later[-1].value}, {})).record
+        assert moved.derived["start"].strftime("%H:%M") == later[-1].value[11:16]
+        questions = await client.questions("bookings", moved, "cancel")
+        keys = [q.key for q in questions]
+        assert keys[0] == "confirm" and ("reason" in keys) == (api == "v1")
+        answers = {q.key: q.choices[0].value for q in questions}
+        cancelled = (await client.run_action("bookings", moved, "cancel", {}, answers)).record
+        assert cancelled.derived["status"] == "cancelled"
+    finally:
+        await client.aclose()
+
+
+@GENERATIONS
+async def test_recurring_cancel_needs_its_answer(ws: DemoWorkspace, api: str) -> None:
+    client = client_for(ws, api)
+    emulator = ws.vendors["launch27"].emulator
+    try:
+        day = next_open_day(6)
+        start = dt.datetime.combine(day, dt.time(15))
+        customer = next(iter(emulator.customers.values()))  # type: ignore[attr-defined]
+        raw = emulator._add_booking(customer, 3, 2, start)  # type: ignore[attr-defined]
+        record = await client.get_record("bookings", str(raw["id"]))
+        assert record.derived["recurring"]
+        questions = {q.key: q for q in await client.questions("bookings", record, "cancel")}
+        assert "recurring" in questions and "Weekly" in questions["recurring"].text
+        answers = {"confirm": "yes", "reason": "Other"}
+        with pytest.raises(VendorError):  # the vendor refuses a recurring cancel without its confirmation
+            await _cancel_without_recurring(client, record, api)
+        before = len(emulator.bookings)  # type: ignore[attr-defined]
+        done = await client.run_action("bookings", record, "cancel", {}, {**answers, "recurring": "this"})
+        assert done.record.derived["status"] == "cancelled"
+        assert len(emulator.bookings) == before + 1  # type: ignore[attr-defined]  # the next visit is booked
+    finally:
+        await client.aclose()
+
+
+async def _cancel_without_recurring(client: VendorClient, record: Any, api: str) -> None:
+    """Sends the cancel the vendor's way but without the recurring confirmation."""
+    http = client.http
+    if api == "2.0":
+        await http.call("DELETE", f"/bookings/{record.id}", parse=lambda r: r.data)
+    else:
+        await http.call("POST", f"/staff/bookings/{record.id}/cancel", json_body={"reason": "Other"},
+                        parse=lambda r: r.data)
