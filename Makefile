@@ -63,9 +63,14 @@ bench: $(VENV)/.stamp-test
 
 # The README's picture: the real window on a virtual X display, on the demo workspace, with an empty
 # config home so no saved account shows up.
+XVFB := xvfb-run -a -s "-screen 0 1400x900x24 -nolisten tcp"
 screenshots: apt-deps $(VENV)/.stamp-run
-	VENDOR_CONSOLE_HOME=$$(mktemp -d) QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1400x900x24 -nolisten tcp" \
+	VENDOR_CONSOLE_HOME=$$(mktemp -d) QT_QPA_PLATFORM=xcb $(XVFB) \
 	  $(PY) -m console --demo --screenshot resources/screenshots/main-window.png
+	VENDOR_CONSOLE_HOME=$$(mktemp -d) QT_QPA_PLATFORM=xcb $(XVFB) \
+	  $(PY) -m console --demo --open "Bright Smiles (demo)/appointments" \
+	  --screenshot resources/screenshots/setster-appointments.png
+	QT_QPA_PLATFORM=xcb $(XVFB) $(PY) tests/e2e/scenes.py launch27-form resources/screenshots/launch27-booking-form.png
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache tests/artifacts

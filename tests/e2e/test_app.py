@@ -57,3 +57,27 @@ def test_real_window_screenshot(console_home: Path) -> None:
     assert image.width() >= 1000 and image.height() >= 600
     colours = {image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 23)}
     assert len(colours) > 20  # a rendered window, not a blank frame
+
+
+@pytest.mark.gui
+@pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="no X display: run under xvfb-run (make test does)")
+def test_real_window_setster_appointments(console_home: Path) -> None:
+    shot = ARTIFACTS / "setster-appointments.png"
+    shot.unlink(missing_ok=True)
+    result = subprocess.run([sys.executable, "-m", "console", "--demo", "--open", "Bright Smiles (demo)/appointments",
+                             "--screenshot", str(shot)], capture_output=True, text=True,
+                            env=_env(console_home, QT_QPA_PLATFORM="xcb"), timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert shot.exists() and shot.stat().st_size > 20_000
+
+
+@pytest.mark.gui
+@pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="no X display: run under xvfb-run (make test does)")
+def test_real_window_launch27_form_with_a_field_error(console_home: Path) -> None:
+    shot = ARTIFACTS / "launch27-booking-form.png"
+    shot.unlink(missing_ok=True)
+    script = Path(__file__).with_name("scenes.py")
+    result = subprocess.run([sys.executable, str(script), "launch27-form", str(shot)], capture_output=True, text=True,
+                            env=_env(console_home, QT_QPA_PLATFORM="xcb"), timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert shot.exists() and shot.stat().st_size > 10_000

@@ -55,9 +55,9 @@ SPEC = VendorSpec(
     emulator=EmulatorSpec(
         factory=_emulator,
         demo_accounts=(
-            DemoAccount("Sparkle Clean v1 (demo)", fields={"api": "v1", "email": DEMO_ADMIN},
+            DemoAccount("Sparkle v1 (demo)", fields={"api": "v1", "email": DEMO_ADMIN},
                         secrets={"password": DEMO_PASSWORD}, base_path="/v1"),
-            DemoAccount("Sparkle Clean 2.0 (demo)", fields={"api": "2.0", "email": DEMO_ADMIN},
+            DemoAccount("Sparkle 2.0 (demo)", fields={"api": "2.0", "email": DEMO_ADMIN},
                         secrets={"password": DEMO_PASSWORD, "api_key": DEMO_API_KEY},
                         options={"timezone": "America/New_York"}, base_path="/api"),
         ),

@@ -72,7 +72,7 @@ APPOINTMENTS = DatasetSpec(
     columns=(
         Column("start", "Start", _derived("start"), FieldKind.DATETIME, sort_key="start_date", width=29),
         Column("client_name", "Customer", _get("client_name"), width=18),
-        Column("status", "Status", _get("status"), FieldKind.STATUS, width=18, badges=STATUS_BADGES),
+        Column("status", "Status", _get("status"), FieldKind.STATUS, width=20, badges=STATUS_BADGES),
         Column("service", "Service", _derived("service"), width=14),
         Column("employee", "Staff", _derived("employee"), width=14),
         Column("location", "Location", _derived("location"), width=11),
