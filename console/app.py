@@ -166,7 +166,8 @@ class AppController:
         self.workspace = await asyncio.to_thread(DemoWorkspace.start)
         await self.accounts.add_demo(self.workspace.accounts, self.workspace.secrets)
         workspace = self.workspace
-        self.window.add_demo_controls(lambda on: workspace.set_faults(UNRELIABLE if on else None))
+        self.window.add_demo_controls(lambda on: workspace.set_faults(UNRELIABLE if on else None),
+                                      workspace.expire_sessions)
 
     async def _first_page(self) -> tuple[Any, float]:
         """Waits until the visible table has its first page (or failed); returns (view, seconds)."""

@@ -112,6 +112,16 @@ class DemoWorkspace:
         for hosted in self.vendors.values():
             hosted.faults.configure(config or FaultConfig())
 
+    def expire_sessions(self) -> list[str]:
+        """Ends the login sessions of every emulator that has them; returns those vendors' ids."""
+        expired = []
+        for vendor_id, hosted in self.vendors.items():
+            expire = getattr(hosted.emulator, "expire_sessions", None)
+            if callable(expire):
+                expire()
+                expired.append(vendor_id)
+        return expired
+
     def stop(self) -> None:
         """Stops the servers."""
         if self._host is not None:

@@ -153,7 +153,8 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 
-    def add_demo_controls(self, set_unreliable: Callable[[bool], None]) -> None:
+    def add_demo_controls(self, set_unreliable: Callable[[bool], None],
+                          expire_sessions: Callable[[], list[str]] | None = None) -> None:
         """Adds the Demo menu (shown only with the demo workspace)."""
         from PySide6.QtGui import QAction
 
@@ -171,6 +172,19 @@ class MainWindow(QMainWindow):
 
         action.toggled.connect(toggled)
         self.demo_menu.addAction(action)
+        if expire_sessions is not None:
+            expire = QAction("&Expire vendor sessions now", self)
+            expire.setObjectName("expireSessionsAction")
+            expire.setToolTip("End the demo vendors' login sessions, to see the console log in again by itself")
+
+            def expire_now() -> None:
+                names = expire_sessions()
+                self.statusBar().showMessage(
+                    f"Demo: sessions ended for {', '.join(names)}; the next request logs in again." if names
+                    else "Demo: no vendor here uses login sessions.", 6000)
+
+            expire.triggered.connect(expire_now)
+            self.demo_menu.addAction(expire)
         self.demo_menu.menuAction().setVisible(True)
 
     def attach(self, accounts: AccountService, datasets: DatasetService, observer: QtHttpObserver) -> None:

@@ -143,3 +143,15 @@ def test_session_expiry_while_browsing_is_only_a_status_note(harness: Any, qtbot
     assert emulator.logins == logins + 1
     assert any("session renewed" in m for m in messages)
     assert not view.banner.isVisible()
+
+
+def test_demo_menu_expires_sessions(harness: Any, qtbot: Any) -> None:
+    view = appointments(harness, qtbot)
+    emulator = harness.workspace.vendors["setster"].emulator
+    harness.window.add_demo_controls(lambda on: None, harness.workspace.expire_sessions)
+    action = next(a for a in harness.window.demo_menu.actions() if a.objectName() == "expireSessionsAction")
+    logins = emulator.logins
+    action.trigger()
+    assert "setster" in harness.window.statusBar().currentMessage()
+    view.refresh()
+    qtbot.waitUntil(lambda: emulator.logins == logins + 1 and view.model.rowCount() > 0, timeout=5000)
