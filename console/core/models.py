@@ -130,6 +130,16 @@ class Slot:
     label: str
 
 
+def from_field(key: str) -> Callable[[Record], Any]:
+    """A column reader of one vendor field."""
+    return lambda record: record.fields.get(key)
+
+
+def from_derived(key: str) -> Callable[[Record], Any]:
+    """A column reader of one value the vendor package worked out (a zone-aware time, a name)."""
+    return lambda record: record.derived.get(key)
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     """One table column.

@@ -13,6 +13,7 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 FIRST_NAMES = (
     "Olivia", "Liam", "Emma", "Noah", "Amelia", "Oliver", "Sophia", "Elijah", "Isabella", "Lucas", "Mia",
@@ -167,6 +168,24 @@ class QuotaWindow:
                 used += 1
             self._state[key] = (start, used)
             return allowed, self.limit - used, max(0.0, start + self.window - current)
+
+
+class EmulatorBase:
+    """What every emulator shares: it is an ASGI app (:attr:`app`) and logs the writes it receives."""
+
+    base_path = "/"
+
+    def __init__(self) -> None:
+        self.writes = WriteLog()
+        self.app: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """ASGI entry point."""
+        await self.app(scope, receive, send)
+
+    def write_log(self) -> list[tuple[str, str]]:
+        """Every write (method, path) the handlers received, in order."""
+        return self.writes.items()
 
 
 class WriteLog:

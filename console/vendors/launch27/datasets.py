@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from console.core.models import (
     Badge,
     Choice,
@@ -15,6 +13,8 @@ from console.core.models import (
     Record,
     RecordAction,
     ViewKind,
+    from_derived,
+    from_field,
 )
 
 STATUS_BADGES = {
@@ -24,10 +24,6 @@ STATUS_BADGES = {
 }
 V1 = ("api", "v1")
 PAYMENT_CHOICES = (Choice("cash", "Cash"), Choice("check", "Check"))
-
-
-def _derived(key: str) -> Any:
-    return lambda r: r.derived.get(key)
 
 
 def _title(record: Record) -> str:
@@ -48,16 +44,16 @@ BOOKINGS = DatasetSpec(
     noun="booking",
     default_descending=False,
     columns=(
-        Column("start", "Date and time", _derived("start"), FieldKind.DATETIME, sort_key="service_date",
+        Column("start", "Date and time", from_derived("start"), FieldKind.DATETIME, sort_key="service_date",
                width=29, sort_when=V1),
-        Column("customer", "Customer", _derived("customer"), width=18),
-        Column("status", "Status", _derived("status"), FieldKind.STATUS, width=14, badges=STATUS_BADGES),
-        Column("service", "Service", _derived("service"), width=20),
-        Column("staff", "Team", _derived("staff"), width=12),
-        Column("place", "Address", _derived("place"), width=24),
-        Column("frequency", "Frequency", _derived("frequency"), width=12),
-        Column("total", "Total", _derived("total"), FieldKind.DECIMAL, width=9),
-        Column("id", "ID", lambda r: r.fields.get("id"), FieldKind.ID, width=7),
+        Column("customer", "Customer", from_derived("customer"), width=18),
+        Column("status", "Status", from_derived("status"), FieldKind.STATUS, width=14, badges=STATUS_BADGES),
+        Column("service", "Service", from_derived("service"), width=20),
+        Column("staff", "Team", from_derived("staff"), width=12),
+        Column("place", "Address", from_derived("place"), width=24),
+        Column("frequency", "Frequency", from_derived("frequency"), width=12),
+        Column("total", "Total", from_derived("total"), FieldKind.DECIMAL, width=9),
+        Column("id", "ID", from_field("id"), FieldKind.ID, width=7),
     ),
     title_of=_title,
     form_fields=(
@@ -101,12 +97,12 @@ SERVICES = DatasetSpec(
     noun="service",
     default_descending=False,
     columns=(
-        Column("id", "ID", lambda r: r.fields.get("id"), FieldKind.ID, width=6),
-        Column("name", "Name", lambda r: r.fields.get("name"), width=26),
-        Column("price", "Price", _derived("price"), FieldKind.DECIMAL, width=9),
-        Column("duration", "Minutes", _derived("duration"), FieldKind.INTEGER, width=8),
-        Column("extras", "Extras", _derived("extras"), width=36),
-        Column("pricing", "Pricing parameters", _derived("pricing"), width=30),
+        Column("id", "ID", from_field("id"), FieldKind.ID, width=6),
+        Column("name", "Name", from_field("name"), width=26),
+        Column("price", "Price", from_derived("price"), FieldKind.DECIMAL, width=9),
+        Column("duration", "Minutes", from_derived("duration"), FieldKind.INTEGER, width=8),
+        Column("extras", "Extras", from_derived("extras"), width=36),
+        Column("pricing", "Pricing parameters", from_derived("pricing"), width=30),
     ),
     title_of=lambda r: str(r.fields.get("name") or f"service {r.id}"),
 )

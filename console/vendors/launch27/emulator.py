@@ -43,7 +43,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from console.vendors.emulation import WriteLog, format_phone, people
+from console.vendors.emulation import EmulatorBase, format_phone, people
 
 Handler = Callable[[Request], Awaitable[Response]]
 ZONE = ZoneInfo("America/New_York")
@@ -121,7 +121,7 @@ def _obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-class Launch27Emulator:
+class Launch27Emulator(EmulatorBase):
     """One tenant, both API generations.
 
     Args:
@@ -147,6 +147,7 @@ class Launch27Emulator:
         enforce_rate_limit: bool = True,
         today: dt.date | None = None,
     ) -> None:
+        super().__init__()
         self.admins = dict(admins or {})
         self.api_keys = set(api_keys)
         self.require_accept = require_accept
@@ -155,7 +156,6 @@ class Launch27Emulator:
         self.secret = secrets.token_bytes(32)
         self.tokens: set[str] = set()
         self.logins = 0
-        self.writes = WriteLog()
         self._failures: dict[str, list[float]] = {}
         self._locked: dict[str, float] = {}
         self._windows: dict[tuple[str, str], tuple[int, int]] = {}
@@ -209,15 +209,9 @@ class Launch27Emulator:
         ]
         self.app = Starlette(routes=routes)
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        """ASGI entry point."""
-        await self.app(scope, receive, send)
 
     # -- knobs ----------------------------------------------------------------------------------
 
-    def write_log(self) -> list[tuple[str, str]]:
-        """Every write the handlers received."""
-        return self.writes.items()
 
     def expire_sessions(self) -> None:
         """Ends every session (2.0 tokens and v1 bearers) now."""

@@ -15,6 +15,8 @@ from console.core.models import (
     Record,
     RecordAction,
     ViewKind,
+    from_derived,
+    from_field,
 )
 
 #: Appointment status codes (shared/vendors/setster.md §5.6) as words and badge colours.
@@ -49,14 +51,6 @@ def _appointment_form(record: Record) -> dict[str, Any]:
         "start_date", "note", "status")}
 
 
-def _get(key: str) -> Any:
-    return lambda r: r.fields.get(key)
-
-
-def _derived(key: str) -> Any:
-    return lambda r: r.derived.get(key)
-
-
 SLOT_FIELD = FormField(
     "start_date", "Start", FieldKind.SLOT, required=True, on_edit=False,
     depends_on=("service_id", "employee_id", "location_id"),
@@ -70,15 +64,15 @@ APPOINTMENTS = DatasetSpec(
     noun="appointment",
     default_descending=False,
     columns=(
-        Column("start", "Start", _derived("start"), FieldKind.DATETIME, sort_key="start_date", width=29),
-        Column("client_name", "Customer", _get("client_name"), width=18),
-        Column("status", "Status", _get("status"), FieldKind.STATUS, width=20, badges=STATUS_BADGES),
-        Column("service", "Service", _derived("service"), width=14),
-        Column("employee", "Staff", _derived("employee"), width=14),
-        Column("location", "Location", _derived("location"), width=11),
-        Column("client_email", "Email", _get("client_email"), FieldKind.EMAIL, width=26),
-        Column("id", "ID", _get("id"), FieldKind.ID, width=8),
-        Column("created_at", "Created", _derived("created"), FieldKind.DATETIME, sort_key="created", width=22),
+        Column("start", "Start", from_derived("start"), FieldKind.DATETIME, sort_key="start_date", width=29),
+        Column("client_name", "Customer", from_field("client_name"), width=18),
+        Column("status", "Status", from_field("status"), FieldKind.STATUS, width=20, badges=STATUS_BADGES),
+        Column("service", "Service", from_derived("service"), width=14),
+        Column("employee", "Staff", from_derived("employee"), width=14),
+        Column("location", "Location", from_derived("location"), width=11),
+        Column("client_email", "Email", from_field("client_email"), FieldKind.EMAIL, width=26),
+        Column("id", "ID", from_field("id"), FieldKind.ID, width=8),
+        Column("created_at", "Created", from_derived("created"), FieldKind.DATETIME, sort_key="created", width=22),
     ),
     title_of=_appointment_title,
     form_fields=(
@@ -125,14 +119,14 @@ CLIENTS = DatasetSpec(
     id_key="client_id",
     default_descending=False,
     columns=(
-        Column("client_id", "ID", _get("client_id"), FieldKind.ID, width=8),
-        Column("name", "Name", _get("name"), width=22),
-        Column("email", "Email", _get("email"), FieldKind.EMAIL, width=30),
-        Column("phone", "Phone", _get("phone"), FieldKind.PHONE, width=18),
-        Column("city", "City", _get("city"), width=14),
-        Column("country", "Country", _get("country"), width=8),
-        Column("last_app_date", "Last appointment", _derived("last_app"), FieldKind.DATETIME, width=22),
-        Column("date_created", "Client since", _derived("created"), FieldKind.DATETIME, width=22),
+        Column("client_id", "ID", from_field("client_id"), FieldKind.ID, width=8),
+        Column("name", "Name", from_field("name"), width=22),
+        Column("email", "Email", from_field("email"), FieldKind.EMAIL, width=30),
+        Column("phone", "Phone", from_field("phone"), FieldKind.PHONE, width=18),
+        Column("city", "City", from_field("city"), width=14),
+        Column("country", "Country", from_field("country"), width=8),
+        Column("last_app_date", "Last appointment", from_derived("last_app"), FieldKind.DATETIME, width=22),
+        Column("date_created", "Client since", from_derived("created"), FieldKind.DATETIME, width=22),
     ),
     title_of=lambda r: f"{r.fields.get('name') or 'client ' + r.id} <{r.fields.get('email') or '-'}>",
     form_fields=(
@@ -164,12 +158,12 @@ SERVICES = DatasetSpec(
     noun="service",
     default_descending=False,
     columns=(
-        Column("id", "ID", _get("id"), FieldKind.ID, width=6),
-        Column("name", "Name", _get("name"), width=26),
-        Column("duration", "Minutes", _get("duration"), FieldKind.INTEGER, width=8),
-        Column("price", "Price", _get("price"), width=8),
-        Column("auto_confirm", "Auto-confirm", _derived("auto_confirm"), FieldKind.BOOLEAN, width=8),
-        Column("description", "Description", _get("description"), width=40),
+        Column("id", "ID", from_field("id"), FieldKind.ID, width=6),
+        Column("name", "Name", from_field("name"), width=26),
+        Column("duration", "Minutes", from_field("duration"), FieldKind.INTEGER, width=8),
+        Column("price", "Price", from_field("price"), width=8),
+        Column("auto_confirm", "Auto-confirm", from_derived("auto_confirm"), FieldKind.BOOLEAN, width=8),
+        Column("description", "Description", from_field("description"), width=40),
     ),
     title_of=lambda r: str(r.fields.get("name") or f"service {r.id}"),
 )
@@ -181,12 +175,12 @@ EMPLOYEES = DatasetSpec(
     noun="employee",
     default_descending=False,
     columns=(
-        Column("id", "ID", _get("id"), FieldKind.ID, width=6),
-        Column("first_name", "First name", _get("first_name"), width=14),
-        Column("last_name", "Last name", _get("last_name"), width=14),
-        Column("job", "Job", _get("job"), width=18),
-        Column("email", "Email", _get("email"), FieldKind.EMAIL, width=28),
-        Column("phone", "Phone", _get("phone"), FieldKind.PHONE, width=16),
+        Column("id", "ID", from_field("id"), FieldKind.ID, width=6),
+        Column("first_name", "First name", from_field("first_name"), width=14),
+        Column("last_name", "Last name", from_field("last_name"), width=14),
+        Column("job", "Job", from_field("job"), width=18),
+        Column("email", "Email", from_field("email"), FieldKind.EMAIL, width=28),
+        Column("phone", "Phone", from_field("phone"), FieldKind.PHONE, width=16),
     ),
     title_of=lambda r: f"{r.fields.get('first_name', '')} {r.fields.get('last_name', '')}".strip() or r.id,
 )
@@ -198,12 +192,12 @@ LOCATIONS = DatasetSpec(
     noun="location",
     default_descending=False,
     columns=(
-        Column("id", "ID", _get("id"), FieldKind.ID, width=6),
-        Column("name", "Name", _get("name"), width=20),
-        Column("street1", "Street", _get("street1"), width=22),
-        Column("city", "City", _get("city"), width=14),
-        Column("country", "Country", _get("country"), width=8),
-        Column("zone", "Time zone", _derived("zone"), width=20),
+        Column("id", "ID", from_field("id"), FieldKind.ID, width=6),
+        Column("name", "Name", from_field("name"), width=20),
+        Column("street1", "Street", from_field("street1"), width=22),
+        Column("city", "City", from_field("city"), width=14),
+        Column("country", "Country", from_field("country"), width=8),
+        Column("zone", "Time zone", from_derived("zone"), width=20),
     ),
     title_of=lambda r: str(r.fields.get("name") or f"location {r.id}"),
 )

@@ -35,7 +35,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from console.vendors.emulation import WriteLog, format_phone, people
+from console.vendors.emulation import EmulatorBase, format_phone, people
 
 Handler = Callable[[Request], Awaitable[Response]]
 EMAIL_CHARS = set(string.ascii_letters + string.digits + "._%+-@")
@@ -81,7 +81,7 @@ def _local(moment: dt.datetime) -> str:
     return moment.strftime(FULL)
 
 
-class SetsterEmulator:
+class SetsterEmulator(EmulatorBase):
     """The emulator: an ASGI app, its data, and its knobs.
 
     Args:
@@ -111,6 +111,7 @@ class SetsterEmulator:
         not_found_http: int = 200,
         today: dt.date | None = None,
     ) -> None:
+        super().__init__()
         self.owners = dict(owners or {})
         self.description_key = description_key
         self.paging = paging
@@ -119,7 +120,6 @@ class SetsterEmulator:
         self.company_id = "2423"
         self.sessions: dict[str, str] = {}
         self.logins = 0
-        self.writes = WriteLog()
         self.locations = {
             lid: {"id": lid, "name": name, "company_id": self.company_id, "street1": street, "street2": "",
                   "city": city, "state": state, "zip": zip_code, "country": "US", "timezone_id": tz,
@@ -169,15 +169,9 @@ class SetsterEmulator:
         ]
         self.app = Starlette(routes=routes)
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        """ASGI entry point."""
-        await self.app(scope, receive, send)
 
     # -- knobs ----------------------------------------------------------------------------------
 
-    def write_log(self) -> list[tuple[str, str]]:
-        """Every write the handlers received."""
-        return self.writes.items()
 
     def expire_sessions(self) -> None:
         """Ends every session now (the next call gets the expiry answer)."""

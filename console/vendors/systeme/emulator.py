@@ -39,7 +39,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from console.vendors.emulation import QuotaWindow, WriteLog, format_phone, people
+from console.vendors.emulation import EmulatorBase, QuotaWindow, format_phone, people
 
 PROBLEM = "application/problem+json"
 MERGE_PATCH = "application/merge-patch+json"
@@ -98,7 +98,7 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
-class SystemeEmulator:
+class SystemeEmulator(EmulatorBase):
     """The emulator: an ASGI app with its data and test knobs.
 
     Args:
@@ -122,10 +122,10 @@ class SystemeEmulator:
         rate_window: float = 60.0,
         limit_policy: str = "clamp",
     ) -> None:
+        super().__init__()
         self.api_keys = set(api_keys)
         self.quota = QuotaWindow(rate_limit, rate_window)
         self.limit_policy = limit_policy
-        self.writes = WriteLog()
         self._force_429: list[float] = []
         self._tags: dict[int, dict[str, Any]] = {}
         self._tag_ids: list[int] = []
@@ -167,15 +167,9 @@ class SystemeEmulator:
         ]
         self.app = Starlette(routes=routes, exception_handlers={HTTPException: self._http_error})
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        """ASGI entry point."""
-        await self.app(scope, receive, send)
 
     # -- test knobs -------------------------------------------------------------------------------
 
-    def write_log(self) -> list[tuple[str, str]]:
-        """Every write the handlers received (method, path)."""
-        return self.writes.items()
 
     def force_rate_limit(self, count: int, retry_after: float = 1.0) -> None:
         """Answers the next ``count`` requests with 429 and ``Retry-After``."""
