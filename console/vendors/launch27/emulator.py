@@ -665,6 +665,26 @@ class Launch27Emulator(EmulatorBase):
         if clean.get("service_id") is not None:
             booking["service_id"] = clean["service_id"]
 
+    def _create(
+        self, body: dict[str, Any], user_payload: Any, user: dict[str, Any] | None, *, legacy: bool
+    ) -> dict[str, Any]:
+        """Validates and books (both generations); the customer is created when new."""
+        clean = self._validate(body, legacy=legacy, creating=True, ignore=None)
+        customer = self._customer_for(user, user_payload, legacy=legacy)
+        extras = [e for e in clean["extras"] if isinstance(e, int)]
+        booking = self._add_booking(customer, clean["service_id"], clean["frequency_id"] or 1, clean["start"],
+                                    extras=extras)
+        self._apply(booking, body, clean, legacy=legacy)
+        return booking
+
+    def _update(self, booking: dict[str, Any], body: dict[str, Any], *, legacy: bool) -> None:
+        """Applies an update; the spot is checked only when the time really changes."""
+        when = self._parse_local(body.get("service_date"), seconds=not legacy)
+        moved = "service_date" in body and when != booking["start"]
+        check = dict(body) if moved else {k: v for k, v in body.items() if k != "service_date"}
+        clean = self._validate(check, legacy=legacy, creating=False, ignore=booking["id"])
+        self._apply(booking, body, clean, legacy=legacy)
+
     def _cancel(
         self, booking: dict[str, Any], *, late_ok: bool, recurring_ok: bool, future: bool, legacy: bool
     ) -> None:
@@ -742,17 +762,7 @@ class Launch27Emulator(EmulatorBase):
     async def v2_create(self, request: Request, user: dict[str, Any] | None) -> Any:
         """POST /api/bookings {"booking": {...}, "user": {...}}."""
         body = await self._json(request)
-        booking_body = _obj(body.get("booking"))
-        clean = self._validate(booking_body, legacy=True, creating=True, ignore=None)
-        customer = self._customer_for(user, body.get("user"), legacy=True)
-        booking = self._add_booking(
-            customer,
-            clean["service_id"],
-            clean["frequency_id"] or 1,
-            clean["start"],
-            extras=[e for e in clean["extras"] if isinstance(e, int)],
-        )
-        self._apply(booking, booking_body, clean, legacy=True)
+        booking = self._create(_obj(body.get("booking")), body.get("user"), user, legacy=True)
         return {"booking": self._legacy(booking)}
 
     async def v2_update(self, request: Request, user: dict[str, Any] | None) -> Any:
@@ -760,13 +770,7 @@ class Launch27Emulator(EmulatorBase):
         booking = self._booking(request, user, legacy=True)
         body = await self._json(request)
         booking_body = _obj(body.get("booking"))
-        changed_time = (
-            "service_date" in booking_body
-            and self._parse_local(booking_body["service_date"], seconds=False) != booking["start"]
-        )
-        check = dict(booking_body) if changed_time else {k: v for k, v in booking_body.items() if k != "service_date"}
-        clean = self._validate(check, legacy=True, creating=False, ignore=booking["id"])
-        self._apply(booking, booking_body, clean, legacy=True)
+        self._update(booking, booking_body, legacy=True)
         return {"booking": self._legacy(booking)}
 
     async def v2_cancel(self, request: Request, user: dict[str, Any] | None) -> Any:
@@ -1124,16 +1128,7 @@ class Launch27Emulator(EmulatorBase):
     async def v1_create(self, request: Request, user: dict[str, Any] | None) -> Any:
         """POST /v1/booking (guest, or logged in)."""
         body = await self._json(request)
-        clean = self._validate(body, legacy=False, creating=True, ignore=None)
-        customer = self._customer_for(user if user and not user.get("admin") else None, body.get("user"), legacy=False)
-        booking = self._add_booking(
-            customer,
-            clean["service_id"],
-            clean["frequency_id"] or 1,
-            clean["start"],
-            extras=[e for e in clean["extras"] if isinstance(e, int)],
-        )
-        self._apply(booking, body, clean, legacy=False)
+        booking = self._create(body, body.get("user"), user if user and not user.get("admin") else None, legacy=False)
         price = self._price(booking)
         return {
             "id": booking["id"],
@@ -1145,12 +1140,7 @@ class Launch27Emulator(EmulatorBase):
         """PUT /v1/{staff|customer}/bookings/{id} (body like create)."""
         booking = self._booking(request, user, legacy=False)
         body = await self._json(request)
-        changed_time = (
-            "service_date" in body and self._parse_local(body["service_date"], seconds=True) != booking["start"]
-        )
-        check = dict(body) if changed_time else {k: v for k, v in body.items() if k != "service_date"}
-        clean = self._validate(check, legacy=False, creating=False, ignore=booking["id"])
-        self._apply(booking, body, clean, legacy=False)
+        self._update(booking, body, legacy=False)
         return self._current(booking)
 
     async def v1_cancel(self, request: Request, user: dict[str, Any] | None) -> Any:
