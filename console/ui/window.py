@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
 
 from console import __version__
@@ -29,8 +29,9 @@ if TYPE_CHECKING:
     from console.ui.dataset_view import DatasetView
     from console.ui.observer import QtHttpObserver
 
-#: Qt.ItemDataRole.UserRole + 1, as a plain number: touching the ``Qt`` namespace creates its ~100
-#: enums (about 25 ms), which the first paint does not wait for (tests check the value).
+#: Qt.ItemDataRole.UserRole + 1, as a plain number. Even importing ``Qt`` creates its ~100 enums
+#: (about 28 ms), which the first paint does not wait for: this module imports it only in the methods
+#: that run after the paint (tests check the value).
 ACCOUNT_ROLE = 257
 
 
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         if self._built:
             return
         self._built = True
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QTreeWidget, QVBoxLayout, QWidget
 
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -208,6 +210,7 @@ class MainWindow(QMainWindow):
 
     def populate_accounts(self, select: str | None = None) -> None:
         """Rebuilds the account tree, grouped by vendor; selects ``select`` or the first account."""
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QTreeWidgetItem
 
         from console.services.catalog import vendors
