@@ -20,3 +20,5 @@ DEFAULT_TIMEOUT = 20.0
 DEFAULT_MAX_ATTEMPTS = 4
 #: Longest wait the client sits out by itself (Retry-After or an exhausted quota); longer -> RateLimited.
 DEFAULT_MAX_WAIT = 10.0
+#: Longest wait for an exhausted quota to refill before sending (SetSmart windows are a minute).
+DEFAULT_MAX_QUOTA_WAIT = 90.0

@@ -276,6 +276,8 @@ class RecordAction:
         form_fields: Fields to fill first (reschedule asks for a new time); none = no form.
         destructive: Shown with a warning style.
         available: Whether the action applies to a record (a cancelled booking cannot be cancelled).
+        opens: ``(dataset, filter key)``: instead of calling the vendor, open that dataset's tab
+            filtered to this record ("Show reservations" of a property).
     """
 
     key: str
@@ -283,6 +285,7 @@ class RecordAction:
     form_fields: tuple[FormField, ...] = ()
     destructive: bool = False
     available: Callable[[Record], bool] = _always
+    opens: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +328,8 @@ class DatasetSpec:
         actions: Record operations beyond edit and delete.
         delete_warning: Said in the delete confirmation (e.g. "Delete erases it; Cancel keeps a record").
         id_key: The vendor's id field (``id``, or Setster's ``client_id``).
+        record_editable: Which records edit and delete apply to (Setera: personal contacts only).
+        refresh_seconds: Reload the visible view this often (live counts); 0 for never.
     """
 
     name: str
@@ -343,6 +348,8 @@ class DatasetSpec:
     actions: tuple[RecordAction, ...] = ()
     delete_warning: str = ""
     id_key: str = "id"
+    record_editable: Callable[[Record], bool] = _always
+    refresh_seconds: int = 0
 
     def column(self, key: str) -> Column:
         """Returns the column named ``key``.

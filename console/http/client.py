@@ -102,6 +102,8 @@ class VendorHttp:
         request_log: Shared masked log.
         transport: An httpx transport (tests).
         session: The vendor's login session, for vendors that have one.
+        reference_parser: Reads the vendor's support reference from answer headers (Setera's
+            ``Warning: 703 ... see <token>``); request-id headers are read by default.
     """
 
     def __init__(
@@ -119,9 +121,11 @@ class VendorHttp:
         request_log: RequestLog | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         session: SessionAuth | None = None,
+        reference_parser: Callable[[Mapping[str, str]], str] | None = None,
     ) -> None:
         self.vendor = vendor
         self.session = session
+        self._reference_parser = reference_parser
         self.display_name = display_name
         self.account_id = account_id
         self.base_url = base_url.rstrip("/")
@@ -265,10 +269,14 @@ class VendorHttp:
         return True
 
     async def _wait_for_quota(self) -> None:
-        delay = self.rate_limit.delay_before_send()
+        """Holds the request while the vendor asked to wait or the quota is spent, then counts it."""
+        blocked = self.rate_limit.blocked_for()
+        quota = self.rate_limit.quota_wait()
+        delay = max(blocked, quota)
         if delay <= 0:
+            self.rate_limit.consume()
             return
-        if delay > self.settings.max_wait:
+        if blocked > self.settings.max_wait or quota > self.settings.max_quota_wait:
             snap = self.rate_limit.snapshot
             raise RateLimited(
                 self.vendor,
@@ -283,7 +291,8 @@ class VendorHttp:
                     "Wait, then try again; the status bar counts down.",
                 ),
             )
-        await self._sleep(delay, "rate limit")
+        await self._sleep(delay, "rate limit" if blocked >= quota else "quota spent, waiting for the refill")
+        self.rate_limit.consume()
 
     async def _sleep(self, seconds: float, reason: str) -> None:
         if seconds <= 0:
@@ -320,7 +329,8 @@ class VendorHttp:
             if log.http.isEnabledFor(logging.DEBUG):  #: headers both ways, masked by the redaction filter
                 log.http.debug("request headers %s; answer headers %s", dict(response.request.headers),
                                dict(response.headers))
-            reference = next((response.headers[h] for h in REFERENCE_HEADERS if h in response.headers), "")
+            reference = self._reference_parser(response.headers) if self._reference_parser else ""
+            reference = reference or next((response.headers[h] for h in REFERENCE_HEADERS if h in response.headers), "")
             snapshot = self._rate_limit_parser(response.headers, time.time()) if self._rate_limit_parser else None
             if snapshot is not None:
                 self.rate_limit.update(snapshot)

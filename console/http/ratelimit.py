@@ -126,9 +126,27 @@ class RateLimitTracker:
 
     def delay_before_send(self, now: float | None = None) -> float:
         """Returns seconds to wait before the next request (0 when it may go now)."""
+        return max(self.blocked_for(now), self.quota_wait(now))
+
+    def blocked_for(self, now: float | None = None) -> float:
+        """Seconds left of a wait the vendor asked for (429 + Retry-After)."""
         current = time.time() if now is None else now
-        wait = max(0.0, self._blocked_until - current)
+        return max(0.0, self._blocked_until - current)
+
+    def quota_wait(self, now: float | None = None) -> float:
+        """Seconds until the spent quota refills (0 while requests are left or the refill time is unknown)."""
+        current = time.time() if now is None else now
         snap = self.snapshot
-        if snap is not None and snap.remaining == 0 and snap.reset_at is not None:
-            wait = max(wait, snap.reset_at - current)
-        return wait
+        if snap is not None and snap.remaining is not None and snap.remaining <= 0 and snap.reset_at is not None:
+            return max(0.0, snap.reset_at - current)
+        return 0.0
+
+    def consume(self) -> None:
+        """Counts a request about to be sent against the last known quota.
+
+        The vendor's next answer corrects the count; until then, requests sent at the same time do not
+        all believe the last request is theirs.
+        """
+        snap = self.snapshot
+        if snap is not None and snap.remaining is not None and snap.remaining > 0:
+            self.snapshot = RateLimitSnapshot(snap.limit, snap.remaining - 1, snap.reset_at, snap.observed_at)

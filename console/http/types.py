@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from console.core.constants import DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
+from console.core.constants import DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_QUOTA_WAIT, DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
 from console.http.ratelimit import RateLimitSnapshot
 from console.http.requestlog import Exchange
 
@@ -71,9 +71,12 @@ class HttpSettings:
     Attributes:
         timeout: Seconds before an attempt counts as timed out.
         max_attempts: Attempts of a safe request (1 + retries).
-        max_wait: Longest wait sat out by itself; a longer one raises ``RateLimited``.
+        max_wait: Longest wait for a ``Retry-After`` sat out by itself; a longer one raises ``RateLimited``.
+        max_quota_wait: Longest wait for the account's quota to refill before sending (the status bar
+            counts down); a longer one raises ``RateLimited``.
     """
 
     timeout: float = DEFAULT_TIMEOUT
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     max_wait: float = DEFAULT_MAX_WAIT
+    max_quota_wait: float = DEFAULT_MAX_QUOTA_WAIT

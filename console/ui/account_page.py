@@ -30,6 +30,7 @@ class AccountPage(QTabWidget):
             view = DatasetView(datasets, account, spec.display_name, dataset, UI_PAGE_SIZE, self)
             self.views.append(view)
             self.addTab(view, dataset.label)
+            view.openRequested.connect(self.open_filtered)
         self.currentChanged.connect(self._on_tab_changed)
 
     def current_view(self) -> DatasetView | None:
@@ -47,6 +48,16 @@ class AccountPage(QTabWidget):
             if view.spec.name == dataset:
                 return view
         raise KeyError(dataset)
+
+    def open_filtered(self, dataset: str, filters: dict[str, str]) -> None:
+        """Switches to a dataset's tab and filters it ("Show reservations" of a property)."""
+        try:
+            view = self.view(dataset)
+        except KeyError:
+            return
+        self.setCurrentWidget(view)
+        view.activate()
+        view.filter_to(filters)
 
     def _on_tab_changed(self, _index: int) -> None:
         view = self.current_view()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -49,7 +51,7 @@ from console.ui.delegates import BadgeDelegate
 from console.ui.detail import DetailPane
 from console.ui.filter_bar import FilterBar
 from console.ui.forms import RecordForm
-from console.ui.messages import show_error
+from console.ui.messages import show_error, vendor_name
 from console.ui.qtasync import TaskSet, dialog_result
 from console.ui.table_model import PagedTableModel
 
@@ -71,11 +73,13 @@ class DatasetView(QWidget):
         statusMessage(str): A short note for the status bar.
         countChanged(str): The loaded-rows text changed.
         credentialsNeeded(str): The account's secret is missing or refused (account id).
+        openRequested(str, dict): Open another dataset's tab with these filters ("Show reservations").
     """
 
     statusMessage = Signal(str)
     countChanged = Signal(str)
     credentialsNeeded = Signal(str)
+    openRequested = Signal(str, dict)
 
     def __init__(self, datasets: DatasetService, account: AccountConfig, vendor_name: str, spec: DatasetSpec,
                  page_size: int = 50, parent: QWidget | None = None) -> None:
@@ -87,6 +91,7 @@ class DatasetView(QWidget):
         self.spec = spec
         self.tasks = TaskSet(f"{account.label}/{spec.name}")
         self._activated = False
+        self._reselect: str | None = None
         self.forms: list[RecordForm] = []
 
         preset = "next7" if spec.view is ViewKind.BOOKINGS else "all"
@@ -125,8 +130,13 @@ class DatasetView(QWidget):
         self.retry_button.clicked.connect(self._retry)
         self.credentials_button = QPushButton("Enter key…")
         self.credentials_button.clicked.connect(lambda: self.credentialsNeeded.emit(self.account.id))
+        self.reference_button = QPushButton("Copy reference")
+        self.reference_button.setToolTip("Copy the vendor's reference for its support team")
+        self.reference_button.clicked.connect(
+            lambda: QGuiApplication.clipboard().setText(self.reference_button.property("reference") or ""))
         banner_layout = QHBoxLayout(self.banner)
         banner_layout.addWidget(self.banner_text, 1)
+        banner_layout.addWidget(self.reference_button)
         banner_layout.addWidget(self.credentials_button)
         banner_layout.addWidget(self.retry_button)
         self.banner.hide()
@@ -189,6 +199,10 @@ class DatasetView(QWidget):
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.count_label)
 
+        self.refreshes = 0
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(max(1, spec.refresh_seconds) * 1000)
+        self._refresh_timer.timeout.connect(self._auto_refresh)
         self.model.countChanged.connect(self._on_count_changed)
         self.model.pageFailed.connect(self._on_page_failed)
         self.model.loadingChanged.connect(self._on_loading_changed)
@@ -213,8 +227,42 @@ class DatasetView(QWidget):
 
     def close_view(self) -> None:
         """Stops background work (the account was removed or the app quits)."""
+        self._refresh_timer.stop()
         self.model.cancel()
         self.tasks.cancel_all()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Live views refresh every few seconds while they are on screen."""
+        super().showEvent(event)
+        if self.spec.refresh_seconds:
+            self._refresh_timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Hidden views stop refreshing (no requests for what nobody sees)."""
+        super().hideEvent(event)
+        self._refresh_timer.stop()
+
+    def _auto_refresh(self) -> None:
+        if self.model.loading or any(form.isVisible() for form in self.forms):
+            return
+        self.refreshes += 1
+        selected = self.current_record()
+        if selected is not None:
+            self._reselect = selected.id
+        self.refresh()
+
+    def filter_to(self, filters: dict[str, str]) -> None:
+        """Shows only what matches these filters (another view's "Show ..." action)."""
+        if self.filters is None:
+            return
+        if self.filters.dates is not None:  # every date of that record, not only this week's
+            self.filters.dates.blockSignals(True)
+            self.filters.dates.set_preset("all")
+            self.filters.dates.blockSignals(False)
+        for key, value in filters.items():
+            self.filters.set_value(key, value)
+        self.filters.flush()
+        self.filters._emit()
 
     def refresh(self) -> None:
         """Reloads from the first page with the current query."""
@@ -275,15 +323,20 @@ class DatasetView(QWidget):
 
     def _update_buttons(self) -> None:
         record = self.current_record()
-        has = record is not None
-        self.edit_button.setEnabled(has)
-        self.delete_button.setEnabled(has)
+        editable = record is not None and self.spec.record_editable(record)
+        self.edit_button.setEnabled(editable)
+        self.delete_button.setEnabled(editable)
         for action in self.spec.actions:
             self.action_buttons[action.key].setEnabled(record is not None and action.available(record))
 
     def _on_count_changed(self, text: str) -> None:
         self.count_label.setText(text)
         self.countChanged.emit(text)
+        if self._reselect is not None and not self.model.loading:
+            row = self.model.row_of(self._reselect)
+            self._reselect = None
+            if row >= 0:
+                self.table.selectRow(row)
 
     def _on_loading_changed(self, loading: bool) -> None:
         self.refresh_button.setEnabled(not loading or self.model.rowCount() > 0)
@@ -291,8 +344,13 @@ class DatasetView(QWidget):
     def _on_page_failed(self, error: ConsoleError) -> None:
         um = error.user_message
         where = "the first page" if self.model.rowCount() == 0 else "more rows"
-        self.banner_text.setText(f"<b>Could not load {where}: {um.title}.</b> {um.text} {um.next_step}")
+        reference = getattr(error, "reference", None) or ""
+        extra = f" Reference for {vendor_name(error)} support: {html.escape(reference)}." if reference else ""
+        self.banner_text.setText(f"<b>Could not load {where}: {html.escape(um.title)}.</b> "
+                                 f"{html.escape(um.text)} {html.escape(um.next_step)}{extra}")
         self.credentials_button.setVisible(isinstance(error, CREDENTIAL_ERRORS))
+        self.reference_button.setVisible(bool(reference))
+        self.reference_button.setProperty("reference", reference)
         self.banner.show()
 
     def _hide_banner(self) -> None:
@@ -309,12 +367,12 @@ class DatasetView(QWidget):
 
     def _edit_current(self) -> None:
         record = self.current_record()
-        if record is not None and self.spec.can_edit:
+        if record is not None and self.spec.can_edit and self.spec.record_editable(record):
             self.tasks.spawn(self.open_form(record))
 
     def _delete_current(self) -> None:
         record = self.current_record()
-        if record is not None and self.spec.can_delete:
+        if record is not None and self.spec.can_delete and self.spec.record_editable(record):
             self.tasks.spawn(self.confirm_and_delete(record))
 
     def make_form(self, record: Record | None) -> RecordForm:
@@ -355,8 +413,13 @@ class DatasetView(QWidget):
 
     def _run_current(self, action: RecordAction) -> None:
         record = self.current_record()
-        if record is not None and action.available(record):
-            self.tasks.spawn(self.run_action(record, action))
+        if record is None or not action.available(record):
+            return
+        if action.opens is not None:
+            dataset, filter_key = action.opens
+            self.openRequested.emit(dataset, {filter_key: record.id})
+            return
+        self.tasks.spawn(self.run_action(record, action))
 
     async def ask(self, question: Question) -> str | None:
         """Asks one confirmation in plain words; returns the chosen answer, or ``None`` to back out."""

@@ -239,6 +239,20 @@ class FilterBar(QWidget):
         widget.setCurrentIndex(max(0, index))
         widget.blockSignals(False)
 
+    def set_value(self, key: str, value: str) -> None:
+        """Sets one filter (a choice not loaded yet is added so it can be shown)."""
+        widget = self.inputs.get(key)
+        if isinstance(widget, QLineEdit):
+            widget.setText(value)
+        elif isinstance(widget, QComboBox):
+            index = widget.findData(value)
+            if index < 0:
+                widget.addItem(value, value)
+                index = widget.count() - 1
+            widget.setCurrentIndex(index)
+        if self.more.isVisible() and key not in (f.key for f in self.specs if f.primary):
+            self.more.setChecked(True)
+
     def raw_values(self) -> dict[str, str]:
         """Every input's value as typed (the date bar fills the range filters)."""
         values: dict[str, str] = {}

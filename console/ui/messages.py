@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from console.core.errors import ConsoleError, Severity, VendorError
@@ -51,7 +52,24 @@ def error_box(parent: QWidget | None, error: ConsoleError, context: str = "") ->
     if details:
         box.setDetailedText(details)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    reference = getattr(error, "reference", None)
+    if reference:
+        box.setInformativeText(f"{um.next_step}\n\nReference for {vendor_name(error)} support: {reference}".strip())
+        copy = box.addButton("Copy reference", QMessageBox.ButtonRole.ActionRole)
+        copy.setObjectName("copyReference")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(str(reference)))
     return box
+
+
+def vendor_name(error: ConsoleError) -> str:
+    """The display name of the error's vendor (for "Reference for Setera OneCloud support")."""
+    from console.services.catalog import vendor
+
+    vendor_id = str(getattr(error, "vendor", "") or "")
+    try:
+        return vendor(vendor_id).display_name
+    except KeyError:
+        return "the vendor's"
 
 
 def show_error(parent: QWidget | None, error: ConsoleError, context: str = "") -> QMessageBox:
