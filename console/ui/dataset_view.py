@@ -261,8 +261,7 @@ class DatasetView(QWidget):
             self.filters.dates.blockSignals(False)
         for key, value in filters.items():
             self.filters.set_value(key, value)
-        self.filters.flush()
-        self.filters._emit()
+        self.filters.apply()
 
     def refresh(self) -> None:
         """Reloads from the first page with the current query."""

@@ -295,6 +295,10 @@ class FilterBar(QWidget):
         self._timer.stop()
         self._emit()
 
+    def apply(self) -> None:
+        """Sends the current values now (after setting filters from code)."""
+        self._schedule_now()
+
     def flush(self) -> None:
         """Applies a pending debounce at once (tests, Enter key)."""
         if self._timer.isActive():
