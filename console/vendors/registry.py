@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from console.vendors import launch27, setsmart, setster, systeme
+from console.vendors import launch27, setera, setsmart, setster, systeme
 from console.vendors.base import VendorSpec
 
-VENDORS: tuple[VendorSpec, ...] = (systeme.SPEC, setster.SPEC, setsmart.SPEC, launch27.SPEC)
+VENDORS: tuple[VendorSpec, ...] = (systeme.SPEC, setster.SPEC, setsmart.SPEC, launch27.SPEC, setera.SPEC)
 _BY_ID = {spec.id: spec for spec in VENDORS}
 
 

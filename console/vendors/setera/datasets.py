@@ -1,0 +1,88 @@
+"""Setera OneCloud datasets: contacts (the user's directory plus personal contacts) and queues."""
+
+from __future__ import annotations
+
+from console.core.models import (
+    Badge,
+    Column,
+    DatasetSpec,
+    FieldKind,
+    FilterSpec,
+    FormField,
+    Record,
+    RecordAction,
+    ViewKind,
+    from_derived,
+    from_field,
+)
+
+PERSONAL = "Personal"
+DIRECTORY = "Directory"
+MEMBERSHIP_BADGES = {"in": Badge("Logged in", "#2e7d32"), "out": Badge("Logged out", "#757575"),
+                     "": Badge("Not an agent", "#9e9e9e")}
+
+
+def _personal(record: Record) -> bool:
+    return record.derived.get("kind") == PERSONAL
+
+
+CONTACTS = DatasetSpec(
+    name="contacts",
+    label="Contacts",
+    view=ViewKind.CONTACTS,
+    noun="contact",
+    default_descending=False,
+    columns=(
+        Column("name", "Name", from_derived("name"), sort_key="name", width=24),
+        Column("email", "Email", from_field("email"), FieldKind.EMAIL, sort_key="email", width=30),
+        Column("phone", "Phone", from_derived("phone"), FieldKind.PHONE, sort_key="phone", width=18),
+        Column("company", "Company", from_field("company"), sort_key="company", width=16),
+        Column("title", "Title", from_field("title"), sort_key="title", width=16),
+        Column("kind", "List", from_derived("kind"), sort_key="kind", width=9),
+    ),
+    title_of=lambda r: str(r.derived.get("name") or r.fields.get("email") or r.id),
+    form_fields=(
+        FormField("firstName", "First name", required=True, max_length=100),
+        FormField("lastName", "Last name", max_length=100),
+        FormField("email", "Email", FieldKind.EMAIL, max_length=200),
+        FormField("mobile", "Mobile", FieldKind.PHONE, max_length=40, placeholder="+46 70 123 45 67"),
+        FormField("work", "Work phone", FieldKind.PHONE, max_length=40),
+        FormField("company", "Company", max_length=100),
+        FormField("title", "Title", max_length=100),
+    ),
+    to_form=lambda r: dict(r.derived.get("form") or {}),
+    filters=(
+        FilterSpec("query", "Search", primary=True,
+                   placeholder="Search OneCloud's contacts: name, email or number"),
+    ),
+    can_create=True,
+    can_edit=True,
+    can_delete=True,
+    record_editable=_personal,
+)
+
+QUEUES = DatasetSpec(
+    name="queues",
+    label="Queues",
+    view=ViewKind.LIST,
+    noun="queue",
+    default_descending=False,
+    columns=(
+        Column("name", "Queue", from_field("name"), width=22),
+        Column("type", "Type", from_field("type"), width=10),
+        Column("me", "Me", from_derived("me"), FieldKind.STATUS, width=12, badges=MEMBERSHIP_BADGES),
+        Column("agents_in", "Agents logged in", from_derived("agents_in"), FieldKind.INTEGER, width=8),
+        Column("agents_free", "Free agents", from_derived("agents_free"), FieldKind.INTEGER, width=8),
+        Column("calls", "Calls waiting", from_derived("calls"), FieldKind.INTEGER, width=8),
+        Column("night", "Night mode", from_field("isNightMode"), FieldKind.BOOLEAN, width=7),
+        Column("phone", "Number", from_field("phoneNumber"), FieldKind.PHONE, width=16),
+    ),
+    title_of=lambda r: str(r.fields.get("name") or f"queue {r.id}"),
+    actions=(
+        RecordAction("login", "Log me in", available=lambda r: r.derived.get("me") == "out"),
+        RecordAction("logout", "Log me out", available=lambda r: r.derived.get("me") == "in"),
+    ),
+    refresh_seconds=15,
+)
+
+DATASETS = (CONTACTS, QUEUES)
