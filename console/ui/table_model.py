@@ -77,6 +77,7 @@ class PagedTableModel(QAbstractTableModel):
         self._total: int | None = None
         self._generation = 0
         self._started = time.perf_counter()
+        self._started_once = False
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.DescendingOrder
         self._tasks = TaskSet("table model")
@@ -140,8 +141,13 @@ class PagedTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
 
     def canFetchMore(self, parent: ModelIndex) -> bool:
-        """More rows exist and no page is loading or failed."""
-        return not parent.isValid() and self._has_more and not self._loading and self._error is None
+        """More rows exist, no page is loading or failed, and the view was opened (:meth:`start`).
+
+        Before :meth:`start`, Qt may ask a view in a hidden tab to fetch; nothing is requested for
+        a tab nobody opened (vendors count every request against the quota).
+        """
+        return (not parent.isValid() and self._started_once and self._has_more and not self._loading
+                and self._error is None)
 
     def fetchMore(self, parent: ModelIndex) -> None:
         """Starts loading the next page in the background."""
@@ -204,10 +210,12 @@ class PagedTableModel(QAbstractTableModel):
         self.endResetModel()
         self._set_loading(False)
         self._started = time.perf_counter()
+        self._started_once = True
         self._start()
 
     def start(self) -> None:
         """Loads the first page (call once the model is set on a view)."""
+        self._started_once = True
         if not self._rows and not self._loading:
             self._started = time.perf_counter()
             self._start()

@@ -1,0 +1,158 @@
+"""SetSmart's properties and reservations, and Setera's contacts and queues, in the window."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from console.vendors.setera import DEMO_SUPERUSER_TOKEN
+from tests.conftest import ARTIFACTS, find_modal
+
+pytestmark = pytest.mark.parametrize("emulators", [{"setsmart": 400, "setera": 300}], indirect=True)
+
+
+def open_view(harness: Any, label: str, dataset: str) -> Any:
+    account = harness.accounts.by_label(label)
+    page = harness.window.select_account(account.id)
+    view = page.view(dataset)
+    page.setCurrentWidget(view)
+    view.activate()
+    return view
+
+
+def loaded(qtbot: Any, view: Any) -> None:
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0 and not view.model.loading, timeout=8000)
+
+
+def test_properties_view_edit_keeps_hidden_fields_and_shows_reservations(harness: Any, qtbot: Any) -> None:
+    view = open_view(harness, "Coastal Stays (demo)", "properties")
+    loaded(qtbot, view)
+    assert view.count_label.text() == "50 of 300 loaded"
+    assert "Quota" in harness.window.quota.text()
+    emulator = harness.workspace.vendors["setsmart"].emulator
+    booked = {r["property_id"] for r in emulator.reservations.values()}
+    view.table.selectRow(next(r for r in range(view.model.rowCount()) if view.model.record(r).id in booked))
+    record = view.current_record()
+    amenities = list(emulator.properties[record.id]["amenities"])
+    view.edit_button.click()
+    qtbot.waitUntil(lambda: bool(view.forms), timeout=3000)
+    form = view.forms[-1]
+    form.widgets["name"].setText("Sunset Villa")
+    form.save_button.click()
+    qtbot.waitUntil(lambda: form not in view.forms, timeout=5000)
+    assert emulator.properties[record.id]["name"] == "Sunset Villa"
+    assert emulator.properties[record.id]["amenities"] == amenities
+    view.action_buttons["show_reservations"].click()
+    page = harness.window.current_page()
+    reservations = page.view("reservations")
+    qtbot.waitUntil(lambda: page.currentWidget() is reservations, timeout=3000)
+    qtbot.waitUntil(lambda: not reservations.model.loading and reservations.query.filters.get("property_id")
+                    == record.id, timeout=5000)
+    assert reservations.filters.dates.preset.currentData() == "all"
+    rows = [reservations.model.record(r) for r in range(reservations.model.rowCount())]
+    assert rows and all(r.fields["property_id"] == record.id for r in rows)
+    assert all(r.derived["property"] == "Sunset Villa" for r in rows), [r.derived for r in rows][:2]
+
+
+def test_deactivate_asks_then_changes_the_badge(harness: Any, qtbot: Any) -> None:
+    view = open_view(harness, "Coastal Stays (demo)", "properties")
+    loaded(qtbot, view)
+    row = next(r for r in range(view.model.rowCount()) if view.model.record(r).fields["status"] == "active")
+    view.table.selectRow(row)
+    record = view.current_record()
+    view.action_buttons["deactivate"].click()
+    box = find_modal(qtbot, QMessageBox, "question_confirm")
+    assert record.fields["name"] in box.text()
+    next(b for b in box.buttons() if b.text() == "Deactivate").click()
+    qtbot.waitUntil(lambda: view.model.record(view.model.row_of(record.id)).fields["status"] == "inactive",
+                    timeout=5000)
+    assert view.action_buttons["activate"].isEnabled()
+
+
+def test_reservation_overlap_shows_at_the_dates(harness: Any, qtbot: Any) -> None:
+    view = open_view(harness, "Coastal Stays (demo)", "reservations")
+    loaded(qtbot, view)
+    emulator = harness.workspace.vendors["setsmart"].emulator
+    taken = next(r for r in emulator.reservations.values() if r["status"] != "cancelled"
+                 and r["check_in"] > dt.date.today().isoformat()
+                 and emulator.properties[r["property_id"]]["status"] == "active")
+    view.new_button.click()
+    qtbot.waitUntil(lambda: bool(view.forms), timeout=3000)
+    form = view.forms[-1]
+    combo = form.widgets["property_id"]
+    qtbot.waitUntil(lambda: combo.findData(taken["property_id"]) >= 0, timeout=5000)
+    combo.setCurrentIndex(combo.findData(taken["property_id"]))
+    for key, value in (("guest_name", "Ines Moreau"), ("guest_email", "ines.moreau@example.com"),
+                       ("check_in", taken["check_in"]), ("check_out", taken["check_out"]), ("guests", "1")):
+        form.widgets[key].setText(value)
+    form.save_button.click()
+    qtbot.waitUntil(lambda: form.error_text("check_in") != "", timeout=5000)
+    assert form.error_text("check_in") == "overlaps another reservation"
+    assert form.error_text("check_out") == "overlaps another reservation"
+    assert "already booked" in form.general.text()
+    assert form.widgets["guest_name"].text() == "Ines Moreau"
+    ARTIFACTS.mkdir(exist_ok=True)
+    form.grab().save(str(ARTIFACTS / "setsmart-reservation-409.png"))
+    form.reject()
+
+
+def test_queues_log_in_and_out_and_refresh_only_while_visible(harness: Any, qtbot: Any) -> None:
+    view = open_view(harness, "Nordic Tel (demo)", "queues")
+    loaded(qtbot, view)
+    emulator = harness.workspace.vendors["setera"].emulator
+    row = next(r for r in range(view.model.rowCount()) if view.model.record(r).derived["me"] == "out")
+    view.table.selectRow(row)
+    queue_id = view.current_record().id
+    assert view.action_buttons["login"].isEnabled() and not view.action_buttons["logout"].isEnabled()
+    view.action_buttons["login"].click()
+    qtbot.waitUntil(lambda: view.model.record(view.model.row_of(queue_id)).derived["me"] == "in", timeout=5000)
+    assert view.action_buttons["logout"].isEnabled()
+    view.action_buttons["logout"].click()
+    qtbot.waitUntil(lambda: view.model.record(view.model.row_of(queue_id)).derived["me"] == "out", timeout=5000)
+    # Refreshing: every 15 s in use; 150 ms here so the test is short.
+    view._refresh_timer.setInterval(150)
+    view.hide()
+    view.show()
+    start = emulator.queue_reads
+    qtbot.waitUntil(lambda: emulator.queue_reads >= start + 3, timeout=5000)
+    assert view.current_record() is not None and view.current_record().id == queue_id  # selection kept
+    page = harness.window.current_page()
+    page.setCurrentWidget(page.view("contacts"))  # the queues tab is hidden now
+    qtbot.wait(100)
+    paused = emulator.queue_reads
+    qtbot.wait(600)
+    assert emulator.queue_reads == paused
+    assert not view._refresh_timer.isActive()
+
+
+def test_superuser_search_says_a_user_token_is_needed(harness: Any, qtbot: Any) -> None:
+    view = open_view(harness, "Nordic Tel (demo)", "contacts")
+    loaded(qtbot, view)
+    assert view.count_label.text() == "50 of 300 loaded"
+    view.table.selectRow(0)
+    assert view.detail.field_text("Phones e164") is not None
+    account = harness.accounts.by_label("Nordic Tel (demo)")
+    task_done: list[bool] = []
+
+    async def swap() -> None:
+        await harness.accounts.set_secrets(account.id, {"token": DEMO_SUPERUSER_TOKEN}, session_only=True)
+        task_done.append(True)
+
+    import asyncio
+
+    task = asyncio.ensure_future(swap())
+    qtbot.waitUntil(task.done, timeout=3000)
+    assert task_done
+    view.filters.search.setText("nyberg")
+    view.filters.flush()
+    qtbot.waitUntil(lambda: view.banner.isVisible(), timeout=5000)
+    assert "A user token is needed" in view.banner_text.text()
+    assert "Reference for Setera OneCloud support" in view.banner_text.text()
+    assert view.reference_button.isVisible()
+    view.reference_button.click()
+    from PySide6.QtGui import QGuiApplication
+
+    assert QGuiApplication.clipboard().text() == view.reference_button.property("reference")
