@@ -71,6 +71,11 @@ screenshots: apt-deps $(VENV)/.stamp-run
 	  $(PY) -m console --demo --open "Bright Smiles (demo)/appointments" \
 	  --screenshot resources/screenshots/setster-appointments.png
 	QT_QPA_PLATFORM=xcb $(XVFB) $(PY) tests/e2e/scenes.py launch27-form resources/screenshots/launch27-booking-form.png
+	QT_QPA_PLATFORM=xcb $(XVFB) $(PY) tests/e2e/scenes.py setsmart-409 resources/screenshots/setsmart-reservation-409.png
+	for view in "Coastal Stays (demo)/properties:setsmart-properties" "Nordic Tel (demo)/queues:setera-queues"; do \
+	  VENDOR_CONSOLE_HOME=$$(mktemp -d) QT_QPA_PLATFORM=xcb $(XVFB) $(PY) -m console --demo \
+	    --open "$${view%%:*}" --screenshot "resources/screenshots/$${view##*:}.png" || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache tests/artifacts

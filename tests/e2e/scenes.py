@@ -24,29 +24,82 @@ async def _wait(predicate: Any, seconds: float = 10.0) -> None:
         await asyncio.sleep(0.02)
 
 
+class Stage:
+    """The real window and services over some demo emulators, for one scene."""
+
+    def __init__(self, sizes: dict[str, int]) -> None:
+        self.sizes = sizes
+
+    async def __aenter__(self) -> Stage:
+        from console.core.credentials import MemoryStore
+        from console.core.settings import AccountsFile
+        from console.sandbox.workspace import DemoWorkspace
+        from console.services.accounts import AccountService
+        from console.services.datasets import DatasetService
+        from console.ui.observer import QtHttpObserver
+        from console.ui.window import MainWindow
+
+        self.workspace = await asyncio.to_thread(DemoWorkspace.start, sizes=self.sizes, vendors=tuple(self.sizes))
+        self.window = MainWindow()
+        observer = QtHttpObserver(self.window)
+        self.accounts = AccountService(accounts_file=AccountsFile(), keychain=MemoryStore(), observer=observer)
+        await self.accounts.add_demo(self.workspace.accounts, self.workspace.secrets)
+        self.window.attach(self.accounts, DatasetService(self.accounts), observer)
+        self.window.show()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        for account_page in self.window.pages.values():
+            account_page.close_page()
+        await self.accounts.aclose()
+        await asyncio.to_thread(self.workspace.stop)
+        self.window.close()
+
+    def view(self, account_label: str, dataset: str) -> Any:
+        account = self.accounts.by_label(account_label)
+        assert account is not None
+        page = self.window.select_account(account.id)
+        view = page.view(dataset)
+        page.setCurrentWidget(view)
+        view.activate()
+        return view
+
+
+async def setsmart_409(out: Path) -> None:
+    """A SetSmart reservation form after the vendor said the dates overlap another stay (409)."""
+    async with Stage({"setsmart": 1500}) as stage:
+        view = stage.view("Coastal Stays (demo)", "reservations")
+        await _wait(lambda: view.model.rowCount() > 0)
+        emulator = stage.workspace.vendors["setsmart"].emulator
+        taken = next(r for r in emulator.reservations.values() if r["status"] != "cancelled"
+                     and r["check_in"] > dt.date.today().isoformat()
+                     and emulator.properties[r["property_id"]]["status"] == "active")
+        opened = asyncio.ensure_future(view.open_form(None))
+        await _wait(lambda: bool(view.forms))
+        form = view.forms[-1]
+        combo = form.widgets["property_id"]
+        await _wait(lambda: combo.findData(taken["property_id"]) >= 0)
+        combo.setCurrentIndex(combo.findData(taken["property_id"]))
+        for key, value in (("guest_name", "Ines Moreau"), ("guest_email", "ines.moreau@example.com"),
+                           ("guest_phone", "+33 6 12 34 56 78"), ("check_in", taken["check_in"]),
+                           ("check_out", taken["check_out"]), ("guests", "2")):
+            form.widgets[key].setText(value)
+        form.save_button.click()
+        await _wait(lambda: form.error_text("check_in") != "")
+        await asyncio.sleep(0.3)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        form.grab().save(str(out))
+        form.reject()
+        await opened
+
+
 async def launch27_form(out: Path) -> None:
     """The Launch27 v1 booking form after the vendor refused the ZIP code."""
     from PySide6.QtCore import QDate
 
-    from console.core.credentials import MemoryStore
-    from console.core.settings import AccountsFile
-    from console.sandbox.workspace import DemoWorkspace
-    from console.services.accounts import AccountService
-    from console.services.datasets import DatasetService
-    from console.ui.observer import QtHttpObserver
-    from console.ui.window import MainWindow
-
-    workspace = await asyncio.to_thread(DemoWorkspace.start, sizes={"launch27": 300}, vendors=("launch27",))
-    window = MainWindow()
-    observer = QtHttpObserver(window)
-    accounts = AccountService(accounts_file=AccountsFile(), keychain=MemoryStore(), observer=observer)
-    await accounts.add_demo(workspace.accounts, workspace.secrets)
-    window.attach(accounts, DatasetService(accounts), observer)
-    window.show()
-    try:
-        account = next(a for a in accounts.accounts() if a.fields.get("api") == "v1")
-        page = window.select_account(account.id)
-        view = page.view("bookings")
+    async with Stage({"launch27": 300}) as stage:
+        account = next(a for a in stage.accounts.accounts() if a.fields.get("api") == "v1")
+        view = stage.view(account.label, "bookings")
         await _wait(lambda: view.model.rowCount() > 0)
         opened = asyncio.ensure_future(view.open_form(None))
         await _wait(lambda: bool(view.forms))
@@ -71,15 +124,9 @@ async def launch27_form(out: Path) -> None:
         form.grab().save(str(out))
         form.reject()
         await opened
-    finally:
-        for account_page in window.pages.values():
-            account_page.close_page()
-        await accounts.aclose()
-        await asyncio.to_thread(workspace.stop)
-        window.close()
 
 
-SCENES = {"launch27-form": launch27_form}
+SCENES = {"launch27-form": launch27_form, "setsmart-409": setsmart_409}
 
 
 def main(argv: list[str]) -> int:

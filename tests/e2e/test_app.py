@@ -81,3 +81,29 @@ def test_real_window_launch27_form_with_a_field_error(console_home: Path) -> Non
                             env=_env(console_home, QT_QPA_PLATFORM="xcb"), timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+@pytest.mark.gui
+@pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="no X display: run under xvfb-run (make test does)")
+@pytest.mark.parametrize(("name", "where"), [("setsmart-properties", "Coastal Stays (demo)/properties"),
+                                             ("setera-queues", "Nordic Tel (demo)/queues")])
+def test_real_window_views(console_home: Path, name: str, where: str) -> None:
+    shot = ARTIFACTS / f"{name}.png"
+    shot.unlink(missing_ok=True)
+    result = subprocess.run([sys.executable, "-m", "console", "--demo", "--open", where, "--screenshot", str(shot)],
+                            capture_output=True, text=True, env=_env(console_home, QT_QPA_PLATFORM="xcb"),
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert shot.exists() and shot.stat().st_size > 20_000
+
+
+@pytest.mark.gui
+@pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="no X display: run under xvfb-run (make test does)")
+def test_real_window_reservation_409(console_home: Path) -> None:
+    shot = ARTIFACTS / "setsmart-reservation-409-window.png"
+    shot.unlink(missing_ok=True)
+    result = subprocess.run([sys.executable, str(Path(__file__).with_name("scenes.py")), "setsmart-409", str(shot)],
+                            capture_output=True, text=True, env=_env(console_home, QT_QPA_PLATFORM="xcb"),
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert shot.exists()

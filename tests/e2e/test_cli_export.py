@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import subprocess
@@ -238,3 +239,39 @@ def test_launch27_login_failures_exit_3(launch27_ws: DemoWorkspace, console_home
     search_in_v2 = run_cli([*_l27_args(launch27_ws, "2.0"), "--filter", "query=x"],
                            {"VENDOR_CONSOLE_PASSWORD": DEMO_PASSWORD, "VENDOR_CONSOLE_API_KEY": L27_KEY}, console_home)
     assert search_in_v2.returncode == 2 and "cannot be filtered" in search_in_v2.stderr
+
+
+@pytest.fixture(scope="module")
+def rentals_ws():
+    ws = DemoWorkspace.start(sizes={"setsmart": 330, "setera": 140}, vendors=("setsmart", "setera"))
+    yield ws
+    ws.stop()
+
+
+@pytest.mark.parametrize(("dataset", "count"), [("properties", 300), ("reservations", 330)])
+def test_setsmart_export(rentals_ws: DemoWorkspace, console_home: Path, dataset: str, count: int) -> None:
+    from console.vendors.setsmart import DEMO_API_KEY as SETSMART_KEY
+
+    result = run_cli(["export", "--vendor", "setsmart", "--base-url", rentals_ws.vendors["setsmart"].base_url,
+                      "--dataset", dataset, "--format", "csv"], {"VENDOR_CONSOLE_API_KEY": SETSMART_KEY}, console_home)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == len({r["id"] for r in rows}) == count
+    assert f"{count} records" in result.stderr
+
+
+@pytest.mark.parametrize(("dataset", "count"), [("contacts", 140), ("queues", 4)])
+def test_setera_export(rentals_ws: DemoWorkspace, console_home: Path, dataset: str, count: int) -> None:
+    from console.vendors.setera import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USER
+
+    args = ["export", "--vendor", "setera", "--base-url", rentals_ws.vendors["setera"].base_url, "--field",
+            f"domain={DEMO_DOMAIN}", "--field", f"user={DEMO_USER}", "--dataset", dataset]
+    result = run_cli(args, {"VENDOR_CONSOLE_TOKEN": DEMO_TOKEN}, console_home)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == len({r["id"] for r in rows}) == count
+    no_url = run_cli(["export", "--vendor", "setera", "--dataset", "queues", "--field", f"domain={DEMO_DOMAIN}",
+                      "--field", f"user={DEMO_USER}"], {"VENDOR_CONSOLE_TOKEN": DEMO_TOKEN}, console_home)
+    assert no_url.returncode == 2 and "--base-url" in no_url.stderr
+    wrong = run_cli(args, {"VENDOR_CONSOLE_TOKEN": "revoked"}, console_home)
+    assert wrong.returncode == 3 and "Token not accepted" in wrong.stderr
