@@ -47,7 +47,8 @@ class Record:
         fields: The vendor's fields as returned (``id`` included, in the vendor's own type); this is
             what exports write.
         derived: Values the vendor package worked out for display (times made zone-aware, JSON
-            strings decoded); shown, never exported.
+            strings decoded); shown, never exported. Keys starting with ``_`` are working values
+            (such as the values an edit form starts from) and are not shown.
     """
 
     vendor: str

@@ -161,9 +161,12 @@ class DatasetView(QWidget):
         header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
         header.sectionClicked.connect(self._on_header_clicked)
         char = self.table.fontMetrics().averageCharWidth()
+        header_metrics = header.fontMetrics()
         self.badges = BadgeDelegate(self.table)
         for i, column in enumerate(spec.columns):
-            self.table.setColumnWidth(i, max(60, column.width * char + 16))
+            # Never narrower than the header label plus room for the sort arrow.
+            label_width = header_metrics.horizontalAdvance(column.label) + 28
+            self.table.setColumnWidth(i, max(60, label_width, column.width * char + 16))
             if column.kind is FieldKind.STATUS:
                 self.table.setItemDelegateForColumn(i, self.badges)
         default_sort = next((i for i, c in enumerate(spec.columns) if c.sortable(account.fields)), -1)

@@ -97,8 +97,9 @@ class DetailPane(QWidget):
             summary.setFont(0, bold)
             self.tree.addTopLevelItem(summary)
             for key, value in record.derived.items():
-                if value not in (None, ""):
-                    self._add(summary, key.replace("_", " ").capitalize(), value)
+                if value not in (None, "") and not key.startswith("_"):
+                    label = key.replace("_", " ")
+                    self._add(summary, label[:1].upper() + label[1:], value)
             everything = QTreeWidgetItem(["As sent by the vendor", ""])
             everything.setFont(0, bold)
             self.tree.addTopLevelItem(everything)

@@ -60,8 +60,8 @@ async def test_directory_is_one_request_paged_in_memory(ws: DemoWorkspace) -> No
         names = [r.derived["name"].lower() for r in first.items]
         assert names == sorted(names)
         alex = next(r for r in first.items if r.id == f"alex@{DEMO_DOMAIN}")
-        assert alex.derived["phones_e164"]["mobile"].startswith("+4670")
-        assert all(n.startswith("+") and n[1:].isdigit() for n in alex.derived["phones_e164"].values())
+        assert alex.derived["E.164_numbers"]["mobile"].startswith("+4670")
+        assert all(n.startswith("+") and n[1:].isdigit() for n in alex.derived["E.164_numbers"].values())
     finally:
         await client.aclose()
 
@@ -96,7 +96,7 @@ async def test_personal_contacts_and_method_override(ws: DemoWorkspace, override
                                                         "email": f"kim.{override}@example.com",
                                                         "mobile": "070-123 45 67"})).record
         assert made.derived["kind"] == "Personal"
-        assert made.derived["phones_e164"] == {"mobile": "+46701234567"}
+        assert made.derived["E.164_numbers"] == {"mobile": "+46701234567"}
         changed = (await client.update_record("contacts", made, {"title": "Buyer"})).record
         assert changed.fields["title"] == "Buyer"
         with pytest.raises(ValidationError) as info:

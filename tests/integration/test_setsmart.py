@@ -131,6 +131,28 @@ async def test_reservation_overlap_is_409_at_the_dates_then_cancel(ws: DemoWorks
         await client.aclose()
 
 
+async def test_delete_refused_while_stays_are_to_come(ws: DemoWorkspace) -> None:
+    client = client_for(ws)
+    emulator = ws.vendors["setsmart"].emulator
+    try:
+        today = dt.date.today().isoformat()
+        upcoming = {r["property_id"] for r in emulator.reservations.values()  # type: ignore[attr-defined]
+                    if r["status"] != "cancelled" and r["check_out"] > today}
+        free = [p for p in emulator.properties if p not in upcoming]  # type: ignore[attr-defined]
+        assert upcoming and free
+        booked = await client.get_record("properties", sorted(upcoming)[0])
+        with pytest.raises(Conflict) as info:
+            await client.delete_record("properties", booked)
+        assert info.value.user_message.title == "Property still booked"
+        assert "Deactivate" in info.value.user_message.next_step
+        assert booked.id in emulator.properties  # type: ignore[attr-defined]
+        idle = await client.get_record("properties", free[0])
+        await client.delete_record("properties", idle)
+        assert idle.id not in emulator.properties  # type: ignore[attr-defined]
+    finally:
+        await client.aclose()
+
+
 async def test_totals_and_filters(ws: DemoWorkspace) -> None:
     client = client_for(ws)
     try:
@@ -157,7 +179,8 @@ async def test_wrong_key(ws: DemoWorkspace) -> None:
     ("status", "code", "kind", "title"),
     [(400, "validation_failed", ValidationError, "Please check the form"), (401, "invalid_api_key", AuthError,
      "Wrong API key"), (403, "forbidden", PermissionDenied, "Key not allowed"), (404, "not_found", NotFound,
-     "Not found"), (409, "has_reservations", Conflict, "Conflict"), (409, "dates_unavailable", SlotUnavailable,
+     "Not found"), (409, "has_reservations", Conflict, "Property still booked"),
+     (409, "already_cancelled", Conflict, "Already cancelled"), (409, "other", Conflict, "Conflict"), (409, "dates_unavailable", SlotUnavailable,
      "Dates not available"), (429, "rate_limited", RateLimited, "Request limit reached"),
      (500, "internal", ServerError, "SetSmart failed"), (502, "", ServerError, "SetSmart unavailable")],
 )

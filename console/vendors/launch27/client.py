@@ -262,7 +262,7 @@ class Launch27Client(VendorClient):
             "total": total,
             "recurring": self._is_recurring(frequency),
             "late_cancel": late,
-            "form": {
+            "_form": {
                 "service_id": str(items[0].get("id")) if items and isinstance(items[0], dict) else "",
                 "frequency_id": str(frequency.get("id") or raw.get("frequency_id") or ""),
                 "service_date": start.strftime("%Y-%m-%dT%H:%M:%S") if start else "",
@@ -406,7 +406,7 @@ class Launch27Client(VendorClient):
         if dataset != "bookings":
             raise self._unsupported(dataset, "edit")
         await self._context()
-        values = {**record.derived.get("form", {}), **changes}
+        values = {**record.derived.get("_form", {}), **changes}
         return await self._put(record, values)
 
     async def _put(self, record: Record, values: Mapping[str, Any]) -> WriteResult:
@@ -495,7 +495,7 @@ class Launch27Client(VendorClient):
         await self._context()
         if action == "reschedule":
             when = str(values.get("service_date") or "")
-            return await self._put(record, {**record.derived.get("form", {}), "service_date": when})
+            return await self._put(record, {**record.derived.get("_form", {}), "service_date": when})
         if action != "cancel":
             raise self._unsupported(dataset, action)
         if answers.get("confirm") != "yes":

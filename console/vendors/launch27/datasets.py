@@ -72,7 +72,7 @@ BOOKINGS = DatasetSpec(
         FormField("payment_method", "Payment", FieldKind.CHOICE, choices=PAYMENT_CHOICES, default="cash"),
         FormField("customer_notes", "Notes for the team", FieldKind.MULTILINE, max_length=2000),
     ),
-    to_form=lambda r: dict(r.derived.get("form") or {}),
+    to_form=lambda r: dict(r.derived.get("_form") or {}),
     filters=(
         FilterSpec("query", "Search", primary=True, placeholder="Address, city or phone", when=V1),
         FilterSpec("from", "From", FieldKind.DATE, range_role="from"),

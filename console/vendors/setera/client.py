@@ -132,8 +132,8 @@ class SeteraClient(VendorClient):
             "kind": kind,
             "name": f"{first} {last}".strip() or str(item.get("displayName") or ""),
             "phone": str(phones[0]["number"]) if phones else "",
-            "phones_e164": {t: e164(n, self.country_code) for t, n in by_type.items()},
-            "form": {"firstName": first, "lastName": last, "email": str(item.get("email") or ""),
+            "E.164_numbers": {t: e164(n, self.country_code) for t, n in by_type.items()},
+            "_form": {"firstName": first, "lastName": last, "email": str(item.get("email") or ""),
                      "mobile": by_type.get("mobile", ""), "work": by_type.get("work", ""),
                      "company": str(item.get("company") or ""), "title": str(item.get("title") or "")},
         }
@@ -237,7 +237,7 @@ class SeteraClient(VendorClient):
         """Updates a personal contact (PUT, or POST with the override header)."""
         if dataset != "contacts" or record.derived.get("kind") != PERSONAL:
             raise self._unsupported(dataset, "edit directory contacts in")
-        values = {**record.derived.get("form", {}), **changes}
+        values = {**record.derived.get("_form", {}), **changes}
         path = self._path("/contacts/personal/{domain}/{user}") + f"/{record.id}"
         saved = await self._send("PUT", path, json_body=self._contact_body(values))
         self._directory = None

@@ -50,7 +50,7 @@ CONTACTS = DatasetSpec(
         FormField("company", "Company", max_length=100),
         FormField("title", "Title", max_length=100),
     ),
-    to_form=lambda r: dict(r.derived.get("form") or {}),
+    to_form=lambda r: dict(r.derived.get("_form") or {}),
     filters=(
         FilterSpec("query", "Search", primary=True,
                    placeholder="Search OneCloud's contacts: name, email or number"),

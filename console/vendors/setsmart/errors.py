@@ -52,6 +52,13 @@ ERROR_TABLE: dict[str, tuple[type[VendorError], UserMessage]] = {
     "409 dates_unavailable": (SlotUnavailable, UserMessage(
         "Dates not available", "The property is already booked for some of these nights.",
         "Pick other dates, or another property.", Severity.WARNING)),
+    "409 has_reservations": (Conflict, UserMessage(
+        "Property still booked", "SetSmart keeps properties that have reservations still to come.",
+        "Deactivate the property to stop new bookings, or cancel its upcoming reservations first.",
+        Severity.WARNING)),
+    "409 already_cancelled": (Conflict, UserMessage(
+        "Already cancelled", "This reservation was already cancelled in SetSmart.",
+        "Refresh the list to see its current state.", Severity.WARNING)),
     "429": (RateLimited, UserMessage(
         "Request limit reached", "SetSmart's request quota for this key is used up for now.",
         "The console waits for the quota to refill; the status bar counts down.", Severity.WARNING)),
