@@ -207,6 +207,7 @@ class DatasetView(QWidget):
         self._refresh_timer.setInterval(max(1, spec.refresh_seconds) * 1000)
         self._refresh_timer.timeout.connect(self._auto_refresh)
         self.model.countChanged.connect(self._on_count_changed)
+        self.model.dataChanged.connect(self._on_rows_changed)
         self.model.pageFailed.connect(self._on_page_failed)
         self.model.loadingChanged.connect(self._on_loading_changed)
         self._update_buttons()
@@ -251,8 +252,9 @@ class DatasetView(QWidget):
         self.refreshes += 1
         selected = self.current_record()
         if selected is not None:
-            self._reselect = selected.id
-        self.refresh()
+            self._reselect = selected.id  # when the rows come back in another order
+        self._hide_banner()
+        self.model.reload_in_place()
 
     def filter_to(self, filters: dict[str, str]) -> None:
         """Shows only what matches these filters (another view's "Show ..." action)."""
@@ -322,6 +324,13 @@ class DatasetView(QWidget):
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self.detail.show_record(self.spec, self.current_record())
         self._update_buttons()
+
+    def _on_rows_changed(self, *_args: object) -> None:
+        """A live refresh or a write changed cells: the detail pane follows the selected record."""
+        record = self.current_record()
+        if record is not None and record != self.detail.record:
+            self.detail.show_record(self.spec, record)
+            self._update_buttons()
 
     def _update_buttons(self) -> None:
         record = self.current_record()

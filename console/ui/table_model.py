@@ -220,6 +220,18 @@ class PagedTableModel(QAbstractTableModel):
             self._started = time.perf_counter()
             self._start()
 
+    def reload_in_place(self) -> None:
+        """Loads the first page again and swaps it in when it arrives (live views).
+
+        Unlike :meth:`reset`, the rows stay on screen until the new ones are there; when the same records
+        come back in the same order only their cells change, so the selection stays put.
+        """
+        if self._loading:
+            return
+        self._generation += 1
+        self._set_loading(True)
+        self._tasks.spawn(self.load_next(self._generation, replace=True))
+
     def retry(self) -> None:
         """Clears a failure and loads the next page again."""
         self._error = None
@@ -231,16 +243,17 @@ class PagedTableModel(QAbstractTableModel):
         self._set_loading(True)
         self._tasks.spawn(self.load_next(self._generation))
 
-    async def load_next(self, generation: int | None = None) -> bool:
+    async def load_next(self, generation: int | None = None, replace: bool = False) -> bool:
         """Loads one page; returns whether rows were added (the coroutine tests await directly).
 
         Args:
             generation: The query generation the page belongs to (default: the current one).
+            replace: Load the first page and put it in place of every row (:meth:`reload_in_place`).
         """
         generation = self._generation if generation is None else generation
         self._set_loading(True)
         try:
-            page = await self._fetch(self._cursor, self.page_size)
+            page = await self._fetch(None if replace else self._cursor, self.page_size)
         except ConsoleError as exc:
             if generation == self._generation:
                 self._error = exc
@@ -257,14 +270,16 @@ class PagedTableModel(QAbstractTableModel):
             raise
         if generation != self._generation:
             return False  # a page of an older query: dropped
-        fresh = [r for r in page.items if r.id not in self._ids]
+        if replace:
+            self._swap_rows(page.items)
+        fresh = [] if replace else [r for r in page.items if r.id not in self._ids]
         if fresh:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
             self._rows.extend(fresh)
             self._ids.update(r.id for r in fresh)
             self.endInsertRows()
-        was_first = self._cursor is None
+        was_first = self._cursor is None and not replace
         self._cursor = page.next_cursor
         self._has_more = bool(page.has_more and page.next_cursor is not None)
         if page.total is not None and page.total != self._total:
@@ -275,6 +290,18 @@ class PagedTableModel(QAbstractTableModel):
         if was_first:
             self.firstPageLoaded.emit(time.perf_counter() - self._started)
         return bool(fresh)
+
+    def _swap_rows(self, items: Sequence[Record]) -> None:
+        unique = list({r.id: r for r in items}.values())
+        if [r.id for r in unique] == [r.id for r in self._rows]:
+            self._rows = unique
+            if unique:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(unique) - 1, len(self.columns) - 1))
+            return
+        self.beginResetModel()
+        self._rows = unique
+        self._ids = {r.id for r in unique}
+        self.endResetModel()
 
     def _set_loading(self, value: bool) -> None:
         if value != self._loading:

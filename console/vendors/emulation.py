@@ -7,10 +7,12 @@ Each vendor writes phone numbers in its own style (:func:`format_phone`).
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -186,6 +188,32 @@ class EmulatorBase:
     def write_log(self) -> list[tuple[str, str]]:
         """Every write (method, path) the handlers received, in order."""
         return self.writes.items()
+
+
+async def json_object(request: Any, refuse: Callable[[str, str], Exception], empty_ok: bool = False) -> dict[str, Any]:
+    """Reads a request body that must be a JSON object.
+
+    Args:
+        request: The Starlette request.
+        refuse: Builds the vendor's own refusal from a code (``invalid_json`` or ``invalid_body``) and
+            a message; it is raised.
+        empty_ok: An empty body reads as ``{}`` instead of being refused.
+
+    Returns:
+        The decoded object.
+    """
+    raw = await request.body()
+    if not raw.strip():
+        if empty_ok:
+            return {}
+        raise refuse("invalid_body", "The body must be a JSON object.")
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise refuse("invalid_json", "The body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise refuse("invalid_body", "The body must be a JSON object.")
+    return data
 
 
 class WriteLog:

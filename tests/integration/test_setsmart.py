@@ -177,12 +177,19 @@ async def test_wrong_key(ws: DemoWorkspace) -> None:
 
 @pytest.mark.parametrize(
     ("status", "code", "kind", "title"),
-    [(400, "validation_failed", ValidationError, "Please check the form"), (401, "invalid_api_key", AuthError,
-     "Wrong API key"), (403, "forbidden", PermissionDenied, "Key not allowed"), (404, "not_found", NotFound,
-     "Not found"), (409, "has_reservations", Conflict, "Property still booked"),
-     (409, "already_cancelled", Conflict, "Already cancelled"), (409, "other", Conflict, "Conflict"), (409, "dates_unavailable", SlotUnavailable,
-     "Dates not available"), (429, "rate_limited", RateLimited, "Request limit reached"),
-     (500, "internal", ServerError, "SetSmart failed"), (502, "", ServerError, "SetSmart unavailable")],
+    [
+        (400, "validation_failed", ValidationError, "Please check the form"),
+        (401, "invalid_api_key", AuthError, "Wrong API key"),
+        (403, "forbidden", PermissionDenied, "Key not allowed"),
+        (404, "not_found", NotFound, "Not found"),
+        (409, "has_reservations", Conflict, "Property still booked"),
+        (409, "already_cancelled", Conflict, "Already cancelled"),
+        (409, "other", Conflict, "Conflict"),
+        (409, "dates_unavailable", SlotUnavailable, "Dates not available"),
+        (429, "rate_limited", RateLimited, "Request limit reached"),
+        (500, "internal", ServerError, "SetSmart failed"),
+        (502, "", ServerError, "SetSmart unavailable"),
+    ],
 )
 def test_error_table(status: int, code: str, kind: type, title: str) -> None:
     body = {"error": {"code": code, "message": f"m-{code}", "details": {"name": ["is required"]} if status == 400

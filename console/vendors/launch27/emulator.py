@@ -43,7 +43,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from console.vendors.emulation import EmulatorBase, format_phone, people
+from console.vendors.emulation import EmulatorBase, format_phone, json_object, people
 
 Handler = Callable[[Request], Awaitable[Response]]
 ZONE = ZoneInfo("America/New_York")
@@ -434,16 +434,8 @@ class Launch27Emulator(EmulatorBase):
 
     @staticmethod
     async def _json(request: Request) -> dict[str, Any]:
-        raw = await request.body()
-        if not raw.strip():
-            return {}
-        try:
-            data = json.loads(raw)
-        except (ValueError, RecursionError):
-            raise Refused(400, {"code": 400, "message": "malformed JSON"}) from None
-        if not isinstance(data, dict):
-            raise Refused(400, {"code": 400, "message": "the body must be an object"})
-        return data
+        return await json_object(request, lambda _c, message: Refused(400, {"code": 400, "message": message}),
+                                 empty_ok=True)
 
     def _v2(self, handler: Callable[[Request, dict[str, Any] | None], Awaitable[Any]], user_needed: bool) -> Handler:
         async def endpoint(request: Request) -> Response:

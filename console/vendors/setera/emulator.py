@@ -16,7 +16,6 @@ email 409). The path's domain and user must be the token's owner (403). Live que
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import secrets
@@ -29,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from console.vendors.emulation import EmulatorBase, format_phone, people
+from console.vendors.emulation import EmulatorBase, format_phone, json_object, people
 
 Handler = Callable[[Request], Awaitable[Response]]
 GROUPS = (("Customer Service", "ACD"), ("Sales", "ACD"), ("Reception", "ATTENDANT"), ("Tech Support", "ACD"))
@@ -182,14 +181,7 @@ class SeteraEmulator(EmulatorBase):
 
     @staticmethod
     async def _json(request: Request) -> dict[str, Any]:
-        raw = await request.body()
-        try:
-            data = json.loads(raw) if raw.strip() else None
-        except (ValueError, RecursionError):
-            raise Refused(400, "The body is not valid JSON.") from None
-        if not isinstance(data, dict):
-            raise Refused(400, "The body must be a JSON object.")
-        return data
+        return await json_object(request, lambda _c, message: Refused(400, message))
 
     # -- contacts -------------------------------------------------------------------------------
 

@@ -18,7 +18,6 @@ counted in :attr:`over_quota` (tests prove the client waited instead).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import random
 import re
@@ -33,7 +32,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from console.vendors.emulation import EmulatorBase, format_phone, people
+from console.vendors.emulation import EmulatorBase, format_phone, json_object, people
 
 Handler = Callable[[Request], Awaitable[Response]]
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -219,14 +218,7 @@ class SetSmartEmulator(EmulatorBase):
 
     @staticmethod
     async def _json(request: Request) -> dict[str, Any]:
-        raw = await request.body()
-        try:
-            data = json.loads(raw) if raw.strip() else None
-        except (ValueError, RecursionError):
-            raise Refused(400, "invalid_json", "The body is not valid JSON.") from None
-        if not isinstance(data, dict):
-            raise Refused(400, "invalid_body", "The body must be a JSON object.")
-        return data
+        return await json_object(request, lambda code, message: Refused(400, code, message))
 
     @staticmethod
     def _paging(request: Request) -> tuple[int, int]:

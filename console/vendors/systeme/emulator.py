@@ -39,7 +39,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from console.vendors.emulation import EmulatorBase, QuotaWindow, format_phone, people
+from console.vendors.emulation import EmulatorBase, QuotaWindow, format_phone, json_object, people
 
 PROBLEM = "application/problem+json"
 MERGE_PATCH = "application/merge-patch+json"
@@ -306,14 +306,8 @@ class SystemeEmulator(EmulatorBase):
 
     @staticmethod
     async def _json(request: Request) -> dict[str, Any]:
-        raw = await request.body()
-        try:
-            data = json.loads(raw) if raw.strip() else None
-        except (ValueError, RecursionError):
-            raise Invalid([("", "Syntax error")]) from None
-        if not isinstance(data, dict):
-            raise Invalid([("", "The body must be a JSON object.")])
-        return data
+        return await json_object(
+            request, lambda code, message: Invalid([("", "Syntax error" if code == "invalid_json" else message)]))
 
     def _page(self, request: Request, ids: list[int], match: Callable[[int], bool] | None,
               render: Callable[[int], dict[str, Any]]) -> JSONResponse:

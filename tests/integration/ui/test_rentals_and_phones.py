@@ -113,12 +113,21 @@ def test_queues_log_in_and_out_and_refresh_only_while_visible(harness: Any, qtbo
     view.action_buttons["logout"].click()
     qtbot.waitUntil(lambda: view.model.record(view.model.row_of(queue_id)).derived["me"] == "out", timeout=5000)
     # Refreshing: every 15 s in use; 150 ms here so the test is short.
+    lost: list[bool] = []
+    view.table.selectionModel().selectionChanged.connect(lambda *_: lost.append(view.current_record() is None))
+    group = next(g for g in emulator.groups if str(g["id"]) == queue_id)
+    colleague = next(a for a in group["agents"] if not a["isLoggedIn"] and a["id"] != "alex@nordictel.example")
+    colleague["isLoggedIn"] = True  # a colleague logs in elsewhere: the live count moves
+    expected = str(sum(1 for a in group["agents"] if a["isLoggedIn"]))
     view._refresh_timer.setInterval(150)
     view.hide()
     view.show()
     start = emulator.queue_reads
-    qtbot.waitUntil(lambda: emulator.queue_reads >= start + 3, timeout=5000)
+    qtbot.waitUntil(lambda: emulator.queue_reads >= start + 3 and not view.model.loading, timeout=5000)
     assert view.current_record() is not None and view.current_record().id == queue_id  # selection kept
+    assert not any(lost), "the selection blinked away during a refresh"
+    qtbot.waitUntil(lambda: view.detail.field_text("Agents in") == expected, timeout=3000)
+    assert view.model.data(view.model.index(view.model.row_of(queue_id), 3)) == expected
     page = harness.window.current_page()
     page.setCurrentWidget(page.view("contacts"))  # the queues tab is hidden now
     qtbot.wait(100)

@@ -104,6 +104,33 @@ def test_failure_stops_paging_until_retry(running_qloop: Any, qtbot: Any) -> Non
     qtbot.waitUntil(lambda: model.rowCount() == 100)
 
 
+def test_reload_in_place_keeps_rows_until_the_new_page_arrives(
+        qtmodeltester: Any, running_qloop: Any, qtbot: Any) -> None:
+    source = FakeSource(30)
+    model = PagedTableModel(COLUMNS, source.fetch, 50)
+    model.start()
+    qtbot.waitUntil(lambda: model.rowCount() == 30 and not model.loading)
+    resets: list[str] = []
+    changed: list[tuple[int, int]] = []
+    model.modelAboutToBeReset.connect(lambda: resets.append("reset"))
+    model.dataChanged.connect(lambda top, bottom, *_: changed.append((top.row(), bottom.row())))
+    source.gate = asyncio.Event()
+    source.prefix = "live"
+    model.reload_in_place()
+    qtbot.waitUntil(lambda: len(source.calls) == 2)
+    assert source.calls[-1] is None and model.rowCount() == 30  # the rows stay while the page is on its way
+    assert model.data(model.index(0, 1)) == "n0"
+    source.gate.set()
+    qtbot.waitUntil(lambda: not model.loading)
+    assert resets == [] and changed == [(0, 29)]  # same records, same order: only the cells change
+    assert model.data(model.index(0, 1)) == "live0"
+    source.gate, source.size = None, 20  # ten records went away: the rows are swapped
+    model.reload_in_place()
+    qtbot.waitUntil(lambda: resets == ["reset"] and not model.loading)
+    assert model.rowCount() == 20 and model.count_text() == "All 20 loaded"
+    qtmodeltester.check(model)
+
+
 @pytest.mark.parametrize(
     ("loaded", "total", "more", "text"),
     [(1250, 20000, True, "1,250 of 20,000 loaded"), (1250, None, True, "1,250 loaded, more available"),
