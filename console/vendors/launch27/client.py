@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from console.core import log
@@ -33,20 +34,16 @@ from console.http.session import SessionAuth
 from console.http.types import Reply
 from console.vendors.base import ClientContext, VendorClient, VendorSpec
 from console.vendors.launch27.errors import NAME, VENDOR, to_error
+from console.vendors.parsing import as_list, as_object, record_id, reply_data
 from console.vendors.times import parse_vendor_time, zone
 
 V1_RATE_LIMITS = HeaderNames("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset")
+_object = partial(as_object, vendor=VENDOR)
 ONE_TIME_CODES = frozenset({"o", "one", "onetime", "one_time", "once"})
 
 
-def _data(reply: Reply) -> Any:
-    return reply.data
 
 
-def _object(value: Any, what: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise BadResponse(VENDOR, f"the {what} answer is not an object")
-    return value
 
 
 def _objects(value: Any, what: str) -> list[dict[str, Any]]:
@@ -67,8 +64,6 @@ def _wrapped(key: str, what: str) -> Any:
     return parse
 
 
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 def _minutes(hours: Any) -> int | None:
@@ -120,7 +115,7 @@ class V1Session(SessionAuth):
     async def login(self, http: VendorHttp) -> None:
         """Logs in."""
         data = _object(await http.call("POST", "/login", json_body={"email": self.email, "password": self.password},
-                                       parse=_data, auth_required=False), "login")
+                                       parse=reply_data, auth_required=False), "login")
         bearer = data.get("bearer")
         if not isinstance(bearer, str) or not bearer:
             raise BadResponse(VENDOR, "the login answer has no bearer token")
@@ -178,7 +173,7 @@ class Launch27Client(VendorClient):
         if self._services is not None:
             return
         if self.api != "2.0" and not self.zone_name:
-            settings = _object(await self.http.call("GET", "/settings", parse=_data), "settings")
+            settings = _object(await self.http.call("GET", "/settings", parse=reply_data), "settings")
             if settings.get("timezone"):
                 self.zone = zone(str(settings["timezone"]), "UTC")
         services = await self._raw_services()
@@ -189,7 +184,7 @@ class Launch27Client(VendorClient):
         if self.api == "2.0":
             return _objects(await self.http.call("GET", "/services", parse=_wrapped("services", "services")),
                             "services")
-        data = await self.http.call("GET", "/booking/services", parse=_data)
+        data = await self.http.call("GET", "/booking/services", parse=reply_data)
         if isinstance(data, dict) and "services" in data:  # mode=tags shape
             data = data["services"]
         return _objects(data, "services")
@@ -198,7 +193,7 @@ class Launch27Client(VendorClient):
         if self.api == "2.0":
             return _objects(await self.http.call("GET", "/frequencies", parse=_wrapped("frequencies", "frequencies")),
                             "frequencies")
-        return _objects(await self.http.call("GET", "/booking/frequencies", parse=_data), "frequencies")
+        return _objects(await self.http.call("GET", "/booking/frequencies", parse=reply_data), "frequencies")
 
     def _bookings_path(self) -> str:
         if self.api == "2.0":
@@ -219,14 +214,12 @@ class Launch27Client(VendorClient):
         return code not in ONE_TIME_CODES
 
     def _booking(self, raw: dict[str, Any]) -> Record:
-        raw_id = raw.get("id")
-        if raw_id is None or isinstance(raw_id, bool | dict | list):
-            raise BadResponse(VENDOR, "a booking has no usable id")
+        raw_id = record_id(raw.get("id"), "booking", VENDOR)
         services = self._services or {}
         start = parse_vendor_time(raw.get("service_date"), self.zone)
         start = start.astimezone(self.zone) if start is not None else None
         frequency = self._frequency(raw)
-        items = _list(raw.get("services"))
+        items = as_list(raw.get("services"))
         names = [str(s.get("name") or services.get(str(s.get("id")), {}).get("name") or f"service {s.get('id')}")
                  for s in items if isinstance(s, dict)]
         if raw.get("active") is False:
@@ -243,7 +236,7 @@ class Launch27Client(VendorClient):
             street, city, state, zip_code = address or "", raw.get("city", ""), raw.get("state", ""), raw.get("zip", "")
         summary = raw.get("summary") if isinstance(raw.get("summary"), dict) else {}
         total = _money(summary.get("total")) if summary else _money(raw.get("final_price") or raw.get("price"))
-        teams = _list(raw.get("teams"))
+        teams = as_list(raw.get("teams"))
         actions = raw.get("actions") if isinstance(raw.get("actions"), dict) else {}
         customer = raw.get("name") or (f"customer #{raw['user_id']}" if raw.get("user_id") else "")
         payment = raw.get("payment_method_info", {}).get("code") if isinstance(raw.get("payment_method_info"), dict) \
@@ -275,11 +268,9 @@ class Launch27Client(VendorClient):
         return Record(VENDOR, "bookings", str(raw_id), raw, derived)
 
     def _service(self, raw: dict[str, Any]) -> Record:
-        raw_id = raw.get("id")
-        if raw_id is None or isinstance(raw_id, bool | dict | list):
-            raise BadResponse(VENDOR, "a service has no usable id")
-        extras = _list(raw.get("extras"))
-        pricing = _list(raw.get("pricing_parameters"))
+        raw_id = record_id(raw.get("id"), "service", VENDOR)
+        extras = as_list(raw.get("extras"))
+        pricing = as_list(raw.get("pricing_parameters"))
         derived = {
             "price": _money(raw.get("price")),
             "duration": raw.get("duration") or _minutes(raw.get("hours_minimum")),
@@ -324,7 +315,8 @@ class Launch27Client(VendorClient):
             if filters.get("options"):
                 params["options"] = filters["options"]
             params["sort"] = "desc" if query.descending else "asc"
-            raw = _objects(await self.http.call("GET", self._bookings_path(), params=params, parse=_data), "bookings")
+            answer = await self.http.call("GET", self._bookings_path(), params=params, parse=reply_data)
+            raw = _objects(answer, "bookings")
         records = [self._booking(b) for b in raw]
         more = len(raw) >= limit
         return Page(records, offset + len(raw) if more else None, more, None)
@@ -338,7 +330,7 @@ class Launch27Client(VendorClient):
                 raise self._unsupported(dataset, f"find service {record_id} in")
             return self._service(raw)
         path = f"{self._bookings_path()}/{record_id}"
-        parse = _wrapped("booking", "booking") if self.api == "2.0" else _data
+        parse = _wrapped("booking", "booking") if self.api == "2.0" else reply_data
         return self._booking(_object(await self.http.call("GET", path, parse=parse), "booking"))
 
     async def lookup(self, name: str) -> list[Choice]:
@@ -395,7 +387,7 @@ class Launch27Client(VendorClient):
             made = await self.http.call("POST", "/bookings", json_body={"booking": body, "user": user},
                                         parse=_wrapped("booking", "booking"))
             return WriteResult(self._booking(_object(made, "booking")))
-        created = _object(await self.http.call("POST", "/booking", json_body={**body, "user": user}, parse=_data),
+        created = _object(await self.http.call("POST", "/booking", json_body={**body, "user": user}, parse=reply_data),
                           "booking")
         if "id" not in created:
             raise BadResponse(VENDOR, "the booking answer has no id")
@@ -418,7 +410,7 @@ class Launch27Client(VendorClient):
             full.update(body)
             saved = await self.http.call("PUT", path, json_body={"booking": full}, parse=_wrapped("booking", "booking"))
             return WriteResult(self._booking(_object(saved, "booking")))
-        await self.http.call("PUT", path, json_body=body, parse=_data)
+        await self.http.call("PUT", path, json_body=body, parse=reply_data)
         return WriteResult(await self.get_record("bookings", record.id))
 
     # -- bookings -------------------------------------------------------------------------------
@@ -437,7 +429,7 @@ class Launch27Client(VendorClient):
         mode = "reschedule" if values.get("service_date") else "new"
         days = _objects(await self.http.call("POST", "/booking/spots",
                                              json_body={"date": day.isoformat(), "days": 1, "mode": mode},
-                                             parse=_data), "spots")
+                                             parse=reply_data), "spots")
         result = []
         for entry in days:
             if entry.get("date") != day.isoformat():
@@ -454,7 +446,7 @@ class Launch27Client(VendorClient):
         if self._policy is None:
             self._policy = {}
             if self.api != "2.0":
-                self._policy = _object(await self.http.call("GET", "/policy/cancellation", parse=_data), "policy")
+                self._policy = _object(await self.http.call("GET", "/policy/cancellation", parse=reply_data), "policy")
         return self._policy
 
     async def questions(self, dataset: str, record: Record, action: str) -> list[Question]:
@@ -512,7 +504,7 @@ class Launch27Client(VendorClient):
         body = {"confirmed_late": late or None, "confirmed_fee": None,
                 "confirmed_recurring": {"cancel_future": future} if record.derived.get("recurring") else None,
                 "reason": answers.get("reason")}
-        await self.http.call("POST", f"{path}/cancel", json_body=body, parse=_data)
+        await self.http.call("POST", f"{path}/cancel", json_body=body, parse=reply_data)
         return WriteResult(await self.get_record("bookings", record.id))
 
 

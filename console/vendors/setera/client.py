@@ -26,14 +26,13 @@ from console.core.models import Cursor, Page, Query, Record, WriteResult
 from console.http.client import VendorHttp
 from console.http.types import Reply
 from console.vendors.base import ClientContext, VendorClient, VendorSpec
+from console.vendors.parsing import as_dict, as_list, record_id, reply_data
 from console.vendors.setera.datasets import DIRECTORY, PERSONAL
 from console.vendors.setera.errors import ERROR_TABLE, NAME, VENDOR, reference_of, to_error
 
 DEFAULT_SEARCH_PATH = "/contacts/search/{domain}/{user}"
 
 
-def _data(reply: Reply) -> Any:
-    return reply.data
 
 
 def _contacts(reply: Reply) -> list[dict[str, Any]]:
@@ -58,12 +57,8 @@ def _groups(reply: Reply) -> list[dict[str, Any]]:
     return items
 
 
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def e164(number: str, country_code: str) -> str:
@@ -115,17 +110,15 @@ class SeteraClient(VendorClient):
         """Sends a write, as POST + ``X-HTTP-Method-Override`` when the account asks for it."""
         if self.override and method in ("PUT", "DELETE"):
             headers = {**kwargs.pop("headers", {}), "X-HTTP-Method-Override": method}
-            return await self.http.call("POST", path, headers=headers, parse=_data, **kwargs)
-        return await self.http.call(method, path, parse=_data, **kwargs)
+            return await self.http.call("POST", path, headers=headers, parse=reply_data, **kwargs)
+        return await self.http.call(method, path, parse=reply_data, **kwargs)
 
     # -- records --------------------------------------------------------------------------------
 
     def _contact(self, item: dict[str, Any], kind: str) -> Record:
-        raw_id = item.get("id") or item.get("email")
-        if not isinstance(raw_id, str | int) or isinstance(raw_id, bool) or str(raw_id) == "":
-            raise BadResponse(VENDOR, "a contact has no usable id")
+        raw_id = record_id(item.get("id") or item.get("email"), "contact", VENDOR)
         first, last = str(item.get("firstName") or ""), str(item.get("lastName") or "")
-        numbers = _list(item.get("phoneNumbers"))
+        numbers = as_list(item.get("phoneNumbers"))
         phones = [n for n in numbers if isinstance(n, dict) and n.get("number")]
         by_type = {str(n.get("type") or "other"): str(n["number"]) for n in phones}
         derived: dict[str, Any] = {
@@ -140,11 +133,9 @@ class SeteraClient(VendorClient):
         return Record(VENDOR, "contacts", str(raw_id), item, derived)
 
     def _queue(self, item: dict[str, Any]) -> Record:
-        raw_id = item.get("id")
-        if raw_id is None or isinstance(raw_id, bool | dict | list):
-            raise BadResponse(VENDOR, "a queue has no usable id")
-        stats = _dict(item.get("statistic"))
-        agents = _list(item.get("agents"))
+        raw_id = record_id(item.get("id"), "queue", VENDOR)
+        stats = as_dict(item.get("statistic"))
+        agents = as_list(item.get("agents"))
         me = next((a for a in agents if isinstance(a, dict) and str(a.get("id", "")).lower() == self.agent_id.lower()),
                   None)
         status = "" if me is None else ("in" if me.get("isLoggedIn") else "out")
@@ -260,5 +251,5 @@ class SeteraClient(VendorClient):
         group_domain = record.derived.get("group_domain") or self.domain
         path = self._path("/user/acd-attendant-group/{domain}/{user}") + \
             f"/{record.id}/{group_domain}/agents/{self.agent_id}"
-        await self.http.call("POST", path, params={"action": action}, parse=_data)
+        await self.http.call("POST", path, params={"action": action}, parse=reply_data)
         return WriteResult(await self.get_record("queues", record.id))

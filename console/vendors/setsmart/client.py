@@ -14,6 +14,7 @@ form does not show are sent back as they were.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from console.core import log
@@ -23,8 +24,10 @@ from console.http.client import VendorHttp
 from console.http.ratelimit import HeaderNames
 from console.http.types import Reply
 from console.vendors.base import ClientContext, VendorClient, VendorSpec
+from console.vendors.parsing import as_object, record_id, reply_data
 from console.vendors.setsmart.errors import NAME, VENDOR, to_error
 
+_object = partial(as_object, vendor=VENDOR)
 RATE_LIMITS = HeaderNames("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 MAX_PER_PAGE = 100
 PATHS = {"properties": "/properties", "reservations": "/reservations"}
@@ -33,14 +36,8 @@ RESERVATION_FILTERS = ("property_id", "status", "from", "to", "q")
 INTEGER_FIELDS = ("bedrooms", "bathrooms", "max_guests", "guests")
 
 
-def _data(reply: Reply) -> Any:
-    return reply.data
 
 
-def _object(value: Any, what: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise BadResponse(VENDOR, f"the {what} answer is not an object")
-    return value
 
 
 def _list_page(reply: Reply) -> tuple[list[dict[str, Any]], int, int, int]:
@@ -80,9 +77,7 @@ class SetSmartClient(VendorClient):
     # -- records --------------------------------------------------------------------------------
 
     def _record(self, dataset: str, item: dict[str, Any]) -> Record:
-        raw_id = item.get("id")
-        if not isinstance(raw_id, str | int) or isinstance(raw_id, bool) or str(raw_id) == "":
-            raise BadResponse(VENDOR, f"a {dataset} item has no usable id")
+        raw_id = record_id(item.get("id"), f"{dataset} item", VENDOR)
         derived: dict[str, Any] = {}
         if dataset == "reservations":
             raw_guest = item.get("guest")
@@ -138,7 +133,7 @@ class SetSmartClient(VendorClient):
         """One property or reservation."""
         if dataset == "reservations":
             await self._names()
-        data = await self.http.call("GET", f"{self._path(dataset)}/{record_id}", parse=_data)
+        data = await self.http.call("GET", f"{self._path(dataset)}/{record_id}", parse=reply_data)
         return self._record(dataset, _object(data, dataset))
 
     # -- writing --------------------------------------------------------------------------------
@@ -153,7 +148,7 @@ class SetSmartClient(VendorClient):
         """Adds a property, or books a reservation (409 when the dates are taken)."""
         if dataset == "properties":
             body = self._property_body({}, {k: values.get(k, "") for k in values})
-            made = await self.http.call("POST", "/properties", json_body=body, parse=_data)
+            made = await self.http.call("POST", "/properties", json_body=body, parse=reply_data)
             self._property_names = None
             return WriteResult(self._record(dataset, _object(made, dataset)))
         if dataset == "reservations":
@@ -168,7 +163,7 @@ class SetSmartClient(VendorClient):
                 "channel": str(values.get("channel") or "direct"),
             }
             await self._names()
-            made = await self.http.call("POST", "/reservations", json_body=body, parse=_data)
+            made = await self.http.call("POST", "/reservations", json_body=body, parse=reply_data)
             return WriteResult(self._record(dataset, _object(made, dataset)))
         raise self._unsupported(dataset, "create")
 
@@ -177,7 +172,7 @@ class SetSmartClient(VendorClient):
         if dataset != "properties":
             raise self._unsupported(dataset, "edit")
         body = self._property_body(record.fields, changes)
-        saved = await self.http.call("PUT", f"/properties/{record.id}", json_body=body, parse=_data)
+        saved = await self.http.call("PUT", f"/properties/{record.id}", json_body=body, parse=reply_data)
         self._property_names = None
         return WriteResult(self._record(dataset, _object(saved, dataset)))
 
@@ -185,7 +180,7 @@ class SetSmartClient(VendorClient):
         """Deletes a property."""
         if dataset != "properties":
             raise self._unsupported(dataset, "delete")
-        await self.http.call("DELETE", f"/properties/{record.id}", parse=_data)
+        await self.http.call("DELETE", f"/properties/{record.id}", parse=reply_data)
         self._property_names = None
 
     async def questions(self, dataset: str, record: Record, action: str) -> list[Question]:
@@ -215,7 +210,7 @@ class SetSmartClient(VendorClient):
             if answers.get("confirm") != "yes":
                 raise ConsoleError("not confirmed")
             await self._names()
-            saved = await self.http.call("POST", f"/reservations/{record.id}/cancel", parse=_data)
+            saved = await self.http.call("POST", f"/reservations/{record.id}/cancel", parse=reply_data)
             return WriteResult(self._record(dataset, _object(saved, dataset)))
         raise self._unsupported(dataset, action)
 

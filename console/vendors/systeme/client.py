@@ -12,6 +12,7 @@ from console.http.client import VendorHttp
 from console.http.ratelimit import HeaderNames
 from console.http.types import Reply
 from console.vendors.base import ClientContext, VendorClient, VendorSpec
+from console.vendors.parsing import record_id
 from console.vendors.systeme.datasets import CONTACT_FIELD_SLUGS, tag_ids
 from console.vendors.systeme.errors import NAME, VENDOR, to_error
 
@@ -31,9 +32,7 @@ def clamp_limit(limit: int) -> int:
 def _item(value: Any, dataset: str) -> Record:
     if not isinstance(value, dict):
         raise BadResponse(VENDOR, f"a {dataset} item is not an object")
-    raw_id = value.get("id")
-    if isinstance(raw_id, bool) or not isinstance(raw_id, int | str) or str(raw_id) == "":
-        raise BadResponse(VENDOR, f"a {dataset} item has no usable id")
+    raw_id = record_id(value.get("id"), f"{dataset} item", VENDOR)
     for key in ("fields", "tags"):
         if key in value and value[key] is not None and not isinstance(value[key], list):
             raise BadResponse(VENDOR, f"{dataset} item {raw_id}: '{key}' is not a list")
