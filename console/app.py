@@ -22,8 +22,46 @@ T0 = time.perf_counter()
 SMOKE_TIMEOUT = 10.0
 
 
+def ensure_std_streams() -> bool:
+    """Gives a windowed frozen app streams that swallow output when it has none.
+
+    A windowed Windows build has ``sys.stdout``/``sys.stderr`` set to ``None``; libraries that print
+    or log to stderr would fail there.
+
+    Returns:
+        Whether the streams were missing (then Qt's own messages go to the log file instead).
+    """
+    missing = sys.stdout is None or sys.stderr is None
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (lives as long as the process)
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    return missing
+
+
+def _route_qt_messages_to_log() -> None:
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    from console.core import log
+
+    levels = {QtMsgType.QtDebugMsg: 10, QtMsgType.QtInfoMsg: 20, QtMsgType.QtWarningMsg: 30,
+              QtMsgType.QtCriticalMsg: 40, QtMsgType.QtFatalMsg: 50}
+
+    def handler(kind: QtMsgType, _context: object, message: str) -> None:
+        log.qt.log(levels.get(kind, 30), "%s", message)
+
+    qInstallMessageHandler(handler)
+
+
+def _resource(name: str) -> Path:
+    """A file of ``resources/``, from the source tree or from a PyInstaller bundle."""
+    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
+    return base / "resources" / name
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """Runs the window until it closes; returns the exit code."""
+    no_streams = ensure_std_streams()
     if args.smoke_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QIcon
@@ -34,7 +72,25 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName(APP_ID)
-    icon = Path(__file__).resolve().parent.parent / "resources" / "vendor-console.png"
+    # Closing the window ends AppController.main(), which shuts the services down on the running loop
+    # and then returns; Qt quitting by itself first would stop the loop under that shutdown.
+    app.setQuitOnLastWindowClosed(False)
+    if no_streams:
+        _route_qt_messages_to_log()
+
+    instance = None
+    if not (args.smoke_test or args.screenshot or args.exit_after_paint):
+        from console.core.settings import config_dir
+        from console.ui.single_instance import InstanceServer, hand_over, server_name
+
+        name = server_name(config_dir())
+        if hand_over(name, f"open {args.open_at}" if args.open_at else "raise"):
+            print(f"{APP_NAME} is already open: its window was brought to the front.")
+            return 0
+        instance = InstanceServer(name)
+        instance.listen()
+
+    icon = _resource("vendor-console.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
 
@@ -57,11 +113,18 @@ def run_gui(args: argparse.Namespace) -> int:
     from console.ui.qtasync import make_event_loop
 
     controller = AppController(window, args)
+    if instance is not None:
+        instance.raiseRequested.connect(window.bring_to_front)
+        instance.openRequested.connect(controller.open_at)
     with asyncio.Runner(loop_factory=lambda: make_event_loop(app)) as runner:
         loop = runner.get_loop()
         loop.set_exception_handler(controller.on_loop_exception)
         sys.excepthook = controller.on_exception
-        return runner.run(controller.main())
+        try:
+            return runner.run(controller.main())
+        finally:
+            if instance is not None:
+                instance.close()
 
 
 def _exit_after_first_paint(window: Any) -> None:
@@ -133,7 +196,7 @@ class AppController:
             await warm
             self.window.attach(self.accounts, datasets, observer)
             if a.open_at:
-                self._open_at(a.open_at)
+                self.open_at(a.open_at)
             if a.smoke_test:
                 return await self.smoke_test()
             if a.screenshot:
@@ -143,8 +206,10 @@ class AppController:
         finally:
             await self.shutdown()
 
-    def _open_at(self, where: str) -> None:
+    def open_at(self, where: str) -> None:
         """Selects ``ACCOUNT[/DATASET]`` (said on the status bar when there is no such thing)."""
+        if self.accounts is None:
+            return
         label, _sep, dataset = where.partition("/")
         account = self.accounts.by_label(label)
         if account is None:
@@ -194,9 +259,35 @@ class AppController:
             return 1
         rows = view.model.rowCount()
         first = view.model.record(0)
+        keychain = await self.probe_keychain()
         print(f"smoke test ok: {view.vendor_name} · {view.account.label} · {view.spec.label}: "
-              f"{view.model.count_text()}; first row {first.id if first else '-'}; {seconds:.2f} s after start")
+              f"{view.model.count_text()}; first row {first.id if first else '-'}; {seconds:.2f} s after start; "
+              f"keychain: {keychain}")
         return 0 if rows > 0 else 1
+
+    @staticmethod
+    async def probe_keychain() -> str:
+        """Stores, reads back and deletes a throwaway secret; says which keychain did it, or why not."""
+        import secrets
+
+        import keyring
+
+        from console.core.credentials import KeyringStore
+        from console.core.errors import KeychainUnavailable
+
+        reason = KeyringStore.available()
+        if reason is not None:
+            return f"unavailable: {reason}"
+        store = KeyringStore()
+        token = secrets.token_hex(12)
+        backend = type(keyring.get_keyring()).__module__.rsplit(".", 1)[-1]
+        try:
+            await store.set("vendor-console-smoke-test", "probe", "token", token)
+            read = await store.get("vendor-console-smoke-test", "probe", "token")
+            await store.delete("vendor-console-smoke-test", "probe", "token")
+        except KeychainUnavailable as exc:
+            return f"unavailable: {exc.user_message.text}"
+        return f"{backend}, round trip {'ok' if read == token else 'FAILED'}"
 
     async def screenshot(self, path: Path) -> int:
         """Saves a picture of the window with a page loaded and the first row selected."""

@@ -12,6 +12,7 @@ import logging
 import logging.handlers
 import os
 import re
+import sys
 import threading
 from pathlib import Path
 
@@ -95,6 +96,7 @@ sandbox = get_logger("console.sandbox")
 services = get_logger("console.services")
 config = get_logger("console.config")
 cli = get_logger("console.cli")
+qt = get_logger("console.qt")
 # Libraries that log URLs (httpx logs every request at INFO): masked too, and kept quiet.
 for _name in ("httpx", "httpcore", "uvicorn", "uvicorn.error", "uvicorn.access"):
     get_logger(_name).setLevel(logging.WARNING)
@@ -128,7 +130,7 @@ def setup(level: int | None = None, log_file: Path | None = None, *, stream: boo
         handlers.append(
             logging.handlers.RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
         )
-    if stream:
+    if stream and sys.stderr is not None:  # a windowed frozen app may have no stderr at all
         handlers.append(logging.StreamHandler())
     for handler in handlers:
         handler.setFormatter(fmt)

@@ -527,6 +527,15 @@ class MainWindow(QMainWindow):
                           QMessageBox.StandardButton.Ok, self)
         box.open()
 
+    def bring_to_front(self) -> None:
+        """Shows the window on top (a second start of the app asked for it)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.statusBar().showMessage(f"{APP_NAME} is already open: here it is.", 5000)
+
     # -- closing ------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:

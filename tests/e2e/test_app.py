@@ -107,3 +107,43 @@ def test_real_window_reservation_409(console_home: Path) -> None:
                             timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert shot.exists()
+
+
+def test_a_second_start_raises_the_open_window_and_exits(console_home: Path) -> None:
+    import shutil
+    import tempfile
+
+    runtime = Path(tempfile.mkdtemp(prefix="vc-run-", dir="/tmp"))  # short, like /run/user/1000
+    runtime.chmod(0o700)
+    env = _env(console_home, QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=str(runtime))
+    first = subprocess.Popen([sys.executable, "-m", "console", "--demo"], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    log_file = console_home / "logs" / "vendor-console.log"
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not (list(runtime.glob("vendor-console-*.sock"))
+                                                   and log_file.exists() and "demo workspace ready" in
+                                                   log_file.read_text(encoding="utf-8")):
+            assert first.poll() is None, first.communicate()
+            time.sleep(0.05)
+        sockets = list(runtime.glob("vendor-console-*.sock"))
+        assert len(sockets) == 1
+        started = time.perf_counter()
+        second = subprocess.run([sys.executable, "-m", "console", "--open", "Nordic Tel (demo)/queues"], env=env,
+                                capture_output=True, text=True, timeout=30, check=False)
+        handover = time.perf_counter() - started
+        assert second.returncode == 0, second.stderr
+        assert "already open" in second.stdout
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and "a second start asked to open" not in log_file.read_text("utf-8"):
+            time.sleep(0.05)
+        assert "a second start asked to open" in log_file.read_text("utf-8")
+        assert first.poll() is None  # the first one is still running
+        print(f"\nsecond start handed over and exited in {handover:.2f} s")
+    finally:
+        first.terminate()
+        _out, err = first.communicate(timeout=15)
+    assert first.returncode == 0, (first.returncode, err[-2000:])
+    assert "Traceback" not in err
+    assert not list(runtime.glob("vendor-console-*.sock"))  # the socket is removed on exit
+    shutil.rmtree(runtime, ignore_errors=True)
