@@ -10,9 +10,14 @@ APT_RUN_PKGS := libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxc
 # The headless suite adds a virtual X server for the real-window test and a real Secret Service
 # (gnome-keyring in a private D-Bus session) for the keyring tests.
 APT_PKGS := $(APT_RUN_PKGS) xvfb xauth gnome-keyring dbus-bin dbus-daemon
+# Building the bundle: PyInstaller strips binaries and the spec reads their links (binutils); the
+# bundle tests validate the desktop entry (desktop-file-utils).
+APT_DIST_PKGS := $(APT_PKGS) binutils desktop-file-utils
 PYTEST_ARGS ?=
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+DIST_TAR := dist/vendor-console-$(VERSION)-linux-$(shell uname -m).tar.gz
 
-.PHONY: run test lint typecheck pytest bench screenshots apt-deps clean smoke
+.PHONY: run test lint typecheck pytest bench screenshots apt-deps clean smoke dist test-dist
 
 $(VENV)/.stamp-run: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +27,10 @@ $(VENV)/.stamp-run: pyproject.toml
 
 $(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-run
 	$(PIP) install -q -e '.[test]'
+	touch $@
+
+$(VENV)/.stamp-dist: pyproject.toml $(VENV)/.stamp-test
+	$(PIP) install -q -e '.[dist]'
 	touch $@
 
 run: $(VENV)/.stamp-run
@@ -76,6 +85,25 @@ screenshots: apt-deps $(VENV)/.stamp-run
 	  VENDOR_CONSOLE_HOME=$$(mktemp -d) QT_QPA_PLATFORM=xcb $(XVFB) $(PY) -m console --demo \
 	    --open "$${view%%:*}" --screenshot "resources/screenshots/$${view##*:}.png" || exit 1; \
 	done
+
+# The installer (README "Build the installer"): dist/vendor-console/ (PyInstaller onedir) and a
+# tarball with it and install.sh.
+dist: $(VENV)/.stamp-dist
+	@$(MAKE) --no-print-directory apt-deps APT_PKGS="$(APT_DIST_PKGS)"
+	rm -rf dist/vendor-console $(DIST_TAR)
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
+	  packaging/vendor-console.spec
+	tar -czf $(DIST_TAR) -C dist vendor-console -C $(CURDIR)/packaging/linux install.sh
+	@echo "built dist/vendor-console/ and $(DIST_TAR)"
+
+# Builds the bundle, then tests it as a user gets it: smoke test offscreen with the real keychain and
+# without one, install.sh into a temporary HOME, the desktop entry, single instance, a screenshot.
+test-dist: dist
+	HOME_FOR_TESTS=$$(mktemp -d) && \
+	HOME=$$HOME_FOR_TESTS VENDOR_CONSOLE_DIST=$(CURDIR)/dist VENDOR_CONSOLE_DIST_TAR=$(CURDIR)/$(DIST_TAR) \
+	  dbus-run-session -- sh -c \
+	  'echo -n vc-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; \
+	   exec xvfb-run -a -s "-screen 0 1400x900x24 -nolisten tcp" $(PY) -m pytest tests/packaging -p no:cacheprovider $(PYTEST_ARGS)'
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache tests/artifacts

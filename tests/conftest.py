@@ -20,6 +20,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
+# tests/packaging runs the built bundle: only `make test-dist` (which builds it first) collects it.
+collect_ignore = [] if os.environ.get("VENDOR_CONSOLE_DIST") else ["packaging"]
 
 
 @pytest.fixture(autouse=True)
