@@ -67,7 +67,7 @@ pytest: $(VENV)/.stamp-test
 
 test: apt-deps lint typecheck pytest
 
-bench: $(VENV)/.stamp-test
+bench: dist
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run_all.py
 
 # The README's picture: the real window on a virtual X display, on the demo workspace, with an empty

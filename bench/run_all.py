@@ -10,7 +10,8 @@ HERE = Path(__file__).resolve().parent
 
 
 def main() -> int:
-    for script, args in (("startup.py", ["15"]), ("first_rows.py", ["20"]), ("export.py", ["5"])):
+    for script, args in (("startup.py", ["15"]), ("first_rows.py", ["20"]), ("export.py", ["5"]),
+                         ("bundle.py", ["15"])):
         print(f"== {script}", flush=True)
         result = subprocess.run([sys.executable, str(HERE / script), *args], check=False,
                                 stderr=subprocess.DEVNULL if script != "export.py" else None)
