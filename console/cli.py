@@ -69,6 +69,20 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--order", choices=("asc", "desc"), help="order (default: the vendor's)")
     exp.add_argument("--page-size", type=int, default=None, help="records per request (default 100)")
     exp.add_argument("--quiet", "-q", action="store_true", help="no progress on standard error")
+    look = sub.add_parser(
+        "lookup", help="find a person or record in every saved account",
+        description="Search every saved account (or those given with --account) at once for an email, a phone "
+                    "number, a name or a record id. Prints JSON Lines: one line per hit, and one per account that "
+                    "failed or cannot search that kind. Exit code 0 when any account answered.",
+    )
+    look.add_argument("query", help="an email, a phone number in any common format, a name, or a record id")
+    look.add_argument("--account", action="append", default=[], metavar="LABEL",
+                      help="only this saved account (repeatable; default: every account)")
+    look.add_argument("--demo", action="store_true", help="search the demo workspace's accounts (local emulators)")
+    look.add_argument("--region", metavar="CC",
+                      help="region of phone numbers written without a country code, e.g. US or GB "
+                           "(default: the one chosen in the window, else your locale's)")
+    look.add_argument("--timeout", type=float, default=10.0, help="seconds each account may take (default 10)")
     return parser
 
 
@@ -78,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "export":
         return run_export(args)
+    if args.command == "lookup":
+        return run_lookup(args)
     from console.app import run_gui
 
     return run_gui(args)
@@ -110,6 +126,76 @@ def run_export(args: argparse.Namespace, *, stdout: IO[str] | None = None, stder
     except KeyboardInterrupt:
         print("vendor-console export: interrupted", file=err)
         return 130
+
+
+def run_lookup(args: argparse.Namespace, *, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    """Runs ``lookup``; returns the exit code."""
+    err = stderr or sys.stderr
+    from console.core import log
+    from console.core.settings import log_file
+
+    log.setup(log_file=log_file())
+    import asyncio
+
+    try:
+        return asyncio.run(_lookup(args, stdout or sys.stdout, err))
+    except UsageError as exc:
+        print(f"vendor-console lookup: {exc}", file=err)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("vendor-console lookup: interrupted", file=err)
+        return 130
+
+
+async def _lookup(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    import asyncio
+    import json
+
+    from console.core.credentials import KeyringStore
+    from console.core.lookup import classify, system_region
+    from console.core.settings import AccountsFile, LookupHistory
+    from console.services.accounts import AccountService
+    from console.services.lookup import LookupService, State
+
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    region = (args.region or LookupHistory().region() or system_region()).upper()
+    if len(region) != 2 or not region.isalpha():
+        raise UsageError(f"--region must be a two-letter country code like US or GB, got {region!r}")
+    query = classify(args.query, region)
+    accounts = AccountService(accounts_file=AccountsFile(), keychain=KeyringStore())
+    accounts.load()
+    workspace = None
+    try:
+        if args.demo:
+            from console.sandbox.workspace import DemoWorkspace
+
+            workspace = await asyncio.to_thread(DemoWorkspace.start)
+            await accounts.add_demo(workspace.accounts, workspace.secrets)
+        chosen = accounts.accounts()
+        if args.account:
+            missing = [label for label in args.account if accounts.by_label(label) is None]
+            if missing:
+                raise UsageError(f"no account is labelled {', '.join(repr(m) for m in missing)}")
+            chosen = [a for a in chosen if a.label in args.account]
+        if not chosen:
+            raise UsageError("there are no saved accounts: add one in the window, or use --demo")
+        answered, first_error = False, None
+        service = LookupService(accounts, timeout=args.timeout)
+        async for outcome in service.stream(query, [a.id for a in chosen]):
+            for hit in outcome.hits:
+                print(json.dumps(hit.to_json(), ensure_ascii=False), file=out, flush=True)
+            if outcome.state in (State.FAILED, State.UNSUPPORTED):
+                print(json.dumps(outcome.to_json(), ensure_ascii=False), file=out, flush=True)
+            answered = answered or outcome.state in (State.HITS, State.NONE)
+            first_error = first_error or outcome.error
+        if answered:
+            return EXIT_OK
+        return exit_code_for(first_error) if first_error is not None else EXIT_VENDOR
+    finally:
+        await accounts.aclose()
+        if workspace is not None:
+            await asyncio.to_thread(workspace.stop)
 
 
 def exit_code_for(error: ConsoleError) -> int:

@@ -8,6 +8,10 @@ APP_ID = "vendor-console"
 HOME_ENV = "VENDOR_CONSOLE_HOME"
 ACCOUNTS_FILE = "accounts.json"
 LOG_FILE = "vendor-console.log"
+#: The support-desk lookup's recent queries (non-secret).
+LOOKUPS_FILE = "lookups.json"
+#: How many recent lookups are kept.
+LOOKUP_HISTORY = 20
 #: The keyring service name is ``vendor-console/<vendor>`` (design.md, credentials).
 KEYRING_SERVICE_PREFIX = "vendor-console/"
 #: Rows per page the table asks for (the vendor may clamp it).

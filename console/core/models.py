@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from console.core.lookup import Identity
 
 T = TypeVar("T")
 
@@ -331,6 +334,7 @@ class DatasetSpec:
         id_key: The vendor's id field (``id``, or Setster's ``client_id``).
         record_editable: Which records edit and delete apply to (Setera: personal contacts only).
         refresh_seconds: Reload the visible view this often (live counts); 0 for never.
+        identity: What a record says about a person (the support-desk lookup matches and shows it).
     """
 
     name: str
@@ -351,6 +355,7 @@ class DatasetSpec:
     id_key: str = "id"
     record_editable: Callable[[Record], bool] = _always
     refresh_seconds: int = 0
+    identity: Callable[[Record], Identity] | None = None
 
     def column(self, key: str) -> Column:
         """Returns the column named ``key``.

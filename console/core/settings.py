@@ -1,4 +1,4 @@
-"""Where files go, and the accounts file (non-secret account data only).
+"""Where files go, the accounts file (non-secret account data only) and the lookup history.
 
 Secrets never enter this module: an account's secret login fields live in the OS keychain
 (:mod:`console.core.credentials`); the file holds vendor, label, base URL and non-secret fields.
@@ -10,15 +10,25 @@ import json
 import os
 import sys
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from console.core import log
-from console.core.constants import ACCOUNTS_FILE, APP_ID, APP_NAME, HOME_ENV, LOG_FILE
+from console.core.constants import (
+    ACCOUNTS_FILE,
+    APP_ID,
+    APP_NAME,
+    HOME_ENV,
+    LOG_FILE,
+    LOOKUP_HISTORY,
+    LOOKUPS_FILE,
+)
 from console.core.errors import ConfigError
 
 FILE_VERSION = 1
+T = TypeVar("T")
 
 
 def config_dir() -> Path:
@@ -116,55 +126,51 @@ class AccountConfig:
             raise ConfigError(f"an account entry lacks {exc}") from None
 
 
-class AccountsFile:
-    """Reads and writes ``accounts.json`` atomically.
+class JsonFile:
+    """A JSON file in the config folder: written atomically, and moved aside when it cannot be read.
 
-    A file that cannot be read is moved aside to ``accounts.json.bad-<n>`` and reported through
-    :attr:`problem`, so the app starts and the user's data is kept.
+    An unreadable file becomes ``<name>.bad-<n>`` and is reported through :attr:`problem`, so the app
+    starts and the user's data is kept for inspection.
 
     Args:
+        name: File name.
         directory: Where the file lives; defaults to :func:`config_dir`.
+        what: How the file is called in messages ("accounts file").
+        fallback: What the app does without it ("the console started without saved accounts").
     """
 
-    def __init__(self, directory: Path | None = None) -> None:
-        self.path = (directory or config_dir()) / ACCOUNTS_FILE
+    def __init__(self, name: str, directory: Path | None = None, *, what: str, fallback: str) -> None:
+        self.path = (directory or config_dir()) / name
         self.problem: str | None = None
+        self._what = what
+        self._fallback = fallback
 
-    def load(self) -> list[AccountConfig]:
-        """Returns the saved accounts; an unreadable file is backed up and treated as empty."""
+    def read(self, parse: Callable[[Any], T], empty: T) -> T:
+        """Parses the file with ``parse``; ``empty`` when it is missing or cannot be read (then moved aside)."""
         if not self.path.exists():
-            return []
+            return empty
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict) or not isinstance(data.get("accounts"), list):
-                raise ConfigError("the file has no account list")
-            return [AccountConfig.from_json(item) for item in data["accounts"]]
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, ConfigError) as exc:
+            return parse(json.loads(self.path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, ConfigError, TypeError, ValueError) as exc:
             backup = self._backup()
-            self.problem = (
-                f"The accounts file could not be read ({exc}). It was moved to {backup.name} "
-                "and the console started without saved accounts."
-            )
-            log.config.warning("accounts file unreadable, moved to %s: %s", backup, exc)
-            return []
+            self.problem = (f"The {self._what} could not be read ({exc}). It was moved to {backup.name} "
+                            f"and {self._fallback}.")
+            log.config.warning("%s unreadable, moved to %s: %s", self._what, backup, exc)
+            return empty
 
-    def save(self, accounts: list[AccountConfig]) -> None:
-        """Writes every non-demo account; the old file is replaced only once the new one is complete.
+    def write(self, payload: Any) -> None:
+        """Writes the payload; the old file is replaced only once the new one is complete.
 
         Raises:
             ConfigError: The file could not be written.
         """
-        payload = {
-            "version": FILE_VERSION,
-            "accounts": [a.to_json() for a in accounts if not a.demo],
-        }
-        tmp = self.path.with_suffix(".json.tmp")
+        tmp = self.path.with_suffix(self.path.suffix + ".tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_text(json.dumps(payload, indent=2, sort_keys=True), encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError as exc:
-            raise ConfigError(f"Could not save accounts to {self.path}: {exc.strerror or exc}") from None
+            raise ConfigError(f"Could not save the {self._what} to {self.path}: {exc.strerror or exc}") from None
 
     def _backup(self) -> Path:
         n = 1
@@ -176,5 +182,86 @@ class AccountsFile:
         try:
             os.replace(self.path, candidate)
         except OSError:
-            log.config.warning("could not move the unreadable accounts file aside")
+            log.config.warning("could not move the unreadable %s aside", self._what)
         return candidate
+
+
+class AccountsFile(JsonFile):
+    """``accounts.json``: every saved account (never a secret).
+
+    Args:
+        directory: Where the file lives; defaults to :func:`config_dir`.
+    """
+
+    def __init__(self, directory: Path | None = None) -> None:
+        super().__init__(ACCOUNTS_FILE, directory, what="accounts file",
+                         fallback="the console started without saved accounts")
+
+    def load(self) -> list[AccountConfig]:
+        """Returns the saved accounts; an unreadable file is backed up and treated as empty."""
+
+        def parse(data: Any) -> list[AccountConfig]:
+            if not isinstance(data, dict) or not isinstance(data.get("accounts"), list):
+                raise ConfigError("the file has no account list")
+            return [AccountConfig.from_json(item) for item in data["accounts"]]
+
+        return self.read(parse, [])
+
+    def save(self, accounts: list[AccountConfig]) -> None:
+        """Writes every non-demo account.
+
+        Raises:
+            ConfigError: The file could not be written.
+        """
+        self.write({"version": FILE_VERSION, "accounts": [a.to_json() for a in accounts if not a.demo]})
+
+
+class LookupHistory(JsonFile):
+    """``lookups.json``: the last lookups typed (queries only, newest first) and the phone region.
+
+    Args:
+        directory: Where the file lives; defaults to :func:`config_dir`.
+        keep: How many are kept.
+    """
+
+    def __init__(self, directory: Path | None = None, keep: int = LOOKUP_HISTORY) -> None:
+        super().__init__(LOOKUPS_FILE, directory, what="lookup history", fallback="the history starts afresh")
+        self.keep = keep
+
+    def _load(self) -> tuple[list[str], str]:
+        def parse(data: Any) -> tuple[list[str], str]:
+            if not isinstance(data, dict) or not isinstance(data.get("lookups"), list):
+                raise ConfigError("the file has no lookup list")
+            items = [str(x) for x in data["lookups"] if isinstance(x, str) and x.strip()][: self.keep]
+            region = data.get("region")
+            return items, region if isinstance(region, str) and len(region) == 2 and region.isalpha() else ""
+
+        empty: tuple[list[str], str] = ([], "")
+        return self.read(parse, empty)
+
+    def items(self) -> list[str]:
+        """The kept lookups, newest first."""
+        return self._load()[0]
+
+    def region(self) -> str:
+        """The region for phone numbers without a country code ("" when never chosen)."""
+        return self._load()[1]
+
+    def add(self, text: str) -> list[str]:
+        """Puts a lookup first (once) and saves; returns the new list. A failed save is logged, not raised."""
+        items, region = self._load()
+        text = text.strip()
+        if text:
+            items = [text, *(x for x in items if x != text)][: self.keep]
+        self._save(items, region)
+        return items
+
+    def set_region(self, region: str) -> None:
+        """Saves the phone region (ISO 3166 alpha-2)."""
+        self._save(self.items(), region.upper())
+
+    def _save(self, items: list[str], region: str) -> None:
+        try:
+            self.write({"version": 1, "lookups": items, "region": region})
+        except ConfigError as exc:
+            log.config.warning("%s", exc)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from console.core.errors import ConsoleError, UnsupportedOperation, UserMessage
+from console.core.lookup import LookupRoute
 from console.core.models import (
     AccountOption,
     Choice,
@@ -194,6 +195,8 @@ class VendorSpec:
         options: Per-account settings shown under "Advanced" when adding an account.
         base_url_variants: ``((login field, value), default base URL)`` pairs: the base URL the form
             suggests when that login field has that value (Launch27's two API generations).
+        lookups: How the support-desk lookup searches this vendor, per kind of query (a kind with no
+            route is "cannot search by ..." for the vendor).
     """
 
     id: str
@@ -207,6 +210,7 @@ class VendorSpec:
     error_table: Mapping[str, UserMessage] = field(default_factory=dict)
     options: tuple[AccountOption, ...] = ()
     base_url_variants: tuple[tuple[tuple[str, str], str], ...] = ()
+    lookups: tuple[LookupRoute, ...] = ()
 
     def default_base_url_for(self, fields: Mapping[str, str]) -> str:
         """The documented base URL for an account's login fields."""

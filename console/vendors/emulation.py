@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import threading
 import time
 import unicodedata
@@ -100,7 +101,10 @@ def _ascii(text: str) -> str:
 
 @lru_cache(maxsize=8)
 def people(seed: int, count: int) -> tuple[Person, ...]:
-    """Returns ``count`` deterministic people for ``seed`` (a prefix of a larger count is identical)."""
+    """Returns ``count`` deterministic people for ``seed`` (a prefix of a larger count is identical).
+
+    The first is always Jane Doe, jane.doe@example.com, +1 415 555 0100 (the lookup's example).
+    """
     rng = random.Random(seed)
     result = []
     for index in range(count):
@@ -111,11 +115,22 @@ def people(seed: int, count: int) -> tuple[Person, ...]:
         national = str(rng.randint(2, 9)) + str(rng.randrange(10 ** (digits - 1))).zfill(digits - 1)
         email = f"{_ascii(first)}.{_ascii(last)}{index}@{rng.choice(EMAIL_DOMAINS)}"
         postcode = prefix + str(rng.randint(10, 99))
-        result.append(
-            Person(index, first, last, email, country, calling, national, city, postcode,
-                   rng.choice(COMPANIES), locale)
-        )
+        company = rng.choice(COMPANIES)
+        if index == 0:  # the README's example customer, in every vendor's demo
+            first, last, email, country, calling, national, city, postcode, company, locale = (
+                "Jane", "Doe", "jane.doe@example.com", "US", "1", "4155550100", "San Francisco", "94105", "", "en")
+        result.append(Person(index, first, last, email, country, calling, national, city, postcode, company, locale))
     return tuple(result)
+
+
+def phone_matches(stored: str, query: str) -> bool:
+    """How the emulators search numbers: the query's last 8 digits appear among the stored number's.
+
+    So ``+1 (415) 555-0100``, ``4155550100`` and ``0014155550100`` all find ``(415) 555-0100``
+    whatever punctuation either side uses (what the vendors' searches do is not documented).
+    """
+    digits = re.sub(r"\D", "", query)
+    return len(digits) >= 4 and digits[-8:] in re.sub(r"\D", "", stored)
 
 
 def format_phone(person: Person, style: str) -> str:

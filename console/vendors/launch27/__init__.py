@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.core.lookup import LookupMethod, routes
 from console.core.models import AccountOption, Choice, LoginField
 from console.vendors.base import ClientContext, DemoAccount, EmulatorApp, EmulatorSpec, VendorClient, VendorSpec
 from console.vendors.launch27.datasets import DATASETS
@@ -63,6 +64,13 @@ SPEC = VendorSpec(
         ),
         demo_size=1500,
     ),
+    # v1's booking `query` covers address, city and phone; nothing searches emails or names, so those
+    # are a bounded scan of the bookings v1 lists first. 2.0 has no search at all (phone numbers are a
+    # scan too), and its bookings carry no customer name or email: it cannot look those up.
+    lookups=(routes("phone", "bookings", param="query", when=("api", "v1")),
+             routes("email name", "bookings", LookupMethod.SCAN, limit=300, when=("api", "v1")),
+             routes("phone", "bookings", LookupMethod.SCAN, limit=300, when=("api", "2.0")),
+             routes("id", "bookings", LookupMethod.GET)),
     error_table={code: message for code, (_kind, message) in ERROR_TABLE.items()},
     options=(
         AccountOption("timezone", "Time zone", (Choice("", "From Launch27 (v1) or this computer (2.0)"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from console.core.lookup import Identity
 from console.core.models import (
     Badge,
     Choice,
@@ -37,6 +38,15 @@ SLOT_FIELD = FormField(
     help="Free spots from Launch27, in the account's time zone.",
 )
 
+def _booking_identity(record: Record) -> Identity:
+    start = record.derived.get("start")
+    when = f"{start:%a %d %b %Y %H:%M}" if start else ""
+    summary = ", ".join(x for x in (when, str(record.derived.get("service") or ""), str(record.derived.get("status")))
+                        if x)
+    return Identity(emails=(str(record.derived.get("email") or ""),), phones=(str(record.fields.get("phone") or ""),),
+                    names=(str(record.fields.get("name") or ""),), summary=summary)
+
+
 BOOKINGS = DatasetSpec(
     name="bookings",
     label="Bookings",
@@ -56,6 +66,7 @@ BOOKINGS = DatasetSpec(
         Column("id", "ID", from_field("id"), FieldKind.ID, width=7),
     ),
     title_of=_title,
+    identity=_booking_identity,
     form_fields=(
         FormField("service_id", "Service", FieldKind.CHOICE, required=True, choices_from="services", on_edit=False),
         FormField("frequency_id", "Frequency", FieldKind.CHOICE, required=True, choices_from="frequencies",

@@ -43,7 +43,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from console.vendors.emulation import EmulatorBase, format_phone, json_object, people
+from console.vendors.emulation import EmulatorBase, format_phone, json_object, people, phone_matches
 
 Handler = Callable[[Request], Awaitable[Response]]
 ZONE = ZoneInfo("America/New_York")
@@ -1080,22 +1080,10 @@ class Launch27Emulator(EmulatorBase):
         if end is not None:
             items = [b for b in items if b["start"].date() <= end]
         if q.get("query"):
+            # Documented: free text over address, city and phone (not names or emails).
             needle = q["query"].lower()
-            items = [
-                b
-                for b in items
-                if needle
-                in " ".join(
-                    (
-                        b["address"],
-                        b["city"],
-                        b["phone"],
-                        self.customers[b["user_id"]]["first_name"],
-                        self.customers[b["user_id"]]["last_name"],
-                        self.customers[b["user_id"]]["email"],
-                    )
-                ).lower()
-            ]
+            items = [b for b in items if needle in f"{b['address']} {b['city']}".lower()
+                     or phone_matches(b["phone"], needle)]
         options = set((q.get("options") or "").split(","))
         if "completed" in options and "not_completed" not in options:
             items = [b for b in items if b["completed"]]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.core.lookup import routes
 from console.core.models import AccountOption, Choice, LoginField
 from console.vendors.base import ClientContext, DemoAccount, EmulatorApp, EmulatorSpec, VendorClient, VendorSpec
 from console.vendors.setera.datasets import DATASETS
@@ -55,6 +56,8 @@ SPEC = VendorSpec(
                                    secrets={"token": DEMO_TOKEN}),),
         demo_size=2500,
     ),
+    # The contact search endpoint (a user token only) matches names, emails and numbers.
+    lookups=(routes("email phone name", "contacts", param="query"),),
     error_table={code: message for code, (_kind, message) in ERROR_TABLE.items()},
     options=(
         AccountOption("method_override", "Send PUT/DELETE as POST",

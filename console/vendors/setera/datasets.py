@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from console.core.lookup import Identity
 from console.core.models import (
     Badge,
     Column,
@@ -26,6 +27,14 @@ def _personal(record: Record) -> bool:
     return record.derived.get("kind") == PERSONAL
 
 
+def _contact_identity(record: Record) -> Identity:
+    numbers = [str(n.get("number")) for n in record.fields.get("phoneNumbers") or ()
+               if isinstance(n, dict) and n.get("number")]
+    summary = ", ".join(str(x) for x in (record.fields.get("company"), record.derived.get("kind")) if x)
+    return Identity(emails=(str(record.fields.get("email") or ""),), phones=tuple(numbers),
+                    names=(str(record.derived.get("name") or ""),), summary=summary)
+
+
 CONTACTS = DatasetSpec(
     name="contacts",
     label="Contacts",
@@ -41,6 +50,7 @@ CONTACTS = DatasetSpec(
         Column("kind", "List", from_derived("kind"), sort_key="kind", width=9),
     ),
     title_of=lambda r: str(r.derived.get("name") or r.fields.get("email") or r.id),
+    identity=_contact_identity,
     form_fields=(
         FormField("firstName", "First name", required=True, max_length=100),
         FormField("lastName", "Last name", max_length=100),

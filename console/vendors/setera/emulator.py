@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from console.vendors.emulation import EmulatorBase, format_phone, json_object, people
+from console.vendors.emulation import EmulatorBase, format_phone, json_object, people, phone_matches
 
 Handler = Callable[[Request], Awaitable[Response]]
 GROUPS = (("Customer Service", "ACD"), ("Sales", "ACD"), ("Reception", "ATTENDANT"), ("Tech Support", "ACD"))
@@ -194,15 +194,12 @@ class SeteraEmulator(EmulatorBase):
         query = request.query_params.get("query", "").strip().lower()
         if not query:
             raise Refused(400, "query is required", [{"field": "query", "message": "is required"}])
-        digits = re.sub(r"\D", "", query)
 
         def matches(contact: dict[str, Any]) -> bool:
             name = f"{contact.get('firstName', '')} {contact.get('lastName', '')}".lower()
             if query in name or query in str(contact.get("email") or "").lower():
                 return True
-            if len(digits) >= 4:
-                return any(digits[-8:] in re.sub(r"\D", "", str(n.get("number"))) for n in contact["phoneNumbers"])
-            return False
+            return any(phone_matches(str(n.get("number")), query) for n in contact["phoneNumbers"])
 
         owner = f"{request.path_params['user']}@{request.path_params['domain']}"
         found = [c for c in self.directory if matches(c)]

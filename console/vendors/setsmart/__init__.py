@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.core.lookup import LookupMethod, routes
 from console.core.models import LoginField
 from console.vendors.base import ClientContext, DemoAccount, EmulatorApp, EmulatorSpec, VendorClient, VendorSpec
 from console.vendors.setsmart.datasets import DATASETS
@@ -47,5 +48,8 @@ SPEC = VendorSpec(
         demo_accounts=(DemoAccount("Coastal Stays (demo)", secrets={"api_key": DEMO_API_KEY}),),
         demo_size=6000,
     ),
+    # Reservations' `q` covers the guest's name, email and phone (shared/vendors/README.md).
+    lookups=(routes("email phone name", "reservations", param="q"), routes("id", "reservations", LookupMethod.GET),
+             routes("id", "properties", LookupMethod.GET)),
     error_table={code: message for code, (_kind, message) in ERROR_TABLE.items()},
 )

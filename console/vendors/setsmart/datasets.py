@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from console.core.lookup import Identity
 from console.core.models import (
     Badge,
     Choice,
@@ -16,6 +17,7 @@ from console.core.models import (
     from_derived,
     from_field,
 )
+from console.vendors.parsing import as_dict
 
 PROPERTY_BADGES = {"active": Badge("Active", "#2e7d32"), "inactive": Badge("Inactive", "#757575")}
 RESERVATION_BADGES = {
@@ -45,6 +47,7 @@ PROPERTIES = DatasetSpec(
         Column("id", "ID", from_field("id"), width=10),
     ),
     title_of=lambda r: f"“{r.fields.get('name') or r.id}”",
+    identity=lambda r: Identity(summary=f"{r.fields.get('name')}, {r.fields.get('address')}"),
     form_fields=(
         FormField("name", "Name", required=True, max_length=200, placeholder="Beachfront Villa"),
         FormField("address", "Address", required=True, max_length=300),
@@ -78,6 +81,14 @@ def _reservation_title(record: Record) -> str:
     return f"{record.derived.get('guest') or 'reservation ' + record.id}{stay}"
 
 
+def _reservation_identity(record: Record) -> Identity:
+    guest = as_dict(record.fields.get("guest"))
+    stay = f"{record.derived.get('property') or record.fields.get('property_id')}, " \
+           f"{record.fields.get('check_in')} → {record.fields.get('check_out')}, {record.fields.get('status')}"
+    return Identity(emails=(str(guest.get("email") or ""),), phones=(str(guest.get("phone") or ""),),
+                    names=(str(guest.get("name") or ""),), summary=stay)
+
+
 RESERVATIONS = DatasetSpec(
     name="reservations",
     label="Reservations",
@@ -96,6 +107,7 @@ RESERVATIONS = DatasetSpec(
         Column("id", "ID", from_field("id"), width=10),
     ),
     title_of=_reservation_title,
+    identity=_reservation_identity,
     form_fields=(
         FormField("property_id", "Property", FieldKind.CHOICE, required=True, choices_from="properties"),
         FormField("guest_name", "Guest name", required=True, max_length=200),

@@ -32,7 +32,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from console.vendors.emulation import EmulatorBase, format_phone, json_object, people
+from console.vendors.emulation import EmulatorBase, format_phone, json_object, people, phone_matches
 
 Handler = Callable[[Request], Awaitable[Response]]
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -343,10 +343,8 @@ class SetSmartEmulator(EmulatorBase):
             items = [r for r in items if r["check_in"] <= q["to"]]
         if q.get("q"):
             needle = q["q"].lower()
-            digits = "".join(ch for ch in needle if ch.isdigit())
             items = [r for r in items if needle in r["guest"]["name"].lower() or needle in r["guest"]["email"].lower()
-                     or (len(digits) >= 4 and digits in "".join(ch for ch in (r["guest"].get("phone") or "")
-                                                                if ch.isdigit()))]
+                     or phone_matches(r["guest"].get("phone") or "", needle)]
         items.sort(key=lambda r: (r["check_in"], int(r["id"].split("_")[1])))
         return self._listing(request, items)
 

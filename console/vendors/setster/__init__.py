@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.core.lookup import LookupMethod, routes
 from console.core.models import AccountOption, Choice, LoginField
 from console.vendors.base import ClientContext, DemoAccount, EmulatorApp, EmulatorSpec, VendorClient, VendorSpec
 from console.vendors.setster.datasets import DATASETS
@@ -50,6 +51,9 @@ SPEC = VendorSpec(
                                    secrets={"api_key": DEMO_API_KEY}),),
         demo_size=2000,
     ),
+    # GET /client: `email` is an equality filter, `q` searches name, email and phone.
+    lookups=(routes("email", "clients", param="email", limit=10), routes("phone name", "clients", param="q"),
+             routes("id", "clients", LookupMethod.GET)),
     error_table={**{f"{code} {name}": message for code, (name, _kind, message) in STATUS_TABLE.items()},
                  **{f"HTTP {code}": message for code, (_kind, message) in HTTP_TABLE.items()}},
     options=(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.core.lookup import Identity
 from console.core.models import (
     Badge,
     Choice,
@@ -111,6 +112,14 @@ APPOINTMENTS = DatasetSpec(
                    "tell the client, use “Cancel appointment…” instead.",
 )
 
+def _client_identity(record: Record) -> Identity:
+    last = record.derived.get("last_app")
+    where = ", ".join(str(record.fields.get(k)) for k in ("city", "country") if record.fields.get(k))
+    summary = "; ".join(x for x in (where, f"last appointment {last:%d %b %Y}" if last else "") if x)
+    return Identity(emails=(str(record.fields.get("email") or ""),), phones=(str(record.fields.get("phone") or ""),),
+                    names=(str(record.fields.get("name") or ""),), summary=summary)
+
+
 CLIENTS = DatasetSpec(
     name="clients",
     label="Clients",
@@ -129,6 +138,7 @@ CLIENTS = DatasetSpec(
         Column("date_created", "Client since", from_derived("created"), FieldKind.DATETIME, width=22),
     ),
     title_of=lambda r: f"{r.fields.get('name') or 'client ' + r.id} <{r.fields.get('email') or '-'}>",
+    identity=_client_identity,
     form_fields=(
         FormField("name", "Name", required=True, max_length=255),
         FormField("email", "Email", FieldKind.EMAIL, required=True, max_length=255),

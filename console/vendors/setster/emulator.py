@@ -35,7 +35,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from console.vendors.emulation import EmulatorBase, format_phone, people
+from console.vendors.emulation import EmulatorBase, format_phone, people, phone_matches
 
 Handler = Callable[[Request], Awaitable[Response]]
 EMAIL_CHARS = set(string.ascii_letters + string.digits + "._%+-@")
@@ -608,9 +608,8 @@ class SetsterEmulator(EmulatorBase):
             items = [c for c in items if c["email"].lower() == q["email"].lower()]
         if q.get("q"):
             needle = q["q"].lower()
-            digits = "".join(ch for ch in needle if ch.isdigit())
             items = [c for c in items if needle in c["name"].lower() or needle in c["email"].lower()
-                     or (len(digits) >= 3 and digits in "".join(ch for ch in c["phone"] if ch.isdigit()))]
+                     or phone_matches(c["phone"], needle)]
         return self._envelope(self._window(request, items))
 
     async def get_client(self, request: Request) -> Response:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.core.lookup import LookupMethod, routes
 from console.core.models import LoginField
 from console.vendors.base import (
     ClientContext,
@@ -52,5 +53,7 @@ SPEC = VendorSpec(
         demo_accounts=(DemoAccount("Marketing (demo)", secrets={"api_key": DEMO_API_KEY}),),
         demo_size=20_000,
     ),
+    # Systeme.io filters contacts by the whole email address only; nothing searches names or numbers.
+    lookups=(routes("email", "contacts", param="email", limit=10), routes("id", "contacts", LookupMethod.GET)),
     error_table={code: message for code, (_kind, message) in ERROR_TABLE.items()},
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from console.core.lookup import Identity
 from console.core.models import (
     Choice,
     Column,
@@ -47,6 +48,15 @@ def _contact_title(record: Record) -> str:
     return f"{name} <{email}>" if name else str(email)
 
 
+def _contact_identity(record: Record) -> Identity:
+    name = " ".join(str(v) for v in (field_value(record.fields, "first_name"),
+                                     field_value(record.fields, "surname")) if v)
+    phone = field_value(record.fields, "phone_number")
+    tags = tag_names(record.fields)
+    return Identity(emails=(str(record.fields.get("email") or ""),), phones=(str(phone),) if phone else (),
+                    names=(name,) if name else (), summary=f"tags: {tags}" if tags else "")
+
+
 def _contact_form(record: Record) -> dict[str, Any]:
     values: dict[str, Any] = {
         "email": record.fields.get("email") or "",
@@ -84,6 +94,7 @@ CONTACTS = DatasetSpec(
                FieldKind.BOOLEAN, width=6),
     ),
     title_of=_contact_title,
+    identity=_contact_identity,
     form_fields=(
         FormField("email", "Email", FieldKind.EMAIL, required=True, max_length=255,
                   placeholder="jane.doe@example.com"),

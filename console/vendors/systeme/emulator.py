@@ -209,6 +209,8 @@ class SystemeEmulator(EmulatorBase):
             if person.company:
                 values["company_name"] = person.company
             tags = rng.sample(tag_ids, k=rng.choice((0, 0, 1, 1, 1, 2, 3)))
+            if person.index == 0:
+                tags = [tag_ids[SEED_TAGS.index("vip")]]
             self._add_contact(
                 email=person.email,
                 locale=person.locale,

@@ -1,0 +1,45 @@
+"""`vendor-console lookup` for scripts: JSON Lines, failures as lines, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def lookup(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VENDOR_CONSOLE_")}
+    env["VENDOR_CONSOLE_HOME"] = str(home)
+    return subprocess.run([sys.executable, "-m", "console", "lookup", *args], capture_output=True, text=True,
+                          env=env, timeout=90, check=False)
+
+
+def test_lookup_on_the_demo_prints_hits_and_the_accounts_that_cannot_search(console_home: Path) -> None:
+    result = lookup(console_home, "+1 (415) 555-0100", "--demo")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    hits = [x for x in lines if x["type"] == "hit"]
+    assert {x["vendor"] for x in hits} >= {"setster", "setsmart", "launch27", "setera"}
+    assert all({"vendor", "account", "dataset", "id", "matched"} <= set(x) for x in hits)
+    assert all(x["matched"]["phone"] for x in hits)
+    assert {"type": "unsupported", "vendor": "systeme", "account": "Marketing (demo)",
+            "reason": "cannot search by phone number"} in lines
+
+
+def test_only_the_accounts_asked_for(console_home: Path) -> None:
+    result = lookup(console_home, "Jane.Doe@example.com", "--demo", "--account", "Marketing (demo)")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines == [{"type": "hit", "vendor": "systeme", "account": "Marketing (demo)", "dataset": "contacts",
+                      "id": lines[0]["id"], "matched": {"email": "jane.doe@example.com"}, "summary": "tags: vip"}]
+
+
+def test_usage_errors(console_home: Path) -> None:
+    nothing = lookup(console_home, "jane")
+    assert nothing.returncode == 2 and "no saved accounts" in nothing.stderr
+    unknown = lookup(console_home, "jane", "--demo", "--account", "Nope")
+    assert unknown.returncode == 2 and "'Nope'" in unknown.stderr
+    region = lookup(console_home, "jane", "--demo", "--region", "USA")
+    assert region.returncode == 2 and "two-letter" in region.stderr
