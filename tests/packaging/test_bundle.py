@@ -95,6 +95,18 @@ def test_smoke_test_offscreen_with_the_real_keychain(console_home: Path) -> None
     print(f"\nbundle smoke test: {seconds:.2f} s; {result.stdout.strip()}")
 
 
+def test_the_bundled_lookup_reads_every_phone_format(console_home: Path) -> None:
+    # phonenumbers loads its region tables by name: a missing one would find nothing, silently.
+    lines = []
+    for text in ("+1 (415) 555-0100", "415.555.0100", "+44 20 7946 0958"):
+        result = subprocess.run([str(BUNDLE), "lookup", text, "--demo", "--region", "US"], capture_output=True,
+                                text=True, timeout=90, check=False, env=user_env(console_home))
+        assert result.returncode == 0, result.stderr
+        lines.append(sorted(line for line in result.stdout.splitlines() if '"type": "hit"' in line))
+    assert lines[0] == lines[1] and len(lines[0]) >= 4
+    assert lines[2] == []  # parsed (no error), and nobody in the demo has that number
+
+
 def test_without_a_keychain_the_message_is_the_one_from_source(console_home: Path) -> None:
     env = user_env(console_home, QT_QPA_PLATFORM="offscreen")
     env.pop("DBUS_SESSION_BUS_ADDRESS", None)
