@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -186,7 +186,8 @@ class LookupService:
         log.services.info("lookup on %s: %s in %.2f s", outcome.account_label, outcome.text, outcome.seconds)
         return outcome
 
-    async def stream(self, query: LookupQuery, account_ids: Iterable[str] | None = None) -> AsyncIterator[Outcome]:
+    async def stream(self, query: LookupQuery,
+                     account_ids: Iterable[str] | None = None) -> AsyncGenerator[Outcome, None]:
         """Searches every account at once and yields each outcome as it arrives.
 
         Closing the iterator early (a newer query) cancels the searches still running.

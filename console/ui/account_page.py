@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from console.core.constants import UI_PAGE_SIZE
+from console.core.models import Record
 from console.core.settings import AccountConfig
 from console.services.catalog import vendor
 from console.services.datasets import DatasetService
@@ -58,6 +59,13 @@ class AccountPage(QTabWidget):
         self.setCurrentWidget(view)
         view.activate()
         view.filter_to(filters)
+
+    def open_record(self, dataset: str, record: Record) -> None:
+        """Switches to a dataset's tab with a record selected (a lookup hit)."""
+        view = self.view(dataset)
+        self.setCurrentWidget(view)
+        view.activate()
+        view.reveal(record)
 
     def _on_tab_changed(self, _index: int) -> None:
         view = self.current_view()

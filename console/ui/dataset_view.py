@@ -314,6 +314,17 @@ class DatasetView(QWidget):
 
     # -- state --------------------------------------------------------------------------------------
 
+    def reveal(self, record: Record) -> None:
+        """Selects a record found elsewhere (the lookup): its row when loaded, else it is put first."""
+        row = self.model.row_of(record.id)
+        if row < 0:
+            row = self.model.insert_record(record)
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        self.detail.show_record(self.spec, self.current_record())
+        self._update_buttons()
+        self.table.setFocus()
+
     def current_record(self) -> Record | None:
         """The selected record."""
         index = self.table.currentIndex()

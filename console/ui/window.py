@@ -25,8 +25,10 @@ if TYPE_CHECKING:
     from console.http.ratelimit import RateLimitSnapshot
     from console.services.accounts import AccountService
     from console.services.datasets import DatasetService
+    from console.services.lookup import Hit
     from console.ui.account_page import AccountPage
     from console.ui.dataset_view import DatasetView
+    from console.ui.lookup import LookupController
     from console.ui.observer import QtHttpObserver
 
 #: Qt.ItemDataRole.UserRole + 1, as a plain number. Even importing ``Qt`` creates its ~100 enums
@@ -111,13 +113,37 @@ class MainWindow(QMainWindow):
         buttons.addWidget(self.remove_button)
         side_layout.addLayout(buttons)
 
+        from console.ui.lookup import LookupBox, LookupPanel, lookup_shortcut
+
+        # The lookup: a box above everything, its results above the account's tabs while in use.
+        self.lookup_box = LookupBox()
+        self.lookup_panel = LookupPanel()
+        self.lookup_panel.setVisible(False)
+        self.lookup_box.focused.connect(self.open_lookup)
+        self.lookup_box.textEdited.connect(lambda _text: self.open_lookup())
+        self.lookup_box.escaped.connect(self.close_lookup)
+        self.lookup_box.down.connect(self._focus_lookup_results)
+        self.lookup_panel.closeRequested.connect(self.close_lookup)
+        self.lookup_panel.openRequested.connect(self.open_hit)
+        self.lookup_shortcut = lookup_shortcut(self, self.lookup_box, self.open_lookup)
+        toolbar = self.addToolBar("Lookup")
+        toolbar.setObjectName("lookupToolbar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(self.lookup_box)
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.addWidget(self.lookup_panel)
+        self.takeCentralWidget()
+        self.right.addWidget(self.stack)
+        self.right.setStretchFactor(1, 1)
+        self.right.setChildrenCollapsible(False)
+
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(sidebar)
-        self.takeCentralWidget()
-        splitter.addWidget(self.stack)
+        splitter.addWidget(self.right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([220, 1140])
         self.setCentralWidget(splitter)
+        self.lookup: LookupController | None = None
 
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
@@ -199,7 +225,62 @@ class MainWindow(QMainWindow):
         observer.rateLimitChanged.connect(self._on_rate_limit)
         observer.waitStarted.connect(self._on_wait)
         observer.noticePosted.connect(lambda _account, text: self.statusBar().showMessage(text, 6000))
+        from console.core.settings import LookupHistory
+        from console.services.lookup import LookupService
+        from console.ui.lookup import LookupController
+
+        self.lookup = LookupController(self.lookup_box, self.lookup_panel, LookupService(accounts), LookupHistory(),
+                                       self.account_order)
         self.populate_accounts()
+
+    # -- lookup -------------------------------------------------------------------------------------
+
+    def account_order(self) -> list[str]:
+        """Account ids in the sidebar's order (the lookup lists them so)."""
+        from console.services.catalog import vendors
+
+        if self.accounts is None:
+            return []
+        return [a.id for spec in vendors() for a in self.accounts.accounts() if a.vendor == spec.id]
+
+    def open_lookup(self) -> None:
+        """Shows the lookup panel under the box (recent lookups when the box is empty)."""
+        if self.lookup is None:
+            return
+        if not self.lookup_panel.isVisible():
+            if not self.lookup_box.text().strip():
+                self.lookup.show_history()
+            self.lookup_panel.setVisible(True)
+            self.right.setSizes([300, max(200, self.right.height() - 300)])
+
+    def close_lookup(self) -> None:
+        """Hides the panel; the results stay for the next Ctrl+K."""
+        self.lookup_panel.setVisible(False)
+        view = self.current_view()
+        if view is not None:
+            view.table.setFocus()
+
+    def _focus_lookup_results(self) -> None:
+        self.open_lookup()
+        panel = self.lookup_panel
+        target = panel.tree if panel.stack.currentWidget() is panel.tree else panel.history
+        target.setFocus()
+        if not target.currentIndex().isValid() and target.model() is not None and target.model().rowCount() > 0:
+            target.setCurrentIndex(target.model().index(0, 0))
+
+    def open_hit(self, hit: Hit) -> None:
+        """Opens a lookup hit in its account's dataset tab, with the detail pane on it."""
+        if self.accounts is None:
+            return
+        try:
+            self.accounts.get(hit.account_id)
+        except KeyError:
+            self.statusBar().showMessage("That account was removed.", 6000)
+            return
+        page = self.select_account(hit.account_id)
+        page.open_record(hit.dataset, hit.record)
+        self.close_lookup()
+        self.statusBar().showMessage(f"Opened {hit.noun} {hit.record.id} from the lookup.", 6000)
 
     def set_starting(self, text: str) -> None:
         """Shows what the app is doing before an account is open."""
@@ -540,6 +621,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stops background work and tells the app to quit."""
+        if self.lookup is not None:
+            self.lookup.cancel()
         for page in self.pages.values():
             page.close_page()
         self.tasks.cancel_all()

@@ -126,7 +126,26 @@ async def launch27_form(out: Path) -> None:
         await opened
 
 
-SCENES = {"launch27-form": launch27_form, "setsmart-409": setsmart_409}
+async def lookup(out: Path) -> None:
+    """The whole window with a lookup of the README's example customer across every demo vendor."""
+    from console.vendors import registry
+
+    async with Stage({spec.id: 600 for spec in registry.VENDORS}) as stage:
+        view = stage.view("Marketing (demo)", "contacts")
+        await _wait(lambda: view.model.rowCount() > 0)
+        window = stage.window
+        window.lookup_box.setFocus()
+        window.open_lookup()
+        window.lookup_box.setText("+1 (415) 555-0100")
+        window.lookup.run_now()
+        await _wait(lambda: not window.lookup_panel.model.searching and window.lookup_panel.model.hits())
+        window.lookup_panel.tree.setCurrentIndex(window.lookup_panel.model.index(0, 0))
+        await asyncio.sleep(0.4)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(out))
+
+
+SCENES = {"launch27-form": launch27_form, "setsmart-409": setsmart_409, "lookup": lookup}
 
 
 def main(argv: list[str]) -> int:

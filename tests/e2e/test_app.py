@@ -99,10 +99,12 @@ def test_real_window_views(console_home: Path, name: str, where: str) -> None:
 
 @pytest.mark.gui
 @pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="no X display: run under xvfb-run (make test does)")
-def test_real_window_reservation_409(console_home: Path) -> None:
-    shot = ARTIFACTS / "setsmart-reservation-409-window.png"
+@pytest.mark.parametrize(("scene", "picture"), [("setsmart-409", "setsmart-reservation-409-window.png"),
+                                                 ("lookup", "lookup-window.png")])
+def test_real_window_scenes(console_home: Path, scene: str, picture: str) -> None:
+    shot = ARTIFACTS / picture
     shot.unlink(missing_ok=True)
-    result = subprocess.run([sys.executable, str(Path(__file__).with_name("scenes.py")), "setsmart-409", str(shot)],
+    result = subprocess.run([sys.executable, str(Path(__file__).with_name("scenes.py")), scene, str(shot)],
                             capture_output=True, text=True, env=_env(console_home, QT_QPA_PLATFORM="xcb"),
                             timeout=60, check=False)
     assert result.returncode == 0, result.stderr

@@ -1,0 +1,108 @@
+"""The lookup in the window: Ctrl+K, streaming rows, stale queries, opening a hit, retry, history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from console.sandbox.faults import FaultConfig
+from console.services.lookup import Hit, State
+from console.ui.lookup import LookupModel
+from console.vendors import registry
+
+pytestmark = pytest.mark.parametrize("emulators", [{spec.id: 200 for spec in registry.VENDORS}], indirect=True)
+
+
+def done(harness: Any) -> bool:
+    model = harness.window.lookup_panel.model
+    return bool(model.outcomes) and not model.searching
+
+
+def look_up(harness: Any, qtbot: Any, text: str) -> LookupModel:
+    window = harness.window
+    window.lookup_box.setText(text)
+    window.lookup.run_now()
+    qtbot.waitUntil(lambda: done(harness), timeout=10000)
+    return window.lookup_panel.model
+
+
+def test_ctrl_k_opens_the_box_with_recent_lookups(harness: Any, qtbot: Any) -> None:
+    window = harness.window
+    assert window.lookup_shortcut.key() == QKeySequence("Ctrl+K")
+    assert not window.lookup_panel.isVisible()
+    window.lookup_shortcut.activated.emit()
+    qtbot.waitUntil(window.lookup_panel.isVisible, timeout=2000)
+    assert window.lookup_box.hasFocus() or window.focusWidget() is window.lookup_box
+    assert "Type an email" in window.lookup_panel.heading.text()  # nothing looked up yet
+    look_up(harness, qtbot, "jane.doe@example.com")
+    window.lookup_box.clear()
+    window.lookup.run_now()
+    history = window.lookup_panel.history
+    assert [history.item(i).text() for i in range(history.count())] == ["jane.doe@example.com"]
+    window.lookup_box.escaped.emit()
+    assert not window.lookup_panel.isVisible()
+
+
+def test_results_stream_in_per_account_and_enter_opens_the_hit(harness: Any, qtbot: Any) -> None:
+    window = harness.window
+    window.open_lookup()
+    model = look_up(harness, qtbot, "+1 (415) 555-0100")
+    states = {o.account_label: o.state for o in model.outcomes}
+    assert states["Marketing (demo)"] is State.UNSUPPORTED
+    row = next(i for i, o in enumerate(model.outcomes) if o.account_label == "Marketing (demo)")
+    assert model.data(model.index(row, 0)) == "Systeme.io · Marketing (demo) — cannot search by phone number"
+    client_row = next(i for i, o in enumerate(model.outcomes) if o.account_label == "Bright Smiles (demo)")
+    hit_index = model.index(0, 0, model.index(client_row, 0))
+    hit = model.payload(hit_index)
+    assert isinstance(hit, Hit) and hit.text.startswith("Setster · Bright Smiles (demo) · client · (415) 555-0100")
+    tree = window.lookup_panel.tree
+    tree.setCurrentIndex(hit_index)
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.lookup_panel.isVisible(), timeout=3000)
+    view = window.current_view()
+    assert view is not None and view.account.label == "Bright Smiles (demo)" and view.spec.name == "clients"
+    assert view.current_record() is not None and view.current_record().id == hit.record.id
+    assert view.detail.title.text().startswith(f"Client {hit.record.id}:")
+
+
+def test_an_older_query_never_lands_after_a_newer_one(harness: Any, qtbot: Any) -> None:
+    window = harness.window
+    window.open_lookup()
+    harness.workspace.set_faults(FaultConfig(latency=0.3))
+    try:
+        window.lookup_box.setText("jane")
+        window.lookup.run_now()
+        qtbot.wait(100)  # "jane" is on its way everywhere
+        window.lookup_box.setText("jane.doe@")
+        window.lookup.run_now()
+        qtbot.waitUntil(lambda: done(harness), timeout=10000)
+        qtbot.wait(600)  # long enough for every answer to "jane" to have come back
+    finally:
+        harness.workspace.set_faults(None)
+    model = window.lookup_panel.model
+    assert model.query_text == "jane.doe@"
+    assert model.hits() and all(set(h.matched) == {"email"} for h in model.hits())
+    assert window.lookup.history.items() == ["jane.doe@"]  # the cancelled query is not remembered
+
+
+def test_a_failed_account_says_why_and_retries(harness: Any, qtbot: Any) -> None:
+    window = harness.window
+    window.open_lookup()
+    systeme = harness.workspace.vendors["systeme"]
+    systeme.faults.configure(FaultConfig(rates={500: 1.0}))
+    try:
+        model = look_up(harness, qtbot, "jane.doe@example.com")
+    finally:
+        systeme.faults.configure(FaultConfig())
+    outcome = next(o for o in model.outcomes if o.account_label == "Marketing (demo)")
+    assert outcome.state is State.FAILED and outcome.reason.startswith("Systeme.io")
+    assert window.lookup_panel.retry_button.isVisible()
+    assert sum(1 for o in model.outcomes if o.state is State.HITS) >= 4  # the others answered
+    window.lookup_panel.retry_button.click()
+    qtbot.waitUntil(lambda: next(o for o in model.outcomes if o.account_label == "Marketing (demo)").state
+                    is State.HITS, timeout=10000)
+    assert not window.lookup_panel.retry_button.isVisible()
