@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -109,8 +109,9 @@ def _pairs(items: list[str], what: str) -> dict[str, str]:
     return result
 
 
-def run_export(args: argparse.Namespace, *, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
-    """Runs ``export``; returns the exit code."""
+def _run_command(name: str, command: Callable[[argparse.Namespace, IO[str], IO[str]], Coroutine[Any, Any, int]],
+                 args: argparse.Namespace, stdout: IO[str] | None, stderr: IO[str] | None) -> int:
+    """Runs a headless subcommand on its own event loop; usage errors and Ctrl+C become exit codes."""
     err = stderr or sys.stderr
     from console.core import log
     from console.core.settings import log_file
@@ -119,32 +120,23 @@ def run_export(args: argparse.Namespace, *, stdout: IO[str] | None = None, stder
     import asyncio
 
     try:
-        return asyncio.run(_export(args, stdout or sys.stdout, err))
+        return asyncio.run(command(args, stdout or sys.stdout, err))
     except UsageError as exc:
-        print(f"vendor-console export: {exc}", file=err)
+        print(f"vendor-console {name}: {exc}", file=err)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("vendor-console export: interrupted", file=err)
+        print(f"vendor-console {name}: interrupted", file=err)
         return 130
+
+
+def run_export(args: argparse.Namespace, *, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    """Runs ``export``; returns the exit code."""
+    return _run_command("export", _export, args, stdout, stderr)
 
 
 def run_lookup(args: argparse.Namespace, *, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
     """Runs ``lookup``; returns the exit code."""
-    err = stderr or sys.stderr
-    from console.core import log
-    from console.core.settings import log_file
-
-    log.setup(log_file=log_file())
-    import asyncio
-
-    try:
-        return asyncio.run(_lookup(args, stdout or sys.stdout, err))
-    except UsageError as exc:
-        print(f"vendor-console lookup: {exc}", file=err)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("vendor-console lookup: interrupted", file=err)
-        return 130
+    return _run_command("lookup", _lookup, args, stdout, stderr)
 
 
 async def _lookup(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
