@@ -116,8 +116,8 @@ class DatasetView(QWidget):
             button.setObjectName(f"action_{action.key}")
             button.clicked.connect(lambda _c=False, a=action: self._run_current(a))
             self.action_buttons[action.key] = button
-        self.edit_button.clicked.connect(self._edit_current)
-        self.delete_button.clicked.connect(self._delete_current)
+        self.edit_button.clicked.connect(self.edit_current)
+        self.delete_button.clicked.connect(self.delete_current)
         self.refresh_button.clicked.connect(self.refresh)
 
         self.banner = QFrame()
@@ -174,7 +174,7 @@ class DatasetView(QWidget):
             header.setSortIndicator(default_sort, Qt.SortOrder.DescendingOrder if spec.default_descending
                                     else Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        self.table.doubleClicked.connect(lambda _i: self._edit_current())
+        self.table.doubleClicked.connect(lambda _i: self.edit_current())
 
         self.detail = DetailPane()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -387,15 +387,68 @@ class DatasetView(QWidget):
 
     # -- edits --------------------------------------------------------------------------------------
 
-    def _edit_current(self) -> None:
+    def edit_current(self) -> None:
+        """Opens the edit form of the selected record (F2, Enter, double-click)."""
         record = self.current_record()
-        if record is not None and self.spec.can_edit and self.spec.record_editable(record):
+        if record is None:
+            self.statusMessage.emit("Select a record to edit.")
+        elif not (self.spec.can_edit and self.spec.record_editable(record)):
+            self.statusMessage.emit(f"{self.vendor_name} does not allow editing this {self.spec.noun}.")
+        else:
             self.tasks.spawn(self.open_form(record))
 
-    def _delete_current(self) -> None:
+    def delete_current(self) -> None:
+        """Deletes the selected record after asking (Del)."""
         record = self.current_record()
-        if record is not None and self.spec.can_delete and self.spec.record_editable(record):
+        if record is None:
+            self.statusMessage.emit("Select a record to delete.")
+        elif not (self.spec.can_delete and self.spec.record_editable(record)):
+            self.statusMessage.emit(f"{self.vendor_name} does not allow deleting this {self.spec.noun}.")
+        else:
             self.tasks.spawn(self.confirm_and_delete(record))
+
+    def new_record(self) -> None:
+        """Opens an empty form (Ctrl+N); says so when the vendor cannot create here."""
+        if not self.spec.can_create:
+            self.statusMessage.emit(f"{self.vendor_name} cannot create {self.spec.noun}s here.")
+            return
+        self.tasks.spawn(self.open_form(None))
+
+    def focus_filter(self) -> None:
+        """Puts the cursor in the list's search box (Ctrl+F)."""
+        from PySide6.QtCore import Qt
+
+        box = self.filters.search if self.filters is not None else None
+        if box is None:
+            self.statusMessage.emit(f"{self.spec.label} has no search in {self.vendor_name}.")
+            return
+        box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        box.selectAll()
+
+    def copy_cells(self) -> None:
+        """Copies the selected rows' cells, as shown, as tab-separated text (Ctrl+C in the table)."""
+        header = self.table.horizontalHeader()
+        columns = [header.logicalIndex(v) for v in range(header.count())
+                   if not header.isSectionHidden(header.logicalIndex(v))]
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        if not rows:
+            self.statusMessage.emit("Select a row to copy.")
+            return
+        lines = ["\t".join(str(self.model.data(self.model.index(r, c)) or "").replace("\t", " ").replace("\n", " ")
+                           for c in columns) for r in rows]
+        QGuiApplication.clipboard().setText("\n".join(lines))
+        self.statusMessage.emit(f"Copied {len(rows)} row{'s' if len(rows) != 1 else ''}.")
+
+    def copy_record_json(self) -> None:
+        """Copies every field of the selected record as JSON (Ctrl+Shift+C)."""
+        import json
+
+        record = self.current_record()
+        if record is None:
+            self.statusMessage.emit("Select a record to copy.")
+            return
+        QGuiApplication.clipboard().setText(json.dumps(record.fields, indent=2, ensure_ascii=False, default=str))
+        self.statusMessage.emit(f"Copied {self.spec.noun} {record.id} as JSON.")
 
     def make_form(self, record: Record | None) -> RecordForm:
         """Builds the create/edit form and starts loading its choices."""

@@ -14,7 +14,7 @@ import contextlib
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -444,17 +444,3 @@ class LookupController:
             self.history.set_region(region)
             if self.box.text().strip():
                 self.run_now()
-
-
-def lookup_shortcut(window: QWidget, box: QLineEdit, opened: Any) -> QShortcut:
-    """Ctrl+K anywhere in the window: the cursor goes to the search box and the panel opens."""
-    shortcut = QShortcut(QKeySequence("Ctrl+K"), window)
-    shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
-
-    def go() -> None:
-        box.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        box.selectAll()
-        opened()
-
-    shortcut.activated.connect(go)
-    return shortcut

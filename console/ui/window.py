@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         buttons.addWidget(self.remove_button)
         side_layout.addLayout(buttons)
 
-        from console.ui.lookup import LookupBox, LookupPanel, lookup_shortcut
+        from console.ui.lookup import LookupBox, LookupPanel
 
         # The lookup: a box above everything, its results above the account's tabs while in use.
         self.lookup_box = LookupBox()
@@ -125,7 +125,6 @@ class MainWindow(QMainWindow):
         self.lookup_box.down.connect(self._focus_lookup_results)
         self.lookup_panel.closeRequested.connect(self.close_lookup)
         self.lookup_panel.openRequested.connect(self.open_hit)
-        self.lookup_shortcut = lookup_shortcut(self, self.lookup_box, self.open_lookup)
         toolbar = self.addToolBar("Lookup")
         toolbar.setObjectName("lookupToolbar")
         toolbar.setMovable(False)
@@ -155,64 +154,130 @@ class MainWindow(QMainWindow):
     # -- setup --------------------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
-        from PySide6.QtGui import QAction, QKeySequence
+        from console.ui.actions import ActionRegistry, ActionSpec
 
-        file_menu = self.menuBar().addMenu("&File")
-        add = QAction("&Add account…", self)
-        add.triggered.connect(lambda: self.tasks.spawn(self.add_account()))
-        file_menu.addAction(add)
-        self.remove_action = QAction("&Remove account…", self)
-        self.remove_action.triggered.connect(self._remove_current)
-        file_menu.addAction(self.remove_action)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        view_menu = self.menuBar().addMenu("&View")
-        refresh = QAction("&Refresh", self)
-        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
-        refresh.triggered.connect(self._refresh_current)
-        view_menu.addAction(refresh)
-        self.demo_menu = self.menuBar().addMenu("&Demo")
+        self.registry = registry = ActionRegistry(self)
+
+        def on_view(method: str) -> Callable[[], None]:
+            def run() -> None:
+                view = self.current_view()
+                if view is None:
+                    self.statusBar().showMessage("Open an account first.", 4000)
+                    return
+                getattr(view, method)()
+            return run
+
+        def spawn_add() -> None:
+            self.tasks.spawn(self.add_account())
+
+        specs = [
+            ActionSpec("account.add", "&Add account…", "File", spawn_add, ("Ctrl+Shift+N",),
+                       tip="Connect another vendor account"),
+            ActionSpec("account.remove", "&Remove account…", "File", self._remove_current,
+                       tip="Forget the selected account and its keychain entry"),
+            ActionSpec("app.quit", "&Quit", "File", self.close, ("Ctrl+Q",)),
+            ActionSpec("lookup.open", "&Look up in every account…", "Edit", self._lookup_shortcut, ("Ctrl+K",),
+                       tip="Find an email, a phone number, a name or an id in every account"),
+            ActionSpec("view.filter", "&Filter this list", "Edit", on_view("focus_filter"), ("Ctrl+F",),
+                       tip="Put the cursor in the current list's search box"),
+            ActionSpec("record.new", "&New record…", "Record", on_view("new_record"), ("Ctrl+N",),
+                       tip="Create a record in the current list"),
+            ActionSpec("record.edit", "&Edit record…", "Record", on_view("edit_current"), ("F2", "Return", "Enter"),
+                       table_scoped=True, tip="Edit the selected record"),
+            ActionSpec("record.delete", "&Delete record…", "Record", on_view("delete_current"), ("Delete",),
+                       table_scoped=True, tip="Delete the selected record (asks first)"),
+            ActionSpec("record.copy_cells", "&Copy cells", "Record", on_view("copy_cells"), ("Ctrl+C",),
+                       table_scoped=True, tip="Copy the selected rows as tab-separated text"),
+            ActionSpec("record.copy_json", "Copy record as &JSON", "Record", on_view("copy_record_json"),
+                       ("Ctrl+Shift+C",), tip="Copy every field of the selected record as JSON"),
+            ActionSpec("view.refresh", "&Refresh", "View", self._refresh_current, ("F5",),
+                       tip="Load the current list again"),
+            ActionSpec("view.palette", "Command &palette…", "View", self.open_palette, ("Ctrl+Shift+P",),
+                       tip="Every command by name"),
+        ]
+        def tab(number: int) -> Callable[[], None]:
+            return lambda: self.go_to_tab(number)
+
+        for number in range(1, 10):
+            specs.append(ActionSpec(f"view.tab{number}", f"Tab {number}", "", tab(number), (f"Ctrl+{number}",),
+                                    tip=f"Show the account's tab number {number}"))
+        specs += [
+            ActionSpec("help.shortcuts", "&Keyboard shortcuts", "Help", self.show_shortcuts, ("F1",)),
+            ActionSpec("help.about", "&About Vendor Console", "Help", self._about),
+        ]
+        for spec in specs:
+            registry.add(spec)
+        self.remove_action = registry.actions["account.remove"]
+        self.demo_menu = registry.menu("Demo")
         self.demo_menu.menuAction().setVisible(False)
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About Vendor Console", self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
+        registry.menu("File").insertSeparator(registry.actions["app.quit"])
+
+    def _lookup_shortcut(self) -> None:
+        from PySide6.QtCore import Qt
+
+        self.lookup_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.lookup_box.selectAll()
+        self.open_lookup()
+
+    def open_palette(self) -> None:
+        """Opens the command palette."""
+        from PySide6.QtCore import Qt
+
+        from console.ui.actions import CommandPalette
+
+        palette = CommandPalette(self.registry, self)
+        palette.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        palette.open()
+        palette.activateWindow()
+        palette.search.setFocus()
+
+    def show_shortcuts(self) -> None:
+        """Help > Keyboard shortcuts."""
+        from PySide6.QtCore import Qt
+
+        from console.ui.actions import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self.registry, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+
+    def go_to_tab(self, number: int) -> None:
+        """Shows the current account's tab ``number`` (1-based)."""
+        page = self.current_page()
+        if page is not None and 0 < number <= page.count():
+            page.setCurrentIndex(number - 1)
 
     def add_demo_controls(self, set_unreliable: Callable[[bool], None],
                           expire_sessions: Callable[[], list[str]] | None = None) -> None:
         """Adds the Demo menu (shown only with the demo workspace)."""
-        from PySide6.QtGui import QAction
+        from console.ui.actions import ActionSpec
 
         self.build()
-        action = QAction("&Unreliable network", self)
-        action.setObjectName("unreliableAction")
-        action.setCheckable(True)
-        action.setToolTip("Make the demo emulators slow and flaky, to see how the console copes")
+        if "demo.unreliable" in self.registry.specs:
+            return
 
-        def toggled(on: bool) -> None:
+        def toggled() -> None:
+            on = self.registry.actions["demo.unreliable"].isChecked()
             set_unreliable(on)
             self.statusBar().showMessage(
                 "Demo: unreliable network on (slow answers, errors, rate limits)" if on
                 else "Demo: unreliable network off", 5000)
 
-        action.toggled.connect(toggled)
-        self.demo_menu.addAction(action)
+        action = self.registry.add(ActionSpec(
+            "demo.unreliable", "&Unreliable network", "Demo", toggled, checkable=True,
+            tip="Make the demo emulators slow and flaky, to see how the console copes"))
+        action.setObjectName("unreliableAction")
         if expire_sessions is not None:
-            expire = QAction("&Expire vendor sessions now", self)
-            expire.setObjectName("expireSessionsAction")
-            expire.setToolTip("End the demo vendors' login sessions, to see the console log in again by itself")
-
             def expire_now() -> None:
                 names = expire_sessions()
                 self.statusBar().showMessage(
                     f"Demo: sessions ended for {', '.join(names)}; the next request logs in again." if names
                     else "Demo: no vendor here uses login sessions.", 6000)
 
-            expire.triggered.connect(expire_now)
-            self.demo_menu.addAction(expire)
+            expire = self.registry.add(ActionSpec(
+                "demo.expire", "&Expire vendor sessions now", "Demo", expire_now,
+                tip="End the demo vendors' login sessions, to see the console log in again by itself"))
+            expire.setObjectName("expireSessionsAction")
         self.demo_menu.menuAction().setVisible(True)
 
     def attach(self, accounts: AccountService, datasets: DatasetService, observer: QtHttpObserver) -> None:
@@ -354,6 +419,7 @@ class MainWindow(QMainWindow):
         if page is None:
             page = AccountPage(self.datasets, self.accounts.get(account_id), self)
             for view in page.views:
+                self.registry.attach_table(view.table)
                 view.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
                 view.countChanged.connect(self._on_view_count)
                 view.credentialsNeeded.connect(lambda aid: self.tasks.spawn(self.enter_secret(aid)))

@@ -31,9 +31,9 @@ def look_up(harness: Any, qtbot: Any, text: str) -> LookupModel:
 
 def test_ctrl_k_opens_the_box_with_recent_lookups(harness: Any, qtbot: Any) -> None:
     window = harness.window
-    assert window.lookup_shortcut.key() == QKeySequence("Ctrl+K")
+    assert window.registry.actions["lookup.open"].shortcut() == QKeySequence("Ctrl+K")
     assert not window.lookup_panel.isVisible()
-    window.lookup_shortcut.activated.emit()
+    window.registry.trigger("lookup.open")
     qtbot.waitUntil(window.lookup_panel.isVisible, timeout=2000)
     assert window.lookup_box.hasFocus() or window.focusWidget() is window.lookup_box
     assert "Type an email" in window.lookup_panel.heading.text()  # nothing looked up yet

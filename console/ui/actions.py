@@ -1,0 +1,241 @@
+"""One registry of the window's actions: it feeds the menus, the command palette and the shortcut list.
+
+An action is declared once (:class:`ActionSpec`: its name, menu, shortcuts and what it does); the
+registry makes the :class:`QAction`, puts it in its menu, and the palette (Ctrl+Shift+P) and Help >
+Keyboard shortcuts list the same objects, so none of them can drift from the others. Actions that
+act on the table (edit with Enter, delete with Del, copy with Ctrl+C) are scoped to the tables, so
+they never take those keys away from a text field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMenu,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+#: Menus in menu-bar order.
+MENUS = ("File", "Edit", "Record", "View", "Demo", "Help")
+ActionRole = Qt.ItemDataRole.UserRole + 20
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """One command of the window.
+
+    Attributes:
+        id: Stable name (``record.edit``).
+        text: Menu text, with its ``&`` mnemonic.
+        menu: Which menu (one of :data:`MENUS`), or ``""`` for palette and shortcuts only.
+        handler: What it does.
+        shortcuts: Key sequences (the first is shown in menus).
+        table_scoped: The shortcuts work only while a record table has the focus.
+        tip: One line of help (status tip and palette).
+        checkable: A toggle.
+    """
+
+    id: str
+    text: str
+    menu: str
+    handler: Callable[[], object]
+    shortcuts: tuple[str, ...] = ()
+    table_scoped: bool = False
+    tip: str = ""
+    checkable: bool = False
+
+    @property
+    def plain_text(self) -> str:
+        """The text without mnemonics and ellipsis."""
+        return self.text.replace("&", "").rstrip("…")
+
+
+class ActionRegistry:
+    """The window's actions, built from specs.
+
+    Args:
+        window: Owner of the actions (window-wide shortcuts are added to it).
+    """
+
+    def __init__(self, window: QMainWindow) -> None:
+        self.window = window
+        self.specs: dict[str, ActionSpec] = {}
+        self.actions: dict[str, QAction] = {}
+        self.menus: dict[str, QMenu] = {}
+        self._tables: list[QWidget] = []
+
+    def add(self, spec: ActionSpec) -> QAction:
+        """Makes the action, adds it to its menu and sets its shortcuts."""
+        if spec.id in self.specs:
+            raise ValueError(f"action {spec.id} is declared twice")
+        action = QAction(spec.text, self.window)
+        action.setObjectName(f"action_{spec.id.replace('.', '_')}")
+        action.setCheckable(spec.checkable)
+        if spec.shortcuts:
+            action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+        if spec.tip:
+            action.setStatusTip(spec.tip)
+            action.setToolTip(spec.tip)
+        if spec.checkable:
+            action.toggled.connect(lambda _on: spec.handler())
+        else:
+            action.triggered.connect(lambda _checked=False: spec.handler())
+        if spec.table_scoped:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            for table in self._tables:
+                table.addAction(action)
+        else:
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.window.addAction(action)
+        self.specs[spec.id] = spec
+        self.actions[spec.id] = action
+        if spec.menu:
+            self.menu(spec.menu).addAction(action)
+        return action
+
+    def menu(self, name: str) -> QMenu:
+        """The menu called ``name`` (made in :data:`MENUS` order on first use)."""
+        if name not in self.menus:
+            bar = self.window.menuBar()
+            for title in MENUS:
+                if title not in self.menus:
+                    self.menus[title] = bar.addMenu(f"&{title}")
+                    self.menus[title].setObjectName(f"menu{title}")
+        return self.menus[name]
+
+    def attach_table(self, table: QWidget) -> None:
+        """Gives a record table the table-scoped actions (Enter, Del, Ctrl+C...)."""
+        self._tables.append(table)
+        table.destroyed.connect(lambda *_a, t=table: self._tables.remove(t) if t in self._tables else None)
+        for spec in self.specs.values():
+            if spec.table_scoped:
+                table.addAction(self.actions[spec.id])
+
+    def trigger(self, action_id: str) -> None:
+        """Runs an action as if chosen from its menu (disabled ones do nothing)."""
+        action = self.actions[action_id]
+        if action.isEnabled():
+            action.trigger()
+
+    def shortcut_text(self, action_id: str) -> str:
+        """The action's shortcuts as shown to the user ("F2, Return")."""
+        return ", ".join(QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText)
+                         for s in self.specs[action_id].shortcuts)
+
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """(id, menu, name, shortcuts) for every action, in menu order."""
+        order = {name: i for i, name in enumerate(MENUS)}
+        specs = sorted(self.specs.values(), key=lambda s: (order.get(s.menu, len(MENUS)),))
+        return [(s.id, s.menu or "—", s.plain_text, self.shortcut_text(s.id)) for s in specs]
+
+
+class CommandPalette(QDialog):
+    """Ctrl+Shift+P: every action by name, with its shortcut; Enter runs the one selected.
+
+    Args:
+        registry: The actions.
+        parent: The window.
+    """
+
+    def __init__(self, registry: ActionRegistry, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("commandPalette")
+        self.setWindowTitle("Command palette")
+        self.registry = registry
+        self.resize(560, 420)
+        self.search = QLineEdit()
+        self.search.setObjectName("paletteSearch")
+        self.search.setPlaceholderText("Type a command…")
+        self.source = QStandardItemModel(self)
+        for action_id, menu, name, keys in registry.rows():
+            if not registry.actions[action_id].isEnabled():
+                continue
+            item = QStandardItem(f"{name}    {keys}".rstrip() if keys else name)
+            item.setData(action_id, ActionRole)
+            item.setToolTip(f"{menu} menu · {registry.specs[action_id].tip}".rstrip(" ·"))
+            item.setEditable(False)
+            self.source.appendRow(item)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.source)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.list = QListView()
+        self.list.setObjectName("paletteList")
+        self.list.setModel(self.proxy)
+        self.list.activated.connect(lambda _i: self.run_selected())
+        self.search.textChanged.connect(self._filter)
+        self.search.returnPressed.connect(self.run_selected)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.list, 1)
+        self._filter("")
+
+    def _filter(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        if self.proxy.rowCount():
+            self.list.setCurrentIndex(self.proxy.index(0, 0))
+
+    def keyPressEvent(self, event: object) -> None:
+        """Up and Down move in the list while typing."""
+        key = getattr(event, "key", lambda: None)()
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.proxy.rowCount():
+            row = self.list.currentIndex().row() + (1 if key == Qt.Key.Key_Down else -1)
+            self.list.setCurrentIndex(self.proxy.index(max(0, min(row, self.proxy.rowCount() - 1)), 0))
+            return
+        super().keyPressEvent(event)  # type: ignore[arg-type]
+
+    def run_selected(self) -> None:
+        """Closes the palette and runs the selected action."""
+        index = self.list.currentIndex()
+        action_id = index.data(ActionRole) if index.isValid() else None
+        self.accept()
+        if action_id:
+            self.registry.trigger(str(action_id))
+
+
+class ShortcutsDialog(QDialog):
+    """Help > Keyboard shortcuts: the registry's actions that have keys.
+
+    Args:
+        registry: The actions.
+        parent: The window.
+    """
+
+    def __init__(self, registry: ActionRegistry, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcutsDialog")
+        self.setWindowTitle("Keyboard shortcuts")
+        self.resize(620, 520)
+        rows = [r for r in registry.rows() if r[3]]
+        self.table = QTableWidget(len(rows), 3)
+        self.table.setObjectName("shortcutsTable")
+        self.table.setHorizontalHeaderLabels(["Command", "Keys", "Menu"])
+        for i, (action_id, menu, name, keys) in enumerate(rows):
+            scope = " (in a table)" if registry.specs[action_id].table_scoped else ""
+            for column, text in enumerate((name, keys + scope, menu)):
+                item = QTableWidgetItem(text)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                self.table.setItem(i, column, item)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeColumnsToContents()
+        self.table.verticalHeader().setVisible(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Also: Tab and Shift+Tab move between the box, the accounts, the filters, the table "
+                                "and the detail pane; Esc closes a panel or dialog."))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
