@@ -16,6 +16,7 @@ No httpx exception leaves this module.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import ssl
@@ -40,7 +41,7 @@ from console.core.errors import (
 from console.http import retry
 from console.http.bodies import preview_body
 from console.http.ratelimit import RateLimitParser, RateLimitTracker
-from console.http.requestlog import Exchange, RequestLog
+from console.http.requestlog import Exchange, RequestLog, mask_body, mask_headers
 from console.http.session import SessionAuth
 from console.http.types import HttpObserver, HttpSettings, NullObserver, Reply
 
@@ -319,6 +320,7 @@ class VendorHttp:
         size = 0
         error_text = ""
         reference = ""
+        captured: dict[str, Any] = {}
         self._notify(self.observer.request_started, self.account_id)
         try:
             response = await self._client.request(
@@ -326,6 +328,7 @@ class VendorHttp:
             )
             status = response.status_code
             size = len(response.content)
+            captured = self._capture(response.request, response)
             if log.http.isEnabledFor(logging.DEBUG):  #: headers both ways, masked by the redaction filter
                 log.http.debug("request headers %s; answer headers %s", dict(response.request.headers),
                                dict(response.headers))
@@ -339,6 +342,8 @@ class VendorHttp:
         except httpx.HTTPError as exc:
             failure = self._transport_failure(exc, method)
             error_text = failure.error.message
+            with contextlib.suppress(RuntimeError):  # no request attached to the error
+                captured = self._capture(exc.request, None)
             raise failure from None
         finally:
             duration = time.perf_counter() - t0
@@ -346,10 +351,24 @@ class VendorHttp:
                 seq=seq, started=started, account_id=self.account_id, vendor=self.vendor, method=method,
                 url=self._masked_url(path, params), status=status, duration=duration, size=size,
                 attempt=state.failures + state.rate_waits + 1, error=error_text, reference=reference,
+                **captured,
             )
             self.request_log.add(exchange)
             self._notify(self.observer.request_finished, self.account_id, exchange)
             log.http.debug("%s %s -> %s in %.0f ms", method, exchange.url, status or error_text, duration * 1000)
+
+    @staticmethod
+    def _capture(request: httpx.Request, response: httpx.Response | None) -> dict[str, Any]:
+        """What the request inspector keeps of an exchange, masked."""
+        request_body, cut_request = mask_body(request.content if isinstance(request.stream, httpx.ByteStream)
+                                              else b"")
+        captured: dict[str, Any] = {"request_headers": mask_headers(request.headers.multi_items()),
+                                    "request_body": request_body, "truncated": cut_request}
+        if response is not None:
+            response_body, cut_response = mask_body(response.content)
+            captured.update(response_headers=mask_headers(response.headers.multi_items()),
+                            response_body=response_body, truncated=cut_request or cut_response)
+        return captured
 
     @staticmethod
     def _notify(callback: Callable[..., None], *args: Any) -> None:

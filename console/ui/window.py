@@ -194,6 +194,8 @@ class MainWindow(QMainWindow):
                        tip="Load the current list again"),
             ActionSpec("view.palette", "Command &palette…", "View", self.open_palette, ("Ctrl+Shift+P",),
                        tip="Every command by name"),
+            ActionSpec("view.requests", "Re&quests…", "View", self.open_inspector, ("F12",),
+                       tip="Every request of this session, with headers and bodies (secrets masked)"),
         ]
         def tab(number: int) -> Callable[[], None]:
             return lambda: self.go_to_tab(number)
@@ -230,6 +232,23 @@ class MainWindow(QMainWindow):
         palette.open()
         palette.activateWindow()
         palette.search.setFocus()
+
+    def open_inspector(self) -> None:
+        """View > Requests: the request inspector (one window, raised when open)."""
+        from console.ui.inspector import RequestInspector
+
+        if self.accounts is None or self.observer is None:
+            return
+        inspector = getattr(self, "inspector", None)
+        accounts = [(a.id, a.label) for a in self.accounts.accounts()]
+        if inspector is None:
+            inspector = self.inspector = RequestInspector(self.accounts.request_log, accounts, self)
+            self.observer.exchangeFinished.connect(inspector.add)
+        else:
+            inspector.set_accounts(accounts)
+        inspector.show()
+        inspector.raise_()
+        inspector.activateWindow()
 
     def show_shortcuts(self) -> None:
         """Help > Keyboard shortcuts."""

@@ -73,6 +73,7 @@ class SetsterSession(SessionAuth):
         if company is None:
             raise BadResponse(VENDOR, "the login answer has no user.company_id")
         self.token = data["session_token"]
+        log.register_secret(self.token)  # the session token is a credential too
         self.company_id = str(company)
         self.user = user
         log.register_secret(self.token)
