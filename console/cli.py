@@ -208,7 +208,7 @@ async def _export(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from console.core.models import Query
     from console.core.settings import AccountConfig, AccountsFile
     from console.services.accounts import AccountService, SecretMissing
-    from console.services.export import export_dataset, make_writer
+    from console.services.export import export_dataset, export_to_file, make_writer
     from console.vendors import registry
 
     accounts = AccountService(accounts_file=AccountsFile(), keychain=KeyringStore())
@@ -288,13 +288,6 @@ async def _export(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
     client = accounts.build_client(account, secrets)
     target: Path | None = args.output
-    tmp: Path | None = None
-    stream: IO[str]
-    if target is not None:
-        tmp = target.with_name(f".{target.name}.part")
-        stream = tmp.open("w", encoding="utf-8", newline="")
-    else:
-        stream = out
     quiet = args.quiet
 
     def warn(text: str) -> None:
@@ -308,13 +301,14 @@ async def _export(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             print(f"{dataset.name}: {state.records:,} records, {state.pages} pages, {state.seconds:.1f} s{tail}",
                   file=err, flush=True)
 
-    ok = False
     try:
         kwargs: dict[str, Any] = {"query": query, "progress": progress}
         if args.page_size:
             kwargs["page_size"] = args.page_size
-        await export_dataset(client, dataset.name, make_writer(args.format, stream, warn), **kwargs)
-        ok = True
+        if target is not None:  # the file appears only once complete
+            await export_to_file(client, dataset.name, target, args.format, on_warning=warn, **kwargs)
+        else:
+            await export_dataset(client, dataset.name, make_writer(args.format, out, warn), **kwargs)
         return EXIT_OK
     except ConsoleError as exc:
         print(f"vendor-console export: {exc}", file=err)
@@ -322,11 +316,8 @@ async def _export(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             print(f"  {exc.user_message.next_step}", file=err)
         log.cli.warning("export failed: %s", exc)
         return exit_code_for(exc)
+    except OSError as exc:
+        print(f"vendor-console export: cannot write {target}: {exc.strerror or exc}", file=err)
+        return EXIT_USAGE
     finally:
         await client.aclose()
-        if target is not None and tmp is not None:
-            stream.close()
-            if ok:
-                os.replace(tmp, target)
-            else:
-                tmp.unlink(missing_ok=True)

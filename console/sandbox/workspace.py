@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field
 
@@ -102,6 +103,11 @@ class DemoWorkspace:
                 )
                 workspace.accounts.append(account)
                 workspace.secrets[account.id] = dict(demo.secrets)
+        # The seeded data lives as long as the process and is never garbage: keeping it out of the
+        # cyclic collector's full passes saves ~100 ms pauses of the UI loop (the emulators share the
+        # app's process in the demo).
+        gc.collect()
+        gc.freeze()
         workspace.startup_seconds = time.perf_counter() - t0
         log.sandbox.info("demo workspace ready in %.2f s: %s", workspace.startup_seconds,
                          ", ".join(f"{v}={h.base_url}" for v, h in workspace.vendors.items()))

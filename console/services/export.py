@@ -6,9 +6,11 @@ import asyncio
 import contextlib
 import csv
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any, Protocol
 
 from console.core import log
@@ -201,3 +203,42 @@ async def export_dataset(
     if state.duplicates:
         log.services.info("export of %s skipped %d repeated ids", dataset, state.duplicates)
     return state
+
+
+def format_for(path: Path) -> str:
+    """The export format a file name asks for (``.csv`` is CSV, anything else JSON Lines)."""
+    return "csv" if path.suffix.lower() == ".csv" else "jsonl"
+
+
+async def export_to_file(
+    client: VendorClient,
+    dataset: str,
+    path: Path,
+    fmt: str,
+    *,
+    query: Query | None = None,
+    page_size: int = EXPORT_PAGE_SIZE,
+    progress: Callable[[ExportProgress], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
+) -> ExportProgress:
+    """Exports into ``path`` through a temporary file next to it, renamed only once complete.
+
+    A failed or cancelled export leaves nothing under the chosen name (and an older file of that
+    name untouched).
+
+    Raises:
+        ConsoleError: The vendor failed (nothing was written).
+        OSError: The file could not be written.
+    """
+    tmp = path.with_name(f".{path.name}.part")
+    ok = False
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as stream:
+            state = await export_dataset(client, dataset, make_writer(fmt, stream, on_warning), query=query,
+                                         page_size=page_size, progress=progress)
+        os.replace(tmp, path)
+        ok = True
+        return state
+    finally:
+        if not ok:
+            tmp.unlink(missing_ok=True)

@@ -16,6 +16,8 @@ from console.core.constants import APP_NAME
 from console.ui.qtasync import TaskSet, dialog_result
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from PySide6.QtGui import QCloseEvent
     from PySide6.QtWidgets import QTreeWidgetItem
 
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from console.services.lookup import Hit
     from console.ui.account_page import AccountPage
     from console.ui.dataset_view import DatasetView
+    from console.ui.export import ExportJob
     from console.ui.lookup import LookupController
     from console.ui.observer import QtHttpObserver
 
@@ -144,6 +147,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self.lookup: LookupController | None = None
 
+        from console.ui.export import ExportBar
+
+        self.export_bar = ExportBar()
+        self.statusBar().insertPermanentWidget(0, self.export_bar)
+        self.export_job: ExportJob | None = None
+
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._refresh_quota)
@@ -175,6 +184,8 @@ class MainWindow(QMainWindow):
                        tip="Connect another vendor account"),
             ActionSpec("account.remove", "&Remove account…", "File", self._remove_current,
                        tip="Forget the selected account and its keychain entry"),
+            ActionSpec("file.export", "&Export this list…", "File", self.export_current, ("Ctrl+E",),
+                       tip="Save the current list, with its filters and order, as CSV or JSON Lines"),
             ActionSpec("app.quit", "&Quit", "File", self.close, ("Ctrl+Q",)),
             ActionSpec("lookup.open", "&Look up in every account…", "Edit", self._lookup_shortcut, ("Ctrl+K",),
                        tip="Find an email, a phone number, a name or an id in every account"),
@@ -232,6 +243,41 @@ class MainWindow(QMainWindow):
         palette.open()
         palette.activateWindow()
         palette.search.setFocus()
+
+    def export_current(self) -> None:
+        """File > Export: asks for a file, then exports the current list into it."""
+        self.tasks.spawn(self.export_view())
+
+    async def export_view(self, path: Path | None = None) -> ExportJob | None:
+        """Exports the current list (its filters and order) to ``path`` (asked for when ``None``)."""
+        import asyncio
+        import re
+
+        from console.ui.export import ExportJob, choose_file
+        from console.ui.messages import show_error
+
+        view = self.current_view()
+        if view is None or self.accounts is None or self.observer is None:
+            self.statusBar().showMessage("Open an account's list first.", 5000)
+            return None
+        if self.export_job is not None and self.export_job.task is not None and not self.export_job.task.done():
+            self.statusBar().showMessage("An export is already running: cancel it or wait for it to end.", 6000)
+            return None
+        if path is None:
+            suggested = re.sub(r"[^\w.]+", "-", f"{view.account.label} {view.spec.name}").strip("-") + ".csv"
+            path = await choose_file(self, suggested)
+            if path is None:
+                return None
+        job = self.export_job = ExportJob(self.accounts, view, path, self.export_bar)
+        self.observer.waitStarted.connect(job.counted_wait)
+        job.finished.connect(lambda text: self.statusBar().showMessage(text, 20000))
+        job.failed.connect(lambda exc: show_error(self, exc, "The export stopped."))
+        job.task = self.tasks.spawn(job.run())
+        try:
+            await asyncio.shield(job.task)
+        finally:
+            self.observer.waitStarted.disconnect(job.counted_wait)
+        return job
 
     def open_inspector(self) -> None:
         """View > Requests: the request inspector (one window, raised when open)."""
