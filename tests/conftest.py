@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A 1920x1200 offscreen screen (the plugin's default is 800 px wide, smaller than the window).
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={Path(__file__).with_name('offscreen-screen.json')}")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -18,50 +17,16 @@ from typing import Any, TypeVar
 from console.core import log
 from console.core.constants import (
     ACCOUNTS_FILE,
-    APP_ID,
-    APP_NAME,
-    HOME_ENV,
-    LOG_FILE,
     LOOKUP_HISTORY,
     LOOKUPS_FILE,
 )
 from console.core.errors import ConfigError
+from console.core.paths import config_dir, log_dir, log_file
+
+__all__ = ["AccountConfig", "AccountsFile", "JsonFile", "LookupHistory", "config_dir", "log_dir", "log_file"]
 
 FILE_VERSION = 1
 T = TypeVar("T")
-
-
-def config_dir() -> Path:
-    """Returns the directory for settings: ``$VENDOR_CONSOLE_HOME`` or the platform's config dir."""
-    override = os.environ.get(HOME_ENV)
-    if override:
-        return Path(override).expanduser()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-        return base / APP_NAME
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / APP_NAME
-    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / APP_ID
-
-
-def log_dir() -> Path:
-    """Returns the directory for log files (under ``$VENDOR_CONSOLE_HOME`` when set)."""
-    override = os.environ.get(HOME_ENV)
-    if override:
-        return Path(override).expanduser() / "logs"
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-        return base / APP_NAME / "logs"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Logs" / APP_NAME
-    base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-    return base / APP_ID
-
-
-def log_file() -> Path:
-    """Returns the path of the main log file."""
-    return log_dir() / LOG_FILE
 
 
 @dataclass(slots=True)

@@ -10,6 +10,7 @@ from console.core.settings import AccountConfig
 from console.services.catalog import vendor
 from console.services.datasets import DatasetService
 from console.ui.dataset_view import DatasetView
+from console.ui.layout import LayoutStore
 
 
 class AccountPage(QTabWidget):
@@ -19,16 +20,18 @@ class AccountPage(QTabWidget):
         datasets: The dataset service.
         account: The account.
         parent: Qt parent.
+        layout_store: Where the views remember their columns and sorts.
     """
 
-    def __init__(self, datasets: DatasetService, account: AccountConfig, parent: QWidget | None = None) -> None:
+    def __init__(self, datasets: DatasetService, account: AccountConfig, parent: QWidget | None = None,
+                 layout_store: LayoutStore | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(f"account_{account.id}")
         self.account = account
         spec = vendor(account.vendor)
         self.views: list[DatasetView] = []
         for dataset in spec.datasets:
-            view = DatasetView(datasets, account, spec.display_name, dataset, UI_PAGE_SIZE, self)
+            view = DatasetView(datasets, account, spec.display_name, dataset, UI_PAGE_SIZE, self, layout_store)
             self.views.append(view)
             self.addTab(view, dataset.label)
             view.openRequested.connect(self.open_filtered)

@@ -6,7 +6,7 @@ import dataclasses
 import html
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -51,6 +52,7 @@ from console.ui.delegates import BadgeDelegate
 from console.ui.detail import DetailPane
 from console.ui.filter_bar import FilterBar
 from console.ui.forms import RecordForm
+from console.ui.layout import LayoutStore
 from console.ui.messages import show_error, vendor_name
 from console.ui.qtasync import TaskSet, dialog_result
 from console.ui.table_model import PagedTableModel
@@ -68,6 +70,8 @@ class DatasetView(QWidget):
         spec: The dataset.
         page_size: Rows per page.
         parent: Qt parent.
+        layout_store: Where columns, sort and the detail pane's width are remembered (none in tests
+            that do not need it).
 
     Signals:
         statusMessage(str): A short note for the status bar.
@@ -82,8 +86,9 @@ class DatasetView(QWidget):
     openRequested = Signal(str, dict)
 
     def __init__(self, datasets: DatasetService, account: AccountConfig, vendor_name: str, spec: DatasetSpec,
-                 page_size: int = 50, parent: QWidget | None = None) -> None:
+                 page_size: int = 50, parent: QWidget | None = None, layout_store: LayoutStore | None = None) -> None:
         super().__init__(parent)
+        self.layout_store = layout_store
         self.setObjectName(f"view_{spec.name}")
         self.datasets = datasets
         self.account = account
@@ -183,21 +188,26 @@ class DatasetView(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([800, 340])
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(lambda pos: self.choose_columns(header.mapToGlobal(pos)))
+        self._defaults = (header.saveState(), self.splitter.saveState(), self.query.sort, self.query.descending)
+        self._restore_layout()
 
         self.count_label = QLabel("")
         self.count_label.setObjectName("countLabel")
-        top = QHBoxLayout()
-        if self.filters is not None:
-            top.addWidget(self.filters, 1)
-            self.filters.changed.connect(self._on_filters_changed)
-        else:
-            top.addStretch(1)
-        for button in (self.new_button, self.edit_button, *self.action_buttons.values(), self.delete_button,
-                       self.refresh_button):
-            top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        # Filters on one row, the record's buttons on the next: the view stays usable in a window as
+        # narrow as a laptop's (side by side they needed 1,270 px for Setster's appointments).
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.edit_button, *self.action_buttons.values(), self.delete_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(top)
+        if self.filters is not None:
+            layout.addWidget(self.filters)
+            self.filters.changed.connect(self._on_filters_changed)
+        layout.addLayout(buttons)
         layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.count_label)
@@ -211,6 +221,85 @@ class DatasetView(QWidget):
         self.model.pageFailed.connect(self._on_page_failed)
         self.model.loadingChanged.connect(self._on_loading_changed)
         self._update_buttons()
+
+    # -- layout -------------------------------------------------------------------------------------
+
+    def _layout_key(self, what: str) -> str:
+        assert self.layout_store is not None
+        return self.layout_store.view_key(self.account.vendor, self.spec.name, what)
+
+    def _restore_layout(self) -> None:
+        """Columns (order, widths, hidden ones), the sort and the detail pane's width, as last left."""
+        store = self.layout_store
+        if store is None:
+            return
+        header = self.table.horizontalHeader()
+        state = store.state(self._layout_key("header"))
+        same_columns = store.text(self._layout_key("columns")) == self._column_keys()  # not after an upgrade
+        restored = state is not None and same_columns and header.restoreState(state)
+        if restored and all(header.isSectionHidden(i) for i in range(header.count())):
+            header.restoreState(self._defaults[0])  # never a table with no column
+        splitter = store.state(self._layout_key("splitter"))
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        sort_key, _sep, direction = store.text(self._layout_key("sort")).partition("|")
+        column = next((c for c in self.spec.columns if c.sort_key == sort_key and c.sortable(self.account.fields)),
+                      None)
+        if column is not None:
+            self.query = dataclasses.replace(self.query, sort=sort_key, descending=direction == "desc")
+        section = next((i for i, c in enumerate(self.spec.columns) if c.sort_key == self.query.sort), -1)
+        header.setSortIndicator(section, Qt.SortOrder.DescendingOrder if self.query.descending
+                                else Qt.SortOrder.AscendingOrder)
+
+    def save_layout(self) -> None:
+        """Remembers columns, sort and the detail pane's width for this dataset."""
+        store = self.layout_store
+        if store is None:
+            return
+        store.set(self._layout_key("header"), self.table.horizontalHeader().saveState())
+        store.set(self._layout_key("columns"), self._column_keys())
+        store.set(self._layout_key("splitter"), self.splitter.saveState())
+        if self.query.sort:
+            store.set(self._layout_key("sort"), f"{self.query.sort}|{'desc' if self.query.descending else 'asc'}")
+
+    def _column_keys(self) -> str:
+        return ",".join(c.key for c in self.spec.columns)
+
+    def reset_layout(self) -> None:
+        """Back to the default columns, sort and detail pane."""
+        header_state, splitter_state, sort, descending = self._defaults
+        self.table.horizontalHeader().restoreState(header_state)
+        self.splitter.restoreState(splitter_state)
+        if (self.query.sort, self.query.descending) != (sort, descending):
+            self.query = dataclasses.replace(self.query, sort=sort, descending=descending)
+            if self._activated:
+                self.refresh()
+
+    def choose_columns(self, where: QPoint | None = None) -> QMenu:
+        """The column menu (right click on the header, or View > Columns): show, hide, reset."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        menu.setObjectName("columnMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        for visual in range(header.count()):
+            logical = header.logicalIndex(visual)
+            action = menu.addAction(self.spec.columns[logical].label)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(logical))
+            action.toggled.connect(lambda on, i=logical: self._show_column(i, on))
+        menu.addSeparator()
+        reset = menu.addAction("Reset columns")
+        reset.triggered.connect(lambda: header.restoreState(self._defaults[0]))
+        menu.popup(where or self.table.mapToGlobal(self.table.rect().topLeft()))
+        return menu
+
+    def _show_column(self, logical: int, on: bool) -> None:
+        header = self.table.horizontalHeader()
+        visible = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+        if not on and visible == [logical]:
+            self.statusMessage.emit("At least one column stays visible.")
+            return
+        header.setSectionHidden(logical, not on)
 
     # -- lifecycle ----------------------------------------------------------------------------------
 

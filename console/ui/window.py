@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 #: (about 28 ms), which the first paint does not wait for: this module imports it only in the methods
 #: that run after the paint (tests check the value).
 ACCOUNT_ROLE = 257
+DEFAULT_SIZE = (1360, 820)
+DEFAULT_SPLIT = [220, 1140]
 
 
 class MainWindow(QMainWindow):
@@ -55,7 +57,12 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
-        self.resize(1360, 820)
+        from console.ui.layout import LayoutStore
+
+        self.layout_store = LayoutStore()
+        geometry = self.layout_store.state("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(*DEFAULT_SIZE)
         self.accounts: AccountService | None = None
         self.datasets: DatasetService | None = None
         self.observer: QtHttpObserver | None = None
@@ -143,7 +150,11 @@ class MainWindow(QMainWindow):
         splitter.addWidget(sidebar)
         splitter.addWidget(self.right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([220, 1140])
+        splitter.setSizes(DEFAULT_SPLIT)
+        self.main_splitter = splitter
+        saved_split = self.layout_store.state("window/splitter")
+        if saved_split is not None:
+            splitter.restoreState(saved_split)
         self.setCentralWidget(splitter)
         self.lookup: LookupController | None = None
 
@@ -205,6 +216,10 @@ class MainWindow(QMainWindow):
                        tip="Load the current list again"),
             ActionSpec("view.palette", "Command &palette…", "View", self.open_palette, ("Ctrl+Shift+P",),
                        tip="Every command by name"),
+            ActionSpec("view.columns", "&Columns…", "View", on_view("choose_columns"), ("Ctrl+Shift+L",),
+                       tip="Show, hide or reset the current list's columns (or right-click its header)"),
+            ActionSpec("view.reset_layout", "Reset &layout", "View", self.reset_layout,
+                       tip="Default columns, sorts, panes and window size everywhere"),
             ActionSpec("view.requests", "Re&quests…", "View", self.open_inspector, ("F12",),
                        tip="Every request of this session, with headers and bodies (secrets masked)"),
         ]
@@ -361,7 +376,7 @@ class MainWindow(QMainWindow):
 
         self.lookup = LookupController(self.lookup_box, self.lookup_panel, LookupService(accounts), LookupHistory(),
                                        self.account_order)
-        self.populate_accounts()
+        self.populate_accounts(self.layout_store.text("window/account") or None)
 
     # -- lookup -------------------------------------------------------------------------------------
 
@@ -482,7 +497,14 @@ class MainWindow(QMainWindow):
         assert self.datasets is not None
         page = self.pages.get(account_id)
         if page is None:
-            page = AccountPage(self.datasets, self.accounts.get(account_id), self)
+            page = AccountPage(self.datasets, self.accounts.get(account_id), self, self.layout_store)
+            tab = self.layout_store.text(f"tabs/{account_id}")
+            with contextlib.suppress(KeyError):
+                if tab:
+                    page.setCurrentWidget(page.view(tab))
+            page.currentChanged.connect(
+                lambda _i, p=page, a=account_id: self.layout_store.set(f"tabs/{a}", p.current_view().spec.name)
+                if p.current_view() is not None else None)
             for view in page.views:
                 self.registry.attach_table(view.table)
                 view.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -492,6 +514,7 @@ class MainWindow(QMainWindow):
             self.pages[account_id] = page
             self.stack.addWidget(page)
         self._current_account = account_id
+        self.layout_store.set("window/account", account_id)
         self._select_in_tree(account_id)
         self.setWindowTitle(f"{page.account.label} · {vendor(page.account.vendor).display_name} – {APP_NAME}")
         self.stack.setCurrentWidget(page)
@@ -750,8 +773,32 @@ class MainWindow(QMainWindow):
 
     # -- closing ------------------------------------------------------------------------------------
 
+    def save_layout(self) -> None:
+        """Remembers the window, its panes and every open list's columns and sort."""
+        store = self.layout_store
+        store.set("window/geometry", self.saveGeometry())
+        if self._built:
+            store.set("window/splitter", self.main_splitter.saveState())
+        for page in self.pages.values():
+            for view in page.views:
+                view.save_layout()
+        store.sync()
+
+    def reset_layout(self) -> None:
+        """View > Reset layout: default columns, sorts, panes and window size, and nothing remembered."""
+        self.layout_store.clear()
+        for page in self.pages.values():
+            for view in page.views:
+                view.reset_layout()
+        self.main_splitter.setSizes(DEFAULT_SPLIT)
+        if self.isMaximized() or self.isFullScreen():
+            self.showNormal()
+        self.resize(*DEFAULT_SIZE)
+        self.statusBar().showMessage("Layout reset to the defaults.", 5000)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stops background work and tells the app to quit."""
+        self.save_layout()
         if self.lookup is not None:
             self.lookup.cancel()
         for page in self.pages.values():

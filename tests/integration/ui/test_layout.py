@@ -1,0 +1,86 @@
+"""Columns and layouts: chosen, moved and resized columns, sorts, panes, geometry and the last account and tab
+survive a restart (a second window over the same settings), and Reset layout brings the defaults back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QRect
+
+from console.ui.window import MainWindow
+
+pytestmark = pytest.mark.parametrize("emulators", [{"systeme": 300, "setster": 300}], indirect=True)
+
+
+def second_window(harness: Any, qtbot: Any) -> MainWindow:
+    window = MainWindow()
+    window.attach(harness.accounts, harness.datasets, harness.observer)
+    window.show()
+    return window
+
+
+def test_layout_survives_a_restart_and_resets(harness: Any, qtbot: Any) -> None:
+    window = harness.window
+    view = harness.view("contacts")
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=8000)
+    header = view.table.horizontalHeader()
+    email = next(i for i, c in enumerate(view.spec.columns) if c.key == "email")
+    phone = next(i for i, c in enumerate(view.spec.columns) if c.key == "phone_number")
+    header.resizeSection(email, 333)
+    header.moveSection(header.visualIndex(phone), 0)
+    menu = view.choose_columns()  # the header's right-click menu
+    next(a for a in menu.actions() if a.text() == "Locale").setChecked(False)
+    menu.close()
+    view.sort_by("id", False)  # oldest first
+    qtbot.waitUntil(lambda: not view.model.loading and view.model.rowCount() > 0, timeout=8000)
+    view.splitter.setSizes([900, 240])
+    window.main_splitter.setSizes([300, 1060])
+    window.setGeometry(QRect(40, 40, 1200, 760))
+    setster = harness.accounts.by_label("Bright Smiles (demo)")
+    page = window.select_account(setster.id)
+    page.setCurrentWidget(page.view("clients"))
+    qtbot.waitUntil(lambda: page.view("clients").model.rowCount() > 0, timeout=8000)
+    window.save_layout()
+    window.close()
+
+    again = second_window(harness, qtbot)
+    try:
+        assert again.current_page() is not None and again.current_page().account.id == setster.id
+        assert again.current_view().spec.name == "clients"  # the last account and its tab
+        assert again.size().width() == 1200 and again.size().height() == 760
+        assert again.main_splitter.sizes()[0] == 300
+        marketing = harness.accounts.by_label("Marketing (demo)")
+        restored = again.select_account(marketing.id).view("contacts")
+        h = restored.table.horizontalHeader()
+        assert h.sectionSize(email) == 333
+        assert h.visualIndex(phone) == 0
+        locale = next(i for i, c in enumerate(restored.spec.columns) if c.key == "locale")
+        assert h.isSectionHidden(locale)
+        assert (restored.query.sort, restored.query.descending) == ("id", False)
+        assert restored.splitter.sizes()[0] > restored.splitter.sizes()[1] * 3
+        qtbot.waitUntil(lambda: restored.model.rowCount() > 0, timeout=8000)
+        ids = [int(restored.model.record(r).id) for r in range(5)]
+        assert ids == sorted(ids)  # the remembered order was asked for
+
+        again.registry.trigger("view.reset_layout")
+        assert not h.isSectionHidden(locale) and h.visualIndex(phone) == phone
+        assert (restored.query.sort, restored.query.descending) == (None, True)
+        assert again.size().width() == 1360 and again.main_splitter.sizes()[0] == 220
+        assert not again.layout_store.path.exists() or again.layout_store.text("window/account") == ""
+    finally:
+        again.close()
+        qtbot.waitUntil(lambda: harness.observer.in_flight == 0, timeout=8000)
+        again.deleteLater()
+
+
+def test_at_least_one_column_stays(harness: Any, qtbot: Any) -> None:
+    view = harness.view("contacts")
+    header = view.table.horizontalHeader()
+    for i in range(header.count() - 1):
+        header.setSectionHidden(i, True)
+    last = header.count() - 1
+    menu = view.choose_columns()
+    next(a for a in menu.actions() if a.text() == view.spec.columns[last].label).setChecked(False)
+    menu.close()
+    assert not header.isSectionHidden(last)
