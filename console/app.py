@@ -77,6 +77,10 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setQuitOnLastWindowClosed(False)
     if no_streams:
         _route_qt_messages_to_log()
+    from console.ui.preferences import PreferencesStore, apply_theme
+
+    preferences = PreferencesStore().load()
+    apply_theme(preferences.theme)  # before the first paint
 
     instance = None
     if not (args.smoke_test or args.screenshot or args.exit_after_paint):
@@ -106,6 +110,10 @@ def run_gui(args: argparse.Namespace) -> int:
     from console.core.settings import log_file
 
     log.setup(log_file=log_file())
+    if not os.environ.get("VENDOR_CONSOLE_DEBUG"):
+        from console.ui.preferences import apply_log_level
+
+        apply_log_level(preferences.log_level)
     log.ui.info("window shown %.0f ms after start", (time.perf_counter() - T0) * 1000)
 
     import asyncio
@@ -181,7 +189,12 @@ class AppController:
         self._signal_timer.timeout.connect(lambda: None)
 
         observer = QtHttpObserver(self.window)
-        self.accounts = AccountService(accounts_file=AccountsFile(), keychain=KeyringStore(), observer=observer)
+        from console.http.types import HttpSettings
+
+        preferences = self.window.preferences
+        self.accounts = AccountService(accounts_file=AccountsFile(), keychain=KeyringStore(), observer=observer,
+                                       settings=HttpSettings(timeout=float(preferences.timeout),
+                                                             max_attempts=preferences.retries + 1))
         datasets = DatasetService(self.accounts)
         try:
             self.accounts.load()

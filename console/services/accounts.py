@@ -241,6 +241,16 @@ class AccountService:
         finally:
             await client.aclose()
 
+    async def apply_settings(self, settings: HttpSettings) -> None:
+        """New network settings (timeout, retries) for every account from now on.
+
+        The clients are rebuilt on their next request (a vendor session is opened again then); a
+        request already on its way ends with the settings it started with.
+        """
+        self.settings = settings
+        for account_id in list(self._clients):
+            await self._drop_client(account_id)
+
     async def _drop_client(self, account_id: str) -> None:
         client = self._clients.pop(account_id, None)
         if client is not None:

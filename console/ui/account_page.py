@@ -21,17 +21,18 @@ class AccountPage(QTabWidget):
         account: The account.
         parent: Qt parent.
         layout_store: Where the views remember their columns and sorts.
+        page_size: Rows per page.
     """
 
     def __init__(self, datasets: DatasetService, account: AccountConfig, parent: QWidget | None = None,
-                 layout_store: LayoutStore | None = None) -> None:
+                 layout_store: LayoutStore | None = None, page_size: int = UI_PAGE_SIZE) -> None:
         super().__init__(parent)
         self.setObjectName(f"account_{account.id}")
         self.account = account
         spec = vendor(account.vendor)
         self.views: list[DatasetView] = []
         for dataset in spec.datasets:
-            view = DatasetView(datasets, account, spec.display_name, dataset, UI_PAGE_SIZE, self, layout_store)
+            view = DatasetView(datasets, account, spec.display_name, dataset, page_size, self, layout_store)
             self.views.append(view)
             self.addTab(view, dataset.label)
             view.openRequested.connect(self.open_filtered)

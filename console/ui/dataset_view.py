@@ -247,9 +247,10 @@ class DatasetView(QWidget):
                       None)
         if column is not None:
             self.query = dataclasses.replace(self.query, sort=sort_key, descending=direction == "desc")
-        section = next((i for i, c in enumerate(self.spec.columns) if c.sort_key == self.query.sort), -1)
-        header.setSortIndicator(section, Qt.SortOrder.DescendingOrder if self.query.descending
-                                else Qt.SortOrder.AscendingOrder)
+        if self.query.sort is not None:
+            section = next((i for i, c in enumerate(self.spec.columns) if c.sort_key == self.query.sort), -1)
+            header.setSortIndicator(section, Qt.SortOrder.DescendingOrder if self.query.descending
+                                    else Qt.SortOrder.AscendingOrder)
 
     def save_layout(self) -> None:
         """Remembers columns, sort and the detail pane's width for this dataset."""
@@ -384,7 +385,8 @@ class DatasetView(QWidget):
         header = self.table.horizontalHeader()
         column = self.spec.columns[section] if 0 <= section < len(self.spec.columns) else None
         if column is None or not column.sortable(self.account.fields) or column.sort_key is None:
-            current = next((i for i, c in enumerate(self.spec.columns) if c.sort_key == self.query.sort), -1)
+            current = next((i for i, c in enumerate(self.spec.columns)
+                            if self.query.sort is not None and c.sort_key == self.query.sort), -1)
             header.setSortIndicator(current, Qt.SortOrder.DescendingOrder if self.query.descending
                                     else Qt.SortOrder.AscendingOrder)
             label = column.label if column is not None else "this column"

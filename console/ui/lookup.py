@@ -438,6 +438,13 @@ class LookupController:
             return
         self.run_now()
 
+    def set_region(self, region: str) -> None:
+        """Uses ``region`` for numbers without a country code (the settings changed it)."""
+        if self.panel.region.findData(region) < 0:
+            self.panel.region.addItem(region, region)
+        self.panel.region.setCurrentIndex(self.panel.region.findData(region))  # saves and reruns
+        self.history.set_region(region)
+
     def _on_region(self, _index: int) -> None:
         region = str(self.panel.region.currentData() or "")
         if region:

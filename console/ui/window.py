@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from console.ui.export import ExportJob
     from console.ui.lookup import LookupController
     from console.ui.observer import QtHttpObserver
+    from console.ui.preferences import Preferences
 
 #: Qt.ItemDataRole.UserRole + 1, as a plain number. Even importing ``Qt`` creates its ~100 enums
 #: (about 28 ms), which the first paint does not wait for: this module imports it only in the methods
@@ -164,6 +165,11 @@ class MainWindow(QMainWindow):
         self.statusBar().insertPermanentWidget(0, self.export_bar)
         self.export_job: ExportJob | None = None
 
+        from console.ui.preferences import PreferencesStore
+
+        self.preferences_store = PreferencesStore()
+        self.preferences = self.preferences_store.load()
+
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._refresh_quota)
@@ -202,6 +208,8 @@ class MainWindow(QMainWindow):
                        tip="Find an email, a phone number, a name or an id in every account"),
             ActionSpec("view.filter", "&Filter this list", "Edit", on_view("focus_filter"), ("Ctrl+F",),
                        tip="Put the cursor in the current list's search box"),
+            ActionSpec("app.settings", "&Settings…", "Edit", self.open_settings, ("Ctrl+,",),
+                       tip="Page size, timeout, retries, phone region, theme, log"),
             ActionSpec("record.new", "&New record…", "Record", on_view("new_record"), ("Ctrl+N",),
                        tip="Create a record in the current list"),
             ActionSpec("record.edit", "&Edit record…", "Record", on_view("edit_current"), ("F2", "Return", "Enter"),
@@ -293,6 +301,49 @@ class MainWindow(QMainWindow):
         finally:
             self.observer.waitStarted.disconnect(job.counted_wait)
         return job
+
+    def open_settings(self) -> None:
+        """Edit > Settings."""
+        self.tasks.spawn(self.edit_settings())
+
+    async def edit_settings(self) -> bool:
+        """Shows the settings and applies what the user accepts; returns whether they did."""
+        from console.core.lookup import system_region
+        from console.ui.lookup import REGIONS
+        from console.ui.settings_dialog import SettingsDialog
+
+        history = self.lookup.history if self.lookup is not None else None
+        region = (history.region() if history is not None else "") or system_region()
+        dialog = SettingsDialog(self.preferences, region, REGIONS, self)
+        if await dialog_result(dialog) != dialog.DialogCode.Accepted:
+            return False
+        preferences, new_region = dialog.values()
+        await self.apply_preferences(preferences)
+        if self.lookup is not None and new_region != region:
+            self.lookup.set_region(new_region)
+        self.statusBar().showMessage("Settings saved and applied.", 5000)
+        return True
+
+    async def apply_preferences(self, preferences: Preferences) -> None:
+        """Saves the preferences and applies them now."""
+        import os
+
+        from console.http.types import HttpSettings
+        from console.ui.preferences import apply_log_level, apply_theme
+
+        self.preferences = preferences
+        self.preferences_store.save(preferences)
+        apply_theme(preferences.theme)
+        if not os.environ.get("VENDOR_CONSOLE_DEBUG"):
+            apply_log_level(preferences.log_level)
+        for page in self.pages.values():
+            for view in page.views:
+                view.model.page_size = preferences.page_size
+        if self.accounts is not None:
+            await self.accounts.apply_settings(HttpSettings(timeout=float(preferences.timeout),
+                                                            max_attempts=preferences.retries + 1,
+                                                            max_wait=self.accounts.settings.max_wait,
+                                                            max_quota_wait=self.accounts.settings.max_quota_wait))
 
     def open_inspector(self) -> None:
         """View > Requests: the request inspector (one window, raised when open)."""
@@ -497,7 +548,8 @@ class MainWindow(QMainWindow):
         assert self.datasets is not None
         page = self.pages.get(account_id)
         if page is None:
-            page = AccountPage(self.datasets, self.accounts.get(account_id), self, self.layout_store)
+            page = AccountPage(self.datasets, self.accounts.get(account_id), self, self.layout_store,
+                               self.preferences.page_size)
             tab = self.layout_store.text(f"tabs/{account_id}")
             with contextlib.suppress(KeyError):
                 if tab:

@@ -84,3 +84,12 @@ def test_at_least_one_column_stays(harness: Any, qtbot: Any) -> None:
     next(a for a in menu.actions() if a.text() == view.spec.columns[last].label).setChecked(False)
     menu.close()
     assert not header.isSectionHidden(last)
+
+
+def test_no_sort_arrow_on_a_column_the_list_is_not_sorted_by(harness: Any, qtbot: Any) -> None:
+    view = harness.view("contacts")
+    header = view.table.horizontalHeader()
+    assert view.query.sort is None and header.sortIndicatorSection() == -1  # the vendor's own order
+    email = next(i for i, c in enumerate(view.spec.columns) if c.key == "email")
+    view._on_header_clicked(email)  # Systeme.io cannot sort by email
+    assert header.sortIndicatorSection() == -1

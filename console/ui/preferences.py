@@ -1,0 +1,146 @@
+"""The user's settings: page size, request timeout, retries, theme and log level.
+
+The form is :mod:`console.ui.settings_dialog`. Kept with :class:`QSettings` in ``settings.ini`` in
+the config folder (apart from ``layout.ini``, so Reset layout keeps them); cheap enough to read before
+the first paint, so the theme is right from the first frame. Everything applies at once: the theme
+and the log level immediately, the page size to the next page loaded, the timeout and retries to the
+next request (the accounts' connections are rebuilt).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QGuiApplication
+
+from console.core.paths import config_dir
+
+SETTINGS_FILE = "settings.ini"
+THEMES = (("system", "Follow the system (light or dark)"), ("light", "Light"), ("dark", "Dark"))
+LOG_LEVELS = (("INFO", "Normal"), ("DEBUG", "Detailed (for support)"), ("WARNING", "Problems only"))
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """What the user can set.
+
+    Attributes:
+        page_size: Rows per page in the lists (the vendor may give fewer).
+        timeout: Seconds a request may take.
+        retries: Times a failed read is tried again.
+        theme: ``system``, ``light`` or ``dark``.
+        log_level: ``INFO``, ``DEBUG`` or ``WARNING``.
+    """
+
+    page_size: int = 50
+    timeout: int = 20
+    retries: int = 3
+    theme: str = "system"
+    log_level: str = "INFO"
+
+
+LIMITS = {"page_size": (10, 500), "timeout": (5, 300), "retries": (0, 8)}
+
+
+class PreferencesStore:
+    """Reads and writes :class:`Preferences` (a bad value reads as its default)."""
+
+    def __init__(self) -> None:
+        self.settings = QSettings(str(config_dir() / SETTINGS_FILE), QSettings.Format.IniFormat)
+
+    def load(self) -> Preferences:
+        """The saved preferences (defaults for anything missing or out of range)."""
+        defaults = Preferences()
+        values: dict[str, object] = {}
+        for name, (low, high) in LIMITS.items():
+            try:
+                number = int(str(self.settings.value(f"preferences/{name}", getattr(defaults, name))))
+            except ValueError:
+                continue
+            if low <= number <= high:
+                values[name] = number
+        theme = str(self.settings.value("preferences/theme", defaults.theme))
+        if theme in dict(THEMES):
+            values["theme"] = theme
+        level = str(self.settings.value("preferences/log_level", defaults.log_level))
+        if level in dict(LOG_LEVELS):
+            values["log_level"] = level
+        return replace(defaults, **values)  # type: ignore[arg-type]
+
+    def save(self, preferences: Preferences) -> None:
+        """Saves them."""
+        for name in ("page_size", "timeout", "retries", "theme", "log_level"):
+            self.settings.setValue(f"preferences/{name}", getattr(preferences, name))
+        self.settings.sync()
+
+
+def apply_theme(theme: str) -> None:
+    """Light, dark, or what the system asks for (followed when it changes).
+
+    The palette is set here (Fusion's, darkened for dark) rather than through the style hints' colour
+    scheme, which most Linux desktops without a Qt platform theme ignore.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    hints = QGuiApplication.styleHints()
+    if theme == "system":
+        if not _state["connected"]:  # once: follow the desktop when it switches
+            hints.colorSchemeChanged.connect(lambda _scheme: _follow_desktop(app))
+            _state["connected"] = True
+        _state["follow"] = True
+        _paint(app, _system_is_dark())
+        return
+    _state["follow"] = False
+    _paint(app, theme == "dark")
+
+
+#: follow: the theme follows the desktop; connected: listening to it; painted: a palette was set.
+_state = {"follow": False, "connected": False, "painted": False}
+
+
+def _follow_desktop(app: object) -> None:
+    if _state["follow"]:
+        _paint(app, _system_is_dark())
+
+
+def _system_is_dark() -> bool:
+    from PySide6.QtCore import Qt
+
+    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def _paint(app: object, dark: bool) -> None:
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication, QStyleFactory
+
+    assert isinstance(app, QApplication)
+    if not dark and not _state["painted"]:
+        return  # the platform's own light look, untouched until someone chose dark
+    style = QStyleFactory.create("Fusion")
+    app.setStyle(style)
+    palette = style.standardPalette()
+    if dark:
+        role = QPalette.ColorRole
+        for r, colour in ((role.Window, "#2b2b2b"), (role.WindowText, "#e6e6e6"), (role.Base, "#1f1f1f"),
+                          (role.AlternateBase, "#272727"), (role.ToolTipBase, "#3a3a3a"),
+                          (role.ToolTipText, "#e6e6e6"), (role.Text, "#e6e6e6"), (role.Button, "#353535"),
+                          (role.ButtonText, "#e6e6e6"), (role.BrightText, "#ff6b6b"), (role.Highlight, "#2f65ca"),
+                          (role.HighlightedText, "#ffffff"), (role.Link, "#7aa7ff"), (role.PlaceholderText, "#8a8a8a"),
+                          (role.Mid, "#3d3d3d"), (role.Dark, "#191919"), (role.Light, "#4a4a4a")):
+            palette.setColor(r, QColor(colour))
+        disabled = QPalette.ColorGroup.Disabled
+        for r in (role.WindowText, role.Text, role.ButtonText):
+            palette.setColor(disabled, r, QColor("#7a7a7a"))
+    _state["painted"] = True
+    app.setPalette(palette)
+
+
+def apply_log_level(level: str) -> None:
+    """Sets the level of every ``console`` logger."""
+    import logging
+
+    logging.getLogger("console").setLevel(getattr(logging, level, logging.INFO))
