@@ -350,14 +350,4 @@ class AppController:
             self._crash_dialog("".join(traceback.format_exception(exc)))
 
     def _crash_dialog(self, text: str) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        from console.core import log
-        from console.core.settings import log_file
-
-        box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error",
-                          "Something went wrong inside Vendor Console. Your data at the vendors is safe; "
-                          "the console keeps running.", QMessageBox.StandardButton.Ok, self.window)
-        box.setInformativeText(f"The details are in the log: {log_file()}")
-        box.setDetailedText(log.redact(text))
-        box.open()
+        self.window.show_crash(text)

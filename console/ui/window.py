@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from PySide6.QtGui import QCloseEvent
-    from PySide6.QtWidgets import QTreeWidgetItem
+    from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem
 
     # The window is built and painted before these are imported (startup time, design.md).
     from console.core.errors import ConsoleError
@@ -239,6 +239,8 @@ class MainWindow(QMainWindow):
                                     tip=f"Show the account's tab number {number}"))
         specs += [
             ActionSpec("help.shortcuts", "&Keyboard shortcuts", "Help", self.show_shortcuts, ("F1",)),
+            ActionSpec("help.logs", "Open &log folder", "Help", self.open_log_folder,
+                       tip="The folder of the console's log files (secrets are masked in them)"),
             ActionSpec("help.about", "&About Vendor Console", "Help", self._about),
         ]
         for spec in specs:
@@ -813,6 +815,47 @@ class MainWindow(QMainWindow):
                           f"{APP_NAME} {__version__}\nBrowse, search and edit your SaaS vendors' data.",
                           QMessageBox.StandardButton.Ok, self)
         box.open()
+
+    def open_log_folder(self) -> None:
+        """Help > Open log folder: the file manager on the log folder."""
+        from PySide6.QtCore import QUrl
+
+        from console.core.paths import log_dir
+
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        if not self.open_url(QUrl.fromLocalFile(str(folder))):
+            self.statusBar().showMessage(f"The logs are in {folder}", 15000)
+
+    @staticmethod
+    def open_url(url: object) -> bool:
+        """Opens a URL with the desktop (a seam for tests)."""
+        from PySide6.QtGui import QDesktopServices
+
+        return bool(QDesktopServices.openUrl(url))  # type: ignore[arg-type]
+
+    def show_crash(self, text: str) -> QMessageBox:
+        """An unexpected error: the traceback (masked, copyable) and where the log is; the app goes on."""
+        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtWidgets import QMessageBox
+
+        from console.core import log
+        from console.core.paths import log_file
+
+        details = log.redact(text)
+        box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error",
+                          "Something went wrong inside Vendor Console. Your data at the vendors is safe; "
+                          "the console keeps running.", QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("crashDialog")
+        box.setInformativeText(f"The details are also in the log: {log_file()}")
+        box.setDetailedText(details)
+        copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
+        copy.setObjectName("copyCrash")
+        # An action-role button would close the box: copy, and keep it open.
+        copy.clicked.disconnect()
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(details))
+        box.open()
+        return box
 
     def bring_to_front(self) -> None:
         """Shows the window on top (a second start of the app asked for it)."""
