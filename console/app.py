@@ -181,8 +181,12 @@ class AppController:
         from console.ui.observer import QtHttpObserver
 
         self.window.closed.connect(self._closed.set)
-        signal.signal(signal.SIGINT, lambda *_a: QTimer.singleShot(0, self.window.close))
-        signal.signal(signal.SIGTERM, lambda *_a: QTimer.singleShot(0, self.window.close))
+        # A signal ends the session: deletes the person confirmed (held behind "Undo") are sent first.
+        def on_signal(*_args: object) -> None:
+            QTimer.singleShot(0, lambda: self.window.tasks.spawn(self.window.close_after_pending(ask=False)))
+
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
         # Qt's loop runs in C++; a timer lets Python run its signal handlers now and then.
         self._signal_timer = QTimer()
         self._signal_timer.start(250)

@@ -42,6 +42,7 @@ class AccountConfig:
         options: Per-account settings for behaviour the vendor documents loosely.
         session_only: The secret was kept for one run only (no keychain); it must be entered again.
         demo: Part of the demo workspace (never saved).
+        read_only: Safe mode: the console offers no write for this account.
     """
 
     id: str
@@ -52,6 +53,7 @@ class AccountConfig:
     options: dict[str, Any] = field(default_factory=dict)
     session_only: bool = False
     demo: bool = False
+    read_only: bool = False
 
     @staticmethod
     def new_id() -> str:
@@ -86,6 +88,7 @@ class AccountConfig:
                 fields={str(k): str(v) for k, v in fields.items()},
                 options=dict(options),
                 session_only=bool(data.get("session_only", False)),
+                read_only=bool(data.get("read_only", False)),
             )
         except (KeyError, TypeError) as exc:
             raise ConfigError(f"an account entry lacks {exc}") from None

@@ -8,7 +8,10 @@ memory. A secret is never written anywhere else.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
 
 from console.core import log
 from console.core.credentials import CredentialStore, MemoryStore
@@ -24,6 +27,33 @@ class SecretMissing(ConsoleError):
     """An account has no secret to log in with (kept for one run only, or removed from the keychain)."""
 
     default_title = "Secret needed"
+
+
+class Health(Enum):
+    """What the accounts manager says about an account."""
+
+    CONNECTED = "Connected"
+    NOT_YET = "Not connected yet"
+    NEEDS_LOGIN = "Needs login"
+    NO_KEYCHAIN = "Keychain unavailable"
+    ERROR = "Last request failed"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountState:
+    """An account's state as the session saw it.
+
+    Attributes:
+        health: The verdict.
+        detail: One sentence for a person (what happened last, or what to do).
+    """
+
+    health: Health
+    detail: str
+
+
+#: HTTP statuses that say the vendor no longer takes the account's credentials.
+LOGIN_STATUSES = frozenset({401})
 
 
 class AccountService:
@@ -55,6 +85,7 @@ class AccountService:
         self._accounts: dict[str, AccountConfig] = {}
         self._clients: dict[str, VendorClient] = {}
         self._client_locks: dict[str, asyncio.Lock] = {}
+        self._stale: set[str] = set()
         self._closed = False
 
     # -- listing ----------------------------------------------------------------------------------
@@ -151,6 +182,55 @@ class AccountService:
             self.file.save(self.accounts())
         await self._drop_client(account_id)
 
+    def update(self, account_id: str, *, label: str | None = None, base_url: str | None = None,
+               read_only: bool | None = None) -> AccountConfig:
+        """Renames an account, moves its base URL or switches its safe mode, and saves.
+
+        A new base URL drops the live client (the next request connects to the new address).
+
+        Raises:
+            ConfigError: The accounts file could not be written.
+        """
+        account = self.get(account_id)
+        if label is not None:
+            account.label = label.strip() or account.label
+        if base_url is not None and base_url != account.base_url:
+            account.base_url = base_url
+            self._stale.add(account_id)
+        if read_only is not None:
+            account.read_only = read_only
+        if not account.demo:
+            self.file.save(self.accounts())
+        return account
+
+    async def state(self, account_id: str) -> AccountState:
+        """The account's state: its secret (keychain, this run only) and its last exchange this session."""
+        account = self.get(account_id)
+        try:
+            await self.secrets_of(account)
+        except SecretMissing as exc:
+            return AccountState(Health.NEEDS_LOGIN, exc.user_message.text + " " + exc.user_message.next_step)
+        except KeychainUnavailable:
+            return AccountState(Health.NO_KEYCHAIN, "The keychain cannot be read: enter the secret for this run "
+                                                    "only, or start the keychain and reopen the console.")
+        last = None
+        for exchange in self.request_log:
+            if exchange.account_id == account_id:
+                last = exchange
+        if last is None:
+            note = " (secret kept for this run only)" if account.session_only else ""
+            return AccountState(Health.NOT_YET, f"No request sent in this session yet{note}.")
+        when = time.strftime("%H:%M:%S", time.localtime(last.started))
+        what = f"{last.method} {last.path.split('?', 1)[0]}"
+        if last.status is None:
+            return AccountState(Health.ERROR, f"{when}: {what} got no answer ({last.error or 'no connection'}).")
+        if last.status in LOGIN_STATUSES:
+            return AccountState(Health.NEEDS_LOGIN, f"{when}: {what} was refused with HTTP {last.status}; "
+                                                    "enter the secret again.")
+        if last.status >= 500:
+            return AccountState(Health.ERROR, f"{when}: {what} failed with HTTP {last.status}.")
+        return AccountState(Health.CONNECTED, f"{when}: {what} answered HTTP {last.status}.")
+
     async def remove(self, account_id: str) -> None:
         """Removes an account, its live client and its keychain entries.
 
@@ -224,6 +304,11 @@ class AccountService:
                 raise ConnectionFailed("the console is closing", user_message=UserMessage(
                     "Closing", "Vendor Console is closing; the request was not sent."))
             client = self._clients.get(account_id)
+            if client is not None and account_id in self._stale:  # its base URL changed
+                self._stale.discard(account_id)
+                self._clients.pop(account_id, None)
+                await client.aclose()
+                client = None
             if client is None:
                 account = self.get(account_id)
                 secrets = await self.secrets_of(account)

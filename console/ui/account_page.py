@@ -36,6 +36,7 @@ class AccountPage(QTabWidget):
             self.views.append(view)
             self.addTab(view, dataset.label)
             view.openRequested.connect(self.open_filtered)
+            view.set_read_only(account.read_only)
         self.currentChanged.connect(self._on_tab_changed)
 
     def current_view(self) -> DatasetView | None:
@@ -81,6 +82,15 @@ class AccountPage(QTabWidget):
         view = self.current_view()
         if view is not None:
             view.activate()
+
+    def set_read_only(self, on: bool) -> None:
+        """Safe mode on or off for every tab."""
+        for view in self.views:
+            view.set_read_only(on)
+
+    def pending_deletes(self) -> int:
+        """Deletes held behind "Undo" in this account's tabs."""
+        return sum(len(view.pending) for view in self.views)
 
     def close_page(self) -> None:
         """Stops every view's background work."""

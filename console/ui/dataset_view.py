@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import html
+import math
+import time
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QPoint, Qt, QTimer, Signal
@@ -58,6 +62,23 @@ from console.ui.qtasync import TaskSet, dialog_result
 from console.ui.table_model import PagedTableModel
 
 CREDENTIAL_ERRORS = (AuthError, SecretMissing, KeychainUnavailable, PermissionDenied)
+
+
+@dataclass(slots=True)
+class PendingDelete:
+    """A confirmed delete waiting behind "Undo".
+
+    Attributes:
+        record: The record.
+        row: Where its row was (it comes back there on undo).
+        deadline: ``time.monotonic()`` when it is sent.
+        task: The timer task that sends it.
+    """
+
+    record: Record
+    row: int
+    deadline: float
+    task: asyncio.Task[None]
 
 
 class DatasetView(QWidget):
@@ -146,6 +167,34 @@ class DatasetView(QWidget):
         banner_layout.addWidget(self.retry_button)
         self.banner.hide()
 
+        # Deletes wait behind this bar for a few seconds before they are sent (Undo brings the row back).
+        self.pending: dict[str, PendingDelete] = {}
+        self.undo_bar = QFrame()
+        self.undo_bar.setObjectName("undoBar")
+        self.undo_bar.setStyleSheet("#undoBar { background: #fff4e5; border: 1px solid #f3d19e; border-radius: 4px; }"
+                                    "#undoBar QLabel { color: #663c00; }")
+        self.undo_text = QLabel()
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setObjectName("undoDelete")
+        self.undo_button.clicked.connect(lambda: self.undo_delete())
+        self.send_now_button = QPushButton("Delete now")
+        self.send_now_button.setObjectName("deleteNow")
+        self.send_now_button.clicked.connect(lambda: self.tasks.spawn(self.flush_deletes()))
+        undo_layout = QHBoxLayout(self.undo_bar)
+        undo_layout.addWidget(self.undo_text, 1)
+        undo_layout.addWidget(self.send_now_button)
+        undo_layout.addWidget(self.undo_button)
+        self.undo_bar.hide()
+        self._undo_tick = QTimer(self)
+        self._undo_tick.setInterval(250)
+        self._undo_tick.timeout.connect(self._show_undo)
+        self.read_only = False
+        self.read_only_label = QLabel()
+        self.read_only_label.setObjectName("readOnlyLabel")
+        self.read_only_label.setText("Read-only account: viewing only. Switch it in File > Accounts.")
+        self.read_only_label.setStyleSheet("color: #b26a00;")
+        self.read_only_label.hide()
+
         self.model = PagedTableModel(spec.columns, self._fetch, page_size, self)
         self.table = QTableView()
         self.table.setObjectName("recordTable")
@@ -200,6 +249,7 @@ class DatasetView(QWidget):
         buttons = QHBoxLayout()
         for button in (self.new_button, self.edit_button, *self.action_buttons.values(), self.delete_button):
             buttons.addWidget(button)
+        buttons.addWidget(self.read_only_label)
         buttons.addStretch(1)
         buttons.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
@@ -209,6 +259,7 @@ class DatasetView(QWidget):
             self.filters.changed.connect(self._on_filters_changed)
         layout.addLayout(buttons)
         layout.addWidget(self.banner)
+        layout.addWidget(self.undo_bar)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.count_label)
 
@@ -364,7 +415,10 @@ class DatasetView(QWidget):
         self.model.reset()
 
     async def _fetch(self, cursor: Any, limit: int) -> Page[Record]:
-        return await self.datasets.fetch_page(self.account.id, self.spec.name, self.query, cursor, limit)
+        page = await self.datasets.fetch_page(self.account.id, self.spec.name, self.query, cursor, limit)
+        if self.pending:  # a record whose delete is held stays out of a refreshed list
+            page = dataclasses.replace(page, items=[r for r in page.items if r.id not in self.pending])
+        return page
 
     async def _load_filter_choices(self, key: str, dataset: str) -> None:
         try:
@@ -481,6 +535,8 @@ class DatasetView(QWidget):
     def edit_current(self) -> None:
         """Opens the edit form of the selected record (F2, Enter, double-click)."""
         record = self.current_record()
+        if self._refuse_if_read_only():
+            return
         if record is None:
             self.statusMessage.emit("Select a record to edit.")
         elif not (self.spec.can_edit and self.spec.record_editable(record)):
@@ -491,6 +547,8 @@ class DatasetView(QWidget):
     def delete_current(self) -> None:
         """Deletes the selected record after asking (Del)."""
         record = self.current_record()
+        if self._refuse_if_read_only():
+            return
         if record is None:
             self.statusMessage.emit("Select a record to delete.")
         elif not (self.spec.can_delete and self.spec.record_editable(record)):
@@ -500,6 +558,8 @@ class DatasetView(QWidget):
 
     def new_record(self) -> None:
         """Opens an empty form (Ctrl+N); says so when the vendor cannot create here."""
+        if self._refuse_if_read_only():
+            return
         if not self.spec.can_create:
             self.statusMessage.emit(f"{self.vendor_name} cannot create {self.spec.noun}s here.")
             return
@@ -584,6 +644,8 @@ class DatasetView(QWidget):
         if action.opens is not None:
             dataset, filter_key = action.opens
             self.openRequested.emit(dataset, {filter_key: record.id})
+            return
+        if self._refuse_if_read_only():
             return
         self.tasks.spawn(self.run_action(record, action))
 
@@ -772,8 +834,8 @@ class DatasetView(QWidget):
                           QMessageBox.StandardButton.Cancel, self.window())
         box.setObjectName("confirmDelete")
         box.setInformativeText(f"This deletes it in {self.vendor_name} (account “{self.account.label}”). "
-                               "It cannot be undone." + (f"\n\n{self.spec.delete_warning}"
-                                                         if self.spec.delete_warning else ""))
+                               f"You can undo it for {self.undo_seconds:.0f} seconds; after that it cannot be "
+                               "undone." + (f"\n\n{self.spec.delete_warning}" if self.spec.delete_warning else ""))
         delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         await dialog_result(box)
@@ -781,7 +843,106 @@ class DatasetView(QWidget):
         box.deleteLater()
         if not confirmed:
             return False
-        return await self.delete(record)
+        self.hold_delete(record)
+        return True
+
+    # -- undoable deletes ---------------------------------------------------------------------------
+
+    #: Seconds a confirmed delete waits (behind "Undo") before it is sent.
+    undo_seconds = 5.0
+
+    def hold_delete(self, record: Record) -> None:
+        """Takes the row out now and sends the delete after :attr:`undo_seconds`, unless undone."""
+        row = self.model.row_of(record.id)
+        self.model.remove_record(record.id)
+        self.detail.show_record(self.spec, self.current_record())
+        self._update_buttons()
+
+        async def later() -> None:
+            await asyncio.sleep(self.undo_seconds)
+            await self._send_delete(record.id)
+
+        self.pending[record.id] = PendingDelete(record, row, time.monotonic() + self.undo_seconds,
+                                                self.tasks.spawn(later()))
+        self._undo_tick.start()
+        self._show_undo()
+
+    def undo_delete(self, record_id: str | None = None) -> bool:
+        """Brings back a held record (the latest when no id is given); False when none is held."""
+        if not self.pending:
+            return False
+        record_id = record_id or list(self.pending)[-1]
+        held = self.pending.pop(record_id, None)
+        if held is None:
+            return False
+        held.task.cancel()
+        row = self.model.insert_record(held.record, held.row if held.row >= 0 else 0)
+        self.table.selectRow(row)
+        self._show_undo()
+        self.statusMessage.emit(f"Kept {self.spec.noun} {self.spec.title_of(held.record)}: the delete was undone.")
+        return True
+
+    async def flush_deletes(self) -> int:
+        """Sends every held delete now (Delete now, or the app is closing); returns how many failed."""
+        failed = 0
+        for record_id in list(self.pending):
+            held = self.pending.get(record_id)
+            if held is not None:
+                held.task.cancel()
+                failed += not await self._send_delete(record_id)
+        return failed
+
+    def drop_pending(self) -> int:
+        """Forgets the held deletes without sending them (closing without deleting); returns how many."""
+        count = len(self.pending)
+        for held in self.pending.values():
+            held.task.cancel()
+        self.pending.clear()
+        self._show_undo()
+        return count
+
+    async def _send_delete(self, record_id: str) -> bool:
+        held = self.pending.pop(record_id, None)
+        self._show_undo()
+        if held is None:
+            return True
+        if not await self.delete(held.record):  # refused: the record is still there, so is its row
+            self.model.insert_record(held.record, held.row if held.row >= 0 else 0)
+            return False
+        return True
+
+    def _show_undo(self) -> None:
+        if not self.pending:
+            self.undo_bar.hide()
+            self._undo_tick.stop()
+            return
+        latest = list(self.pending.values())[-1]
+        left = max(0, math.ceil(min(p.deadline for p in self.pending.values()) - time.monotonic()))
+        if len(self.pending) == 1:
+            title = self.spec.title_of(latest.record)
+            text = f"Deleted {self.spec.noun} {title}: the delete goes to {self.vendor_name} in {left} s."
+        else:
+            text = f"{len(self.pending)} deletes are waiting; the next goes to {self.vendor_name} in {left} s."
+        self.undo_text.setText(text)
+        self.undo_bar.show()
+
+    # -- safe mode ----------------------------------------------------------------------------------
+
+    def set_read_only(self, on: bool) -> None:
+        """Safe mode: every write (new, edit, delete, record actions that change data) is hidden."""
+        self.read_only = on
+        self.read_only_label.setVisible(on)
+        self.new_button.setVisible(self.spec.can_create and not on)
+        self.edit_button.setVisible(self.spec.can_edit and not on)
+        self.delete_button.setVisible(self.spec.can_delete and not on)
+        for action in self.spec.actions:
+            self.action_buttons[action.key].setVisible(action.opens is not None or not on)
+
+    def _refuse_if_read_only(self) -> bool:
+        if self.read_only:
+            self.statusMessage.emit(f"“{self.account.label}” is read-only: turn safe mode off in File > Accounts "
+                                    "to change its data.")
+        return self.read_only
 
     async def delete(self, record: Record) -> bool:
         """Deletes without asking (after the confirmation)."""

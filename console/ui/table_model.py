@@ -336,16 +336,17 @@ class PagedTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
         return row
 
-    def insert_record(self, record: Record) -> int:
-        """Puts a new record at the top (after a create); returns its row."""
+    def insert_record(self, record: Record, row: int = 0) -> int:
+        """Puts a record at ``row`` (the top after a create; back in place after an undone delete)."""
         if record.id in self._ids:
             return self.replace_record(record)
-        self.beginInsertRows(QModelIndex(), 0, 0)
-        self._rows.insert(0, record)
+        row = max(0, min(row, len(self._rows)))
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.insert(row, record)
         self._ids.add(record.id)
         self.endInsertRows()
         self.countChanged.emit(self.count_text())
-        return 0
+        return row
 
     def remove_record(self, record_id: str) -> None:
         """Removes a record (after a delete)."""

@@ -16,10 +16,11 @@ from console.core.constants import APP_NAME
 from console.ui.qtasync import TaskSet, dialog_result
 
 if TYPE_CHECKING:
+    import asyncio
     from pathlib import Path
 
     from PySide6.QtGui import QCloseEvent
-    from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem
+    from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem, QWidget
 
     # The window is built and painted before these are imported (startup time, design.md).
     from console.core.errors import ConsoleError
@@ -49,10 +50,12 @@ class MainWindow(QMainWindow):
     Signals:
         closed(): The window was closed (the app quits).
         accountChanged(str): Another account was selected (account id).
+        accountsChanged(): An account was added, renamed, moved, switched to read-only or removed.
     """
 
     closed = Signal()
     accountChanged = Signal(str)
+    accountsChanged = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -71,6 +74,8 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, AccountPage] = {}
         self._current_account: str | None = None
         self._wait_until: dict[str, float] = {}
+        self._pending_settled = False  # the held deletes were sent or dropped: closing may go on
+        self._closing_ask: asyncio.Task[bool] | None = None
 
         self._built = False
         self.stack = QStackedWidget()
@@ -201,6 +206,10 @@ class MainWindow(QMainWindow):
                        tip="Connect another vendor account"),
             ActionSpec("account.remove", "&Remove account…", "File", self._remove_current,
                        tip="Forget the selected account and its keychain entry"),
+            ActionSpec("account.manage", "A&ccounts…", "File", self.open_accounts_manager, ("Ctrl+Shift+A",),
+                       tip="Rename accounts, change base URLs, enter secrets again, see each account's state"),
+            ActionSpec("account.read_only", "Read-&only (safe mode)", "File", self._toggle_read_only,
+                       checkable=True, tip="Hide every change (new, edit, delete) for the selected account"),
             ActionSpec("file.export", "&Export this list…", "File", self.export_current, ("Ctrl+E",),
                        tip="Save the current list, with its filters and order, as CSV or JSON Lines"),
             ActionSpec("app.quit", "&Quit", "File", self.close, ("Ctrl+Q",)),
@@ -246,6 +255,7 @@ class MainWindow(QMainWindow):
         for spec in specs:
             registry.add(spec)
         self.remove_action = registry.actions["account.remove"]
+        self.read_only_action = registry.actions["account.read_only"]
         self.demo_menu = registry.menu("Demo")
         self.demo_menu.menuAction().setVisible(False)
         registry.menu("File").insertSeparator(registry.actions["app.quit"])
@@ -493,6 +503,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QTreeWidgetItem
 
         from console.services.catalog import vendors
+        from console.ui.icons import lock_icon
 
         assert self.accounts is not None
         select = select or self._current_account
@@ -518,6 +529,9 @@ class MainWindow(QMainWindow):
                     tip += "\nDemo workspace: a local emulator with made-up data."
                 if account.session_only:
                     tip += "\nSecret kept for this run only (no keychain)."
+                if account.read_only:
+                    tip += "\nRead-only (safe mode): no new records, edits or deletes."
+                    item.setIcon(0, lock_icon())
                 item.setToolTip(0, tip)
                 group.addChild(item)
                 first = first or item
@@ -611,6 +625,96 @@ class MainWindow(QMainWindow):
         can_remove = account is not None
         self.remove_button.setEnabled(can_remove)
         self.remove_action.setEnabled(can_remove)
+        self.read_only_action.setEnabled(can_remove)
+        self.read_only_action.blockSignals(True)  # shows the account's mode; only a person's click toggles it
+        self.read_only_action.setChecked(account is not None and account.read_only)
+        self.read_only_action.blockSignals(False)
+
+    def _toggle_read_only(self) -> None:
+        account = self._account()
+        if account is not None:
+            self.set_read_only(account.id, self.read_only_action.isChecked())
+
+    def set_read_only(self, account_id: str, on: bool) -> None:
+        """Safe mode for an account: its write actions hidden (on) or back (off), kept across restarts."""
+        from console.core.errors import ConfigError
+        from console.ui.messages import show_error
+
+        assert self.accounts is not None
+        try:
+            account = self.accounts.update(account_id, read_only=on)
+        except ConfigError as exc:
+            show_error(self, exc, "Saving the account")
+            return
+        page = self.pages.get(account_id)
+        if page is not None:
+            page.set_read_only(on)
+        self.populate_accounts(select=self._current_account)
+        self.statusBar().showMessage(f"“{account.label}” is read-only now: changes are hidden." if on else
+                                     f"“{account.label}” can be changed again.", 6000)
+        self.accountsChanged.emit()
+
+    def open_accounts_manager(self) -> None:
+        """File > Accounts: every account with its state; rename, move, re-enter a secret, safe mode, remove."""
+        from PySide6.QtCore import Qt
+
+        from console.ui.accounts_manager import AccountsManager
+
+        if self.accounts is None:
+            return
+        manager = getattr(self, "accounts_manager", None)
+        if manager is None:
+            manager = self.accounts_manager = AccountsManager(self, self.accounts)
+            manager.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        manager.reload()
+        manager.show()
+        manager.raise_()
+        manager.activateWindow()
+
+    def rename_account(self, account_id: str, label: str) -> str:
+        """Renames an account; returns why it cannot be (empty or taken), or ""."""
+        from console.core.errors import ConfigError
+        from console.services.catalog import vendor
+
+        assert self.accounts is not None
+        label = label.strip()
+        if not label:
+            return "Enter a name."
+        taken = self.accounts.by_label(label)
+        if taken is not None and taken.id != account_id:
+            return f"Another account is called “{label}”: names must differ (the command line uses them)."
+        try:
+            account = self.accounts.update(account_id, label=label)
+        except ConfigError as exc:
+            return str(exc)
+        page = self.pages.get(account_id)
+        if page is not None and account_id == self._current_account:
+            self.setWindowTitle(f"{account.label} · {vendor(account.vendor).display_name} – {APP_NAME}")
+        self.populate_accounts(select=self._current_account)
+        self.accountsChanged.emit()
+        return ""
+
+    def change_base_url(self, account_id: str, url: str) -> str:
+        """Points an account at another address; returns why it cannot be, or ""."""
+        from console.core.errors import ConfigError
+        from console.ui.account_dialog import check_base_url
+
+        assert self.accounts is not None
+        problem = check_base_url(url)
+        if problem:
+            return problem
+        try:
+            self.accounts.update(account_id, base_url=url.strip().rstrip("/"))
+        except ConfigError as exc:
+            return str(exc)
+        page = self.pages.get(account_id)
+        if page is not None:
+            for view in page.views:
+                if view.model.rowCount() or view.model.error is not None:
+                    view.refresh()
+        self.populate_accounts(select=self._current_account)
+        self.accountsChanged.emit()
+        return ""
 
     def _account(self) -> AccountConfig | None:
         if self.accounts is None or self._current_account is None:
@@ -671,6 +775,7 @@ class MainWindow(QMainWindow):
         if not saved:
             return None
         self.populate_accounts(select=saved[0].id)
+        self.accountsChanged.emit()
         self.statusBar().showMessage(f"Account “{saved[0].label}” added.", 6000)
         return saved[0]
 
@@ -715,6 +820,8 @@ class MainWindow(QMainWindow):
                 return False
         page = self.pages.pop(account_id, None)
         if page is not None:
+            for view in page.views:  # deletes already confirmed go out before the account does
+                await view.flush_deletes()
             page.close_page()
             self.stack.removeWidget(page)
             page.deleteLater()
@@ -724,11 +831,12 @@ class MainWindow(QMainWindow):
             show_error(self, exc, "Removing the account")
         self._current_account = None
         self.populate_accounts()
+        self.accountsChanged.emit()
         self.statusBar().showMessage(f"Account “{account.label}” removed.", 6000)
         return True
 
-    async def enter_secret(self, account_id: str) -> bool:
-        """Asks for an account's secret again and reloads its views."""
+    async def enter_secret(self, account_id: str, parent: QWidget | None = None) -> bool:
+        """Asks for an account's secret again (over ``parent``, else the window) and reloads its views."""
         from console.core.errors import KeychainUnavailable
         from console.services.catalog import vendor
         from console.ui.account_dialog import SecretDialog
@@ -736,7 +844,7 @@ class MainWindow(QMainWindow):
         assert self.accounts is not None
         account = self.accounts.get(account_id)
         spec = vendor(account.vendor)
-        dialog = SecretDialog(account.label, spec.secret_fields, self)
+        dialog = SecretDialog(account.label, spec.secret_fields, parent or self)
         code = await dialog_result(dialog)
         secrets = dialog.values()
         dialog.deleteLater()
@@ -891,8 +999,69 @@ class MainWindow(QMainWindow):
         self.resize(*DEFAULT_SIZE)
         self.statusBar().showMessage("Layout reset to the defaults.", 5000)
 
+    def pending_deletes(self) -> int:
+        """Deletes held behind "Undo" in every account."""
+        return sum(page.pending_deletes() for page in self.pages.values())
+
+    async def send_pending_deletes(self) -> int:
+        """Sends every held delete now; returns how many the vendors refused."""
+        failed = 0
+        for page in list(self.pages.values()):
+            for view in page.views:
+                failed += await view.flush_deletes()
+        return failed
+
+    async def close_after_pending(self, ask: bool = True) -> bool:
+        """Closes the window once the held deletes are sent (or dropped, when the person says so).
+
+        Args:
+            ask: Ask first (a person closed the window); without asking they are sent (the system is
+                ending the session: they were confirmed).
+
+        Returns:
+            Whether the window closed.
+        """
+        from PySide6.QtWidgets import QMessageBox
+
+        count = self.pending_deletes()
+        send = True
+        if count and ask:
+            box = QMessageBox(QMessageBox.Icon.Question, "Deletes are waiting",
+                              f"{count} delete{' is' if count == 1 else 's are'} waiting behind “Undo”.",
+                              QMessageBox.StandardButton.Cancel, self)
+            box.setObjectName("closeWithPending")
+            box.setInformativeText("Send them to the vendors before closing, or close and keep those records?")
+            send_button = box.addButton("Send and close", QMessageBox.ButtonRole.AcceptRole)
+            keep_button = box.addButton("Close without deleting", QMessageBox.ButtonRole.DestructiveRole)
+            box.setDefaultButton(send_button)
+            await dialog_result(box)
+            box.deleteLater()
+            clicked = box.clickedButton()
+            if clicked is not send_button and clicked is not keep_button:
+                return False
+            send = clicked is send_button
+        if count and send:
+            self.statusBar().showMessage(f"Sending {count} delete{'s' if count != 1 else ''}…")
+            failed = await self.send_pending_deletes()
+            if failed and ask:
+                self.statusBar().showMessage(f"{failed} delete{'s' if failed != 1 else ''} failed: the window "
+                                             "stays open so you can see why.", 15000)
+                return False
+        elif count:
+            for page in self.pages.values():
+                for view in page.views:
+                    view.drop_pending()
+        self._pending_settled = True
+        self.close()
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stops background work and tells the app to quit."""
+        """Stops background work and tells the app to quit (held deletes first, after asking)."""
+        if not self._pending_settled and self.pending_deletes():
+            event.ignore()
+            if self._closing_ask is None or self._closing_ask.done():
+                self._closing_ask = self.tasks.spawn(self.close_after_pending())
+            return
         self.save_layout()
         if self.lookup is not None:
             self.lookup.cancel()

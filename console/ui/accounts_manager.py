@@ -1,0 +1,284 @@
+"""File > Accounts: every account with its state, and what a person changes about an account.
+
+The window does the changes (it owns the account pages); this dialog lists, asks and shows the
+state the service layer derives (:meth:`AccountService.state`): connected, not connected yet,
+needs login, keychain unavailable, last request failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.services.accounts import AccountService, AccountState, Health
+from console.services.catalog import vendor
+from console.ui.forms import ERROR_STYLE
+from console.ui.icons import lock_icon
+from console.ui.qtasync import TaskSet, dialog_result
+
+if TYPE_CHECKING:
+    from console.ui.window import MainWindow
+
+COLUMNS = ("Account", "Vendor", "Base URL", "State", "Mode")
+HEALTH_COLORS = {
+    Health.CONNECTED: "#1e6b34",
+    Health.NOT_YET: "#5f6368",
+    Health.NEEDS_LOGIN: "#b26a00",
+    Health.NO_KEYCHAIN: "#b26a00",
+    Health.ERROR: "#b3261e",
+}
+
+
+class TextPrompt(QDialog):
+    """Asks for one line of text and keeps asking while ``check`` finds a problem with it.
+
+    Args:
+        title: Window title.
+        label: What to enter.
+        value: The current value.
+        check: Applies the text; returns why it cannot be, or "" when it was taken.
+        parent: Parent window.
+    """
+
+    def __init__(self, title: str, label: str, value: str, check: Callable[[str], str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("textPrompt")
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        self._check = check
+        self.edit = QLineEdit(value)
+        self.edit.setObjectName("promptEdit")
+        self.edit.selectAll()
+        self.message = QLabel()
+        self.message.setObjectName("promptMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._on_ok)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(label))
+        layout.addWidget(self.edit)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def _on_ok(self) -> None:
+        problem = self._check(self.edit.text())
+        if problem:  # the input stays, with the reason under it
+            self.message.setText(problem)
+            self.edit.setFocus()
+            return
+        self.accept()
+
+
+class AccountsManager(QDialog):
+    """Every account: name, vendor, address, state and mode, with the changes a person makes.
+
+    Args:
+        window: The main window (does the changes).
+        accounts: The account service (states).
+    """
+
+    def __init__(self, window: MainWindow, accounts: AccountService) -> None:
+        super().__init__(window)
+        self.setObjectName("accountsManager")
+        self.setWindowTitle("Accounts")
+        self.resize(900, 420)
+        self.window_ = window
+        self.accounts = accounts
+        self.tasks = TaskSet("accounts manager")
+        self.states: dict[str, AccountState] = {}
+        self._ids: list[str] = []
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("accountsTable")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._on_selection)
+        self.table.doubleClicked.connect(lambda _i: self.rename())
+
+        self.detail = QLabel()
+        self.detail.setObjectName("stateDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        def button(text: str, name: str, handler: Callable[[], object], tip: str) -> QPushButton:
+            widget = QPushButton(text)
+            widget.setObjectName(name)
+            widget.setToolTip(tip)
+            widget.clicked.connect(lambda _c=False: handler())
+            return widget
+
+        self.rename_button = button("Rename…", "renameButton", self.rename, "Give the account another name")
+        self.url_button = button("Base URL…", "baseUrlButton", self.change_url,
+                                 "Point the account at another address (another region or tenant)")
+        self.secret_button = button("Enter secret…", "secretButton", self.enter_secret,
+                                    "Type the account's key, token or password again")
+        self.read_only_button = button("Read-only", "readOnlyButton", self.toggle_read_only,
+                                       "Safe mode: hide every change for this account")
+        self.read_only_button.setCheckable(True)
+        self.remove_button = button("Remove…", "removeButton", self.remove,
+                                    "Forget the account and its keychain entry (nothing is deleted at the vendor)")
+        self.refresh_button = button("Check again", "refreshStates", self.reload, "Read every account's state again")
+        close = button("Close", "closeManager", self.close, "")
+        row = QHBoxLayout()
+        for widget in (self.rename_button, self.url_button, self.secret_button, self.read_only_button,
+                       self.remove_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(self.refresh_button)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
+        layout.addLayout(row)
+
+        # States follow the session: a request that ends (or an account that changes) updates them.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(300)
+        self._debounce.timeout.connect(self.reload)
+        window.accountsChanged.connect(self._debounce.start)
+        if window.observer is not None:
+            window.observer.exchangeFinished.connect(lambda *_a: self._debounce.start() if self.isVisible() else None)
+
+    # -- listing --------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Lists the accounts again and reads their states."""
+        self.tasks.spawn(self.refresh())
+
+    async def refresh(self) -> None:
+        """Lists the accounts and their states (awaitable: tests wait for it)."""
+        selected = self.current_id()
+        accounts = self.accounts.accounts()
+        states = {a.id: await self.accounts.state(a.id) for a in accounts}
+        self.states = states
+        self._ids = [a.id for a in accounts]
+        self.table.setRowCount(len(accounts))
+        for row, account in enumerate(accounts):
+            state = states[account.id]
+            cells = [account.label, vendor(account.vendor).display_name, account.base_url, state.health.value,
+                     "Read-only" if account.read_only else ("Demo" if account.demo else "Read and write")]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(state.detail if column == 3 else text)
+                self.table.setItem(row, column, item)
+            state_item = self.table.item(row, 3)
+            if state_item is not None:
+                state_item.setForeground(QColor(HEALTH_COLORS[state.health]))
+            mode_item = self.table.item(row, 4)
+            if mode_item is not None and account.read_only:
+                mode_item.setIcon(lock_icon())
+        row = self._ids.index(selected) if selected in self._ids else (0 if self._ids else -1)
+        if row >= 0:
+            self.table.selectRow(row)
+        self._on_selection()
+
+    def current_id(self) -> str | None:
+        """The selected account's id."""
+        row = self.table.currentRow()
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def select(self, account_id: str) -> None:
+        """Selects an account's row."""
+        if account_id in self._ids:
+            self.table.selectRow(self._ids.index(account_id))
+
+    def _on_selection(self) -> None:
+        account_id = self.current_id()
+        for widget in (self.rename_button, self.url_button, self.secret_button, self.read_only_button,
+                       self.remove_button):
+            widget.setEnabled(account_id is not None)
+        if account_id is None:
+            self.detail.setText("No accounts yet: use File > Add account.")
+            return
+        account = self.accounts.get(account_id)
+        state = self.states.get(account_id)
+        self.url_button.setEnabled(not account.demo)
+        self.url_button.setToolTip("The demo's addresses are chosen when it starts" if account.demo
+                                   else "Point the account at another address (another region or tenant)")
+        self.read_only_button.setChecked(account.read_only)
+        self.detail.setText(f"<b>{account.label}</b>: {state.health.value}. {state.detail}" if state else "")
+
+    # -- changes --------------------------------------------------------------------------------
+
+    def rename(self) -> None:
+        """Asks for a new name."""
+        account_id = self.current_id()
+        if account_id is not None:
+            account = self.accounts.get(account_id)
+            self.tasks.spawn(self._prompt("Rename account", f"New name for “{account.label}”:", account.label,
+                                          lambda text: self.window_.rename_account(account_id, text)))
+
+    def change_url(self) -> None:
+        """Asks for a new base URL."""
+        account_id = self.current_id()
+        if account_id is not None:
+            account = self.accounts.get(account_id)
+            spec = vendor(account.vendor)
+            self.tasks.spawn(self._prompt("Change base URL", f"Base URL of “{account.label}”. {spec.base_url_help}",
+                                          account.base_url,
+                                          lambda text: self.window_.change_base_url(account_id, text)))
+
+    async def _prompt(self, title: str, label: str, value: str, check: Callable[[str], str]) -> bool:
+        prompt = TextPrompt(title, label, value, check, self)
+        code = await dialog_result(prompt)
+        prompt.deleteLater()
+        await self.refresh()
+        return code == QDialog.DialogCode.Accepted
+
+    def enter_secret(self) -> None:
+        """Asks for the account's secret again."""
+        account_id = self.current_id()
+        if account_id is not None:
+            async def run() -> None:
+                await self.window_.enter_secret(account_id, parent=self)
+                await self.refresh()
+
+            self.tasks.spawn(run())
+
+    def toggle_read_only(self) -> None:
+        """Switches the selected account's safe mode."""
+        account_id = self.current_id()
+        if account_id is not None:
+            self.window_.set_read_only(account_id, self.read_only_button.isChecked())
+
+    def remove(self) -> None:
+        """Removes the selected account (after the window asks)."""
+        account_id = self.current_id()
+        if account_id is not None:
+            async def run() -> None:
+                await self.window_.remove_account(account_id)
+                await self.refresh()
+
+            self.tasks.spawn(run())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stops reading states."""
+        self.tasks.cancel_all()
+        super().closeEvent(event)
