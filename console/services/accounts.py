@@ -231,6 +231,15 @@ class AccountService:
             return AccountState(Health.ERROR, f"{when}: {what} failed with HTTP {last.status}.")
         return AccountState(Health.CONNECTED, f"{when}: {what} answered HTTP {last.status}.")
 
+    async def check(self, account_id: str) -> str:
+        """Logs in with the stored secret and asks for a little data; returns the vendor's one-line summary.
+
+        Raises:
+            ConsoleError: What went wrong (also kept in the request log, so :meth:`state` tells it).
+        """
+        client = await self.client(account_id)
+        return await client.test_connection()
+
     async def remove(self, account_id: str) -> None:
         """Removes an account, its live client and its keychain entries.
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.core.errors import ConsoleError
 from console.services.accounts import AccountService, AccountState, Health
 from console.services.catalog import vendor
 from console.ui.forms import ERROR_STYLE
@@ -124,6 +125,7 @@ class AccountsManager(QDialog):
         self.detail = QLabel()
         self.detail.setObjectName("stateDetail")
         self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)  # names and vendor messages are not markup
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         def button(text: str, name: str, handler: Callable[[], object], tip: str) -> QPushButton:
@@ -143,11 +145,12 @@ class AccountsManager(QDialog):
         self.read_only_button.setCheckable(True)
         self.remove_button = button("Remove…", "removeButton", self.remove,
                                     "Forget the account and its keychain entry (nothing is deleted at the vendor)")
-        self.refresh_button = button("Check again", "refreshStates", self.reload, "Read every account's state again")
+        self.test_button = button("Test connection", "testButton", self.test,
+                                  "Log in with the stored secret and read a little data")
+        self.refresh_button = button("Refresh", "refreshStates", self.reload, "Read every account's state again")
         close = button("Close", "closeManager", self.close, "")
         row = QHBoxLayout()
-        for widget in (self.rename_button, self.url_button, self.secret_button, self.read_only_button,
-                       self.remove_button):
+        for widget in self._account_buttons():
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self.refresh_button)
@@ -175,7 +178,7 @@ class AccountsManager(QDialog):
     async def refresh(self) -> None:
         """Lists the accounts and their states (awaitable: tests wait for it)."""
         selected = self.current_id()
-        accounts = self.accounts.accounts()
+        accounts = [self.accounts.get(account_id) for account_id in self.window_.account_order()]
         states = {a.id: await self.accounts.state(a.id) for a in accounts}
         self.states = states
         self._ids = [a.id for a in accounts]
@@ -199,6 +202,10 @@ class AccountsManager(QDialog):
             self.table.selectRow(row)
         self._on_selection()
 
+    def _account_buttons(self) -> tuple[QPushButton, ...]:
+        return (self.rename_button, self.url_button, self.secret_button, self.test_button, self.read_only_button,
+                self.remove_button)
+
     def current_id(self) -> str | None:
         """The selected account's id."""
         row = self.table.currentRow()
@@ -211,8 +218,7 @@ class AccountsManager(QDialog):
 
     def _on_selection(self) -> None:
         account_id = self.current_id()
-        for widget in (self.rename_button, self.url_button, self.secret_button, self.read_only_button,
-                       self.remove_button):
+        for widget in self._account_buttons():
             widget.setEnabled(account_id is not None)
         if account_id is None:
             self.detail.setText("No accounts yet: use File > Add account.")
@@ -223,7 +229,7 @@ class AccountsManager(QDialog):
         self.url_button.setToolTip("The demo's addresses are chosen when it starts" if account.demo
                                    else "Point the account at another address (another region or tenant)")
         self.read_only_button.setChecked(account.read_only)
-        self.detail.setText(f"<b>{account.label}</b>: {state.health.value}. {state.detail}" if state else "")
+        self.detail.setText(f"{account.label}: {state.health.value}. {state.detail}" if state else "")
 
     # -- changes --------------------------------------------------------------------------------
 
@@ -253,14 +259,38 @@ class AccountsManager(QDialog):
         return code == QDialog.DialogCode.Accepted
 
     def enter_secret(self) -> None:
-        """Asks for the account's secret again."""
+        """Asks for the account's secret again, then tries it."""
         account_id = self.current_id()
         if account_id is not None:
             async def run() -> None:
-                await self.window_.enter_secret(account_id, parent=self)
-                await self.refresh()
+                if await self.window_.enter_secret(account_id, parent=self):
+                    await self.check(account_id)
 
             self.tasks.spawn(run())
+
+    def test(self) -> None:
+        """Tries the selected account's login now."""
+        account_id = self.current_id()
+        if account_id is not None:
+            self.tasks.spawn(self.check(account_id))
+
+    async def check(self, account_id: str) -> bool:
+        """Tries an account's login and shows the outcome (awaitable: tests wait for it)."""
+        label = self.accounts.get(account_id).label
+        self.detail.setText(f"Testing “{label}”…")
+        self.test_button.setEnabled(False)
+        try:
+            summary = await self.accounts.check(account_id)
+        except ConsoleError as exc:
+            await self.refresh()
+            self.detail.setText(f"{label}: {exc.user_message.title}. {exc.user_message.text} "
+                                f"{exc.user_message.next_step}")
+            return False
+        finally:
+            self.test_button.setEnabled(True)
+        await self.refresh()
+        self.detail.setText(f"{label}: connection works. {summary}")
+        return True
 
     def toggle_read_only(self) -> None:
         """Switches the selected account's safe mode."""

@@ -176,6 +176,7 @@ class DatasetView(QWidget):
         self.undo_text = QLabel()
         self.undo_button = QPushButton("Undo")
         self.undo_button.setObjectName("undoDelete")
+        self.undo_button.setToolTip("Bring the record back (Ctrl+Z)")
         self.undo_button.clicked.connect(lambda: self.undo_delete())
         self.send_now_button = QPushButton("Delete now")
         self.send_now_button.setObjectName("deleteNow")

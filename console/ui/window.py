@@ -225,6 +225,8 @@ class MainWindow(QMainWindow):
                        table_scoped=True, tip="Edit the selected record"),
             ActionSpec("record.delete", "&Delete record…", "Record", on_view("delete_current"), ("Delete",),
                        table_scoped=True, tip="Delete the selected record (asks first)"),
+            ActionSpec("record.undo_delete", "&Undo delete", "Record", self.undo_delete, ("Ctrl+Z",),
+                       tip="Bring back the record deleted last, while its delete still waits"),
             ActionSpec("record.copy_cells", "&Copy cells", "Record", on_view("copy_cells"), ("Ctrl+C",),
                        table_scoped=True, tip="Copy the selected rows as tab-separated text"),
             ActionSpec("record.copy_json", "Copy record as &JSON", "Record", on_view("copy_record_json"),
@@ -998,6 +1000,15 @@ class MainWindow(QMainWindow):
             self.showNormal()
         self.resize(*DEFAULT_SIZE)
         self.statusBar().showMessage("Layout reset to the defaults.", 5000)
+
+    def undo_delete(self) -> None:
+        """Record > Undo delete (Ctrl+Z): the current list's latest held delete, else any list's."""
+        current = self.current_view()
+        views = [current] if current is not None else []
+        views += [v for page in self.pages.values() for v in page.views if v is not current]
+        if not any(view.undo_delete() for view in views if view.pending):
+            self.statusBar().showMessage("No delete is waiting: a delete can be undone only before it is sent.",
+                                         6000)
 
     def pending_deletes(self) -> int:
         """Deletes held behind "Undo" in every account."""

@@ -77,3 +77,56 @@ def test_changed_values_sends_only_changes() -> None:
     assert changed_values(spec, record, values) == {"surname": "Bee"}
     values["tags"] = ["2", "3"]
     assert changed_values(spec, record, values) == {"surname": "Bee", "tags": ["2", "3"]}
+
+
+def exchange(service: AccountService, account_id: str, status: int | None, error: str = "") -> None:
+    from console.http.requestlog import Exchange
+
+    log = service.request_log
+    log.add(Exchange(seq=log.next_seq(), started=1_700_000_000.0, account_id=account_id, vendor="systeme",
+                     method="GET", url="https://api.systeme.io/api/contacts?limit=10", status=status,
+                     duration=0.1, size=10, attempt=1, error=error))
+
+
+async def test_state_follows_secret_and_last_exchange(console_home: Path) -> None:
+    from console.services.accounts import Health
+
+    keychain = MemoryStore()
+    service = AccountService(accounts_file=AccountsFile(), keychain=keychain)
+    acc, other = account(), account("Other")
+    await service.add(acc, {"api_key": "svc-secret-3"})
+    await service.add(other, {"api_key": "svc-secret-4"})
+    assert (await service.state(acc.id)).health is Health.NOT_YET
+    exchange(service, acc.id, 200)
+    exchange(service, other.id, 503)  # another account's failure says nothing about this one
+    state = await service.state(acc.id)
+    assert state.health is Health.CONNECTED and "GET /api/contacts answered HTTP 200" in state.detail
+    assert (await service.state(other.id)).health is Health.ERROR
+    exchange(service, acc.id, None, "the connection was refused")
+    state = await service.state(acc.id)
+    assert state.health is Health.ERROR and "connection was refused" in state.detail
+    exchange(service, acc.id, 422)  # the vendor answered: a refused input is not a broken account
+    assert (await service.state(acc.id)).health is Health.CONNECTED
+    exchange(service, acc.id, 401)
+    assert (await service.state(acc.id)).health is Health.NEEDS_LOGIN
+    await keychain.delete("systeme", acc.id, "api_key")
+    state = await service.state(acc.id)
+    assert state.health is Health.NEEDS_LOGIN and "not in the keychain" in state.detail
+    broken = AccountService(accounts_file=AccountsFile(), keychain=NoKeychain())
+    broken.load()
+    assert (await broken.state(acc.id)).health is Health.NO_KEYCHAIN
+
+
+async def test_update_renames_moves_and_switches_safe_mode(console_home: Path) -> None:
+    service = AccountService(accounts_file=AccountsFile(), keychain=MemoryStore())
+    acc = account()
+    await service.add(acc, {"api_key": "svc-secret-5"})
+    first = await service.client(acc.id)
+    service.update(acc.id, label="  Shop  ", read_only=True)
+    assert await service.client(acc.id) is first  # same address: the session stays
+    service.update(acc.id, base_url="https://eu.systeme.io/api")
+    moved = await service.client(acc.id)
+    assert moved is not first and moved.http.base_url == "https://eu.systeme.io/api"
+    saved = AccountService(accounts_file=AccountsFile(), keychain=MemoryStore()).load()[0]
+    assert (saved.label, saved.base_url, saved.read_only) == ("Shop", "https://eu.systeme.io/api", True)
+    await service.aclose()
