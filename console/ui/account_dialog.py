@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Signal
@@ -247,7 +247,44 @@ class AccountDialog(QDialog):
         self.saveRequested.emit()
 
 
-class SecretDialog(QDialog):
+class CheckedDialog(QDialog):
+    """A small dialog whose OK keeps it open, with the reason under the input, while :meth:`problem` finds one.
+
+    Subclasses add their inputs to :attr:`body`, then call :meth:`finish`.
+
+    Args:
+        parent: Parent window.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.body = QVBoxLayout(self)
+        self.message = QLabel()
+        self.message.setObjectName("promptMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._on_ok)
+        self.buttons.rejected.connect(self.reject)
+
+    def finish(self) -> None:
+        """Puts the message and the buttons under the inputs."""
+        self.body.addWidget(self.message)
+        self.body.addWidget(self.buttons)
+
+    def problem(self) -> str:
+        """Why OK cannot close the dialog yet, or "" (runs when OK is pressed)."""
+        return ""
+
+    def _on_ok(self) -> None:
+        problem = self.problem()
+        if problem:  # the input stays, with the reason under it
+            self.message.setText(problem)
+            return
+        self.accept()
+
+
+class SecretDialog(CheckedDialog):
     """Asks for an account's secret fields again.
 
     Args:
@@ -269,23 +306,45 @@ class SecretDialog(QDialog):
             edit.setToolTip(field.help)
             self.edits[field.name] = edit
             form.addRow(field.label, edit)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._on_ok)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.body.addLayout(form)
+        self.finish()
 
     def values(self) -> dict[str, str]:
         """The entered secrets."""
         return {name: edit.text().strip() for name, edit in self.edits.items()}
 
-    def _on_ok(self) -> None:
-        if any(not v for v in self.values().values()):
-            self.message.setText("Fill in every field.")
-            return
-        self.accept()
+    def problem(self) -> str:
+        """Every field is needed."""
+        return "Fill in every field." if any(not v for v in self.values().values()) else ""
+
+
+class TextPrompt(CheckedDialog):
+    """Asks for one line of text and keeps asking while ``check`` finds a problem with it.
+
+    Args:
+        title: Window title.
+        label: What to enter.
+        value: The current value.
+        check: Applies the text; returns why it cannot be, or "" when it was taken.
+        parent: Parent window.
+    """
+
+    def __init__(self, title: str, label: str, value: str, check: Callable[[str], str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("textPrompt")
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        self._check = check
+        self.edit = QLineEdit(value)
+        self.edit.setObjectName("promptEdit")
+        self.edit.selectAll()
+        prompt = QLabel(label)
+        prompt.setWordWrap(True)
+        self.body.addWidget(prompt)
+        self.body.addWidget(self.edit)
+        self.finish()
+
+    def problem(self) -> str:
+        """What ``check`` says of the text (it applies the text when it can)."""
+        return self._check(self.edit.text())

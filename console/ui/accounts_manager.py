@@ -15,22 +15,19 @@ from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from console.core.errors import ConsoleError
 from console.services.accounts import AccountService, AccountState, Health
 from console.services.catalog import vendor
-from console.ui.forms import ERROR_STYLE
+from console.ui.account_dialog import TextPrompt
 from console.ui.icons import lock_icon
 from console.ui.qtasync import TaskSet, dialog_result
 
@@ -45,49 +42,6 @@ HEALTH_COLORS = {
     Health.NO_KEYCHAIN: "#b26a00",
     Health.ERROR: "#b3261e",
 }
-
-
-class TextPrompt(QDialog):
-    """Asks for one line of text and keeps asking while ``check`` finds a problem with it.
-
-    Args:
-        title: Window title.
-        label: What to enter.
-        value: The current value.
-        check: Applies the text; returns why it cannot be, or "" when it was taken.
-        parent: Parent window.
-    """
-
-    def __init__(self, title: str, label: str, value: str, check: Callable[[str], str],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("textPrompt")
-        self.setWindowTitle(title)
-        self.setMinimumWidth(460)
-        self._check = check
-        self.edit = QLineEdit(value)
-        self.edit.setObjectName("promptEdit")
-        self.edit.selectAll()
-        self.message = QLabel()
-        self.message.setObjectName("promptMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._on_ok)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(label))
-        layout.addWidget(self.edit)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
-
-    def _on_ok(self) -> None:
-        problem = self._check(self.edit.text())
-        if problem:  # the input stays, with the reason under it
-            self.message.setText(problem)
-            self.edit.setFocus()
-            return
-        self.accept()
 
 
 class AccountsManager(QDialog):
