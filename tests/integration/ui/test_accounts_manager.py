@@ -153,6 +153,7 @@ def test_safe_mode_and_remove_from_the_manager(harness: Any, qtbot: Any) -> None
     page = window.select_account(account.id)
     assert all(not v.new_button.isVisible() for v in page.views)
     manager.select(account.id)
+    qtbot.waitUntil(lambda: harness.observer.in_flight == 0, timeout=5000)  # removing closes its page
     manager.remove_button.click()
     box = find_modal(qtbot, QMessageBox, "confirmRemove")
     next(b for b in box.buttons() if b.text() == "Remove").click()

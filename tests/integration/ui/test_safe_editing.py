@@ -34,6 +34,11 @@ def confirm_delete(qtbot: Any, view: Any, row: int) -> Any:
     return record
 
 
+def idle(harness: Any, qtbot: Any) -> None:
+    """No request on its way (closing cancels them; a half-open socket would be left to the GC)."""
+    qtbot.waitUntil(lambda: harness.observer.in_flight == 0, timeout=5000)
+
+
 def deletes_of(harness: Any, record: Any) -> int:
     emulator = harness.workspace.vendors["systeme"].emulator
     return emulator.write_log().count(("DELETE", f"/api/contacts/{record.id}"))
@@ -146,6 +151,7 @@ def test_closing_with_a_held_delete_asks(harness: Any, qtbot: Any, monkeypatch: 
     record = confirm_delete(qtbot, view, 0)
     closed: list[bool] = []
     window.closed.connect(lambda: closed.append(True))
+    idle(harness, qtbot)
     window.close()
     box = find_modal(qtbot, QMessageBox, "closeWithPending")
     assert "1 delete is waiting" in box.text()
@@ -168,6 +174,7 @@ def test_an_end_of_session_signal_sends_held_deletes_without_asking(harness: Any
     monkeypatch.setattr(DatasetView, "undo_seconds", 60.0)
     view = contacts(harness, qtbot)
     record = confirm_delete(qtbot, view, 0)
+    idle(harness, qtbot)
     task = asyncio.ensure_future(harness.window.close_after_pending(ask=False))
     qtbot.waitUntil(task.done, timeout=5000)
     assert task.result() is True
