@@ -128,6 +128,12 @@ class ConsoleHarness:
         self.window.attach(self.accounts, self.datasets, self.observer)
         self.window.show()
 
+    def quiet(self) -> bool:
+        """No request on its way and none about to start (a page load or a task just spawned)."""
+        views = [view for page in self.window.pages.values() for view in page.views]
+        return (self.observer.in_flight == 0 and not len(self.window.tasks)
+                and not any(view.model.loading or len(view.tasks) for view in views))
+
     def view(self, dataset: str = "contacts") -> Any:
         page = self.window.current_page()
         assert page is not None
@@ -172,7 +178,7 @@ def harness(emulators: Any, qtbot: Any, running_qloop: Any,
     # Let requests on their way finish first: cancelling a connection attempt half-way leaves anyio's
     # socket to the garbage collector (a ResourceWarning in a later test). Quitting mid-request is
     # covered by its own tests.
-    qtbot.waitUntil(lambda: h.observer.in_flight == 0, timeout=10000)
+    qtbot.waitUntil(h.quiet, timeout=10000)
     for page in h.window.pages.values():  # a delete still held behind "Undo" is not sent
         for view in page.views:
             view.drop_pending()
