@@ -134,6 +134,10 @@ class VendorHttp:
         self.observer: HttpObserver = observer or NullObserver()
         self.request_log = request_log if request_log is not None else RequestLog()
         self.rate_limit = RateLimitTracker()
+        #: Calls on their way (retries included); ``_idle`` is set while there are none.
+        self.active = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
         self._error_mapper = error_mapper
         self._rate_limit_parser = rate_limit_parser
         self._client = httpx.AsyncClient(
@@ -155,6 +159,17 @@ class VendorHttp:
     async def aclose(self) -> None:
         """Closes the connection pool."""
         await self._client.aclose()
+
+    async def aclose_when_idle(self, limit: float = 120.0) -> None:
+        """Closes the pool once the calls on their way have ended (new settings, a new address).
+
+        Args:
+            limit: Seconds to wait at most; then it closes anyway.
+        """
+        if self.active:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._idle.wait(), limit)
+        await self.aclose()
 
     def url(self, path: str) -> str:
         """Returns the absolute URL of a vendor path."""
@@ -191,7 +206,28 @@ class VendorHttp:
         Raises:
             ConsoleError: A typed error (vendor error, RateLimited, BadResponse, ConnectionFailed...).
         """
-        method = method.upper()
+        self.active += 1
+        self._idle.clear()
+        try:
+            return await self._call(method.upper(), path, params=params, json_body=json_body, data=data,
+                                    headers=headers, parse=parse, auth_required=auth_required)
+        finally:
+            self.active -= 1
+            if not self.active:
+                self._idle.set()
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json_body: Any,
+        data: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        parse: Callable[[Reply], T],
+        auth_required: bool,
+    ) -> T:
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
         state = _Attempt()
         session = self.session if auth_required else None

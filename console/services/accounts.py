@@ -86,6 +86,7 @@ class AccountService:
         self._clients: dict[str, VendorClient] = {}
         self._client_locks: dict[str, asyncio.Lock] = {}
         self._stale: set[str] = set()
+        self._retiring: dict[VendorClient, asyncio.Future[None]] = {}  # replaced clients closing once idle
         self._closed = False
 
     # -- listing ----------------------------------------------------------------------------------
@@ -316,7 +317,7 @@ class AccountService:
             if client is not None and account_id in self._stale:  # its base URL changed
                 self._stale.discard(account_id)
                 self._clients.pop(account_id, None)
-                await client.aclose()
+                self._retire_later(client)
                 client = None
             if client is None:
                 account = self.get(account_id)
@@ -346,14 +347,29 @@ class AccountService:
             await self._drop_client(account_id)
 
     async def _drop_client(self, account_id: str) -> None:
+        """Forgets an account's client: the next request builds a new one; this one closes when idle."""
         client = self._clients.pop(account_id, None)
         if client is not None:
-            await client.aclose()
+            self._retire_later(client)
+
+    def _retire_later(self, client: VendorClient) -> None:
+        async def retire() -> None:
+            try:
+                await client.aclose_when_idle()
+            except Exception:  # closing a pool must not disturb anything else
+                log.services.exception("closing a replaced client failed")
+            finally:
+                self._retiring.pop(client, None)
+
+        self._retiring[client] = asyncio.ensure_future(retire())
 
     async def aclose(self) -> None:
         """Closes every client; no new one is made afterwards."""
         self._closed = True
-        clients, self._clients = list(self._clients.values()), {}
+        for waiting in self._retiring.values():
+            waiting.cancel()
+        clients, self._clients = [*self._retiring, *self._clients.values()], {}
+        self._retiring = {}
         for client in clients:
             try:
                 await client.aclose()

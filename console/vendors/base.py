@@ -81,6 +81,10 @@ class VendorClient:
         """Closes the connections."""
         await self.http.aclose()
 
+    async def aclose_when_idle(self) -> None:
+        """Closes the connections once the requests on their way have ended."""
+        await self.http.aclose_when_idle()
+
     async def test_connection(self) -> str:
         """Checks the credentials with the cheapest call; returns a one-line summary."""
         raise UnsupportedOperation(f"{self.spec.display_name} cannot test a connection")
