@@ -200,6 +200,12 @@ class WriteOutcomeUnknown(ConnectionFailed):
     default_title = "Outcome unknown"
 
 
+class InsecureConnection(ConsoleError):
+    """The account's base URL is plain HTTP to another computer and the account does not allow it."""
+
+    default_title = "Insecure address refused"
+
+
 class BadResponse(ConsoleError):
     """The vendor answered with a body that is not what its documentation describes.
 

@@ -43,6 +43,7 @@ class AccountConfig:
         session_only: The secret was kept for one run only (no keychain); it must be entered again.
         demo: Part of the demo workspace (never saved).
         read_only: Safe mode: the console offers no write for this account.
+        allow_insecure: Plain HTTP to a host other than this computer is allowed (off by default).
     """
 
     id: str
@@ -54,6 +55,7 @@ class AccountConfig:
     session_only: bool = False
     demo: bool = False
     read_only: bool = False
+    allow_insecure: bool = False
 
     @staticmethod
     def new_id() -> str:
@@ -89,6 +91,7 @@ class AccountConfig:
                 options=dict(options),
                 session_only=bool(data.get("session_only", False)),
                 read_only=bool(data.get("read_only", False)),
+                allow_insecure=data.get("allow_insecure") is True,
             )
         except (KeyError, TypeError) as exc:
             raise ConfigError(f"an account entry lacks {exc}") from None

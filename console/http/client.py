@@ -68,6 +68,18 @@ _ssl_lock = threading.Lock()
 _ssl_context: ssl.SSLContext | None = None
 
 
+def _certificate_error(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    """The certificate failure behind a connection error, if that is what it was."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def shared_ssl_context() -> ssl.SSLContext:
     """One TLS context (system defaults + certifi's roots) for every client.
 
@@ -423,6 +435,18 @@ class VendorHttp:
                 user_message=UserMessage(
                     "Connection timed out", f"{name} at {where} did not accept a connection in time.",
                     "Check your network connection and the account's base URL.",
+                ),
+            ), sent=False)
+        certificate = _certificate_error(exc)
+        if certificate is not None:  # verification stays on: the connection is refused, and said why
+            return _TransportFailure(ConnectionFailed(
+                f"the TLS certificate of {where} was not accepted: {certificate.verify_message}", vendor=self.vendor,
+                user_message=UserMessage(
+                    "Certificate not trusted",
+                    f"The certificate of {where} could not be verified ({certificate.verify_message}), so "
+                    f"Vendor Console did not connect to {name}: someone may be in the middle of the connection.",
+                    "Check the base URL. If your company inspects HTTPS traffic, ask your IT team; Vendor "
+                    "Console never turns certificate checks off.",
                 ),
             ), sent=False)
         if isinstance(exc, httpx.ConnectError):

@@ -15,8 +15,16 @@ from enum import Enum
 
 from console.core import log
 from console.core.credentials import CredentialStore, MemoryStore
-from console.core.errors import ConfigError, ConnectionFailed, ConsoleError, KeychainUnavailable, UserMessage
+from console.core.errors import (
+    ConfigError,
+    ConnectionFailed,
+    ConsoleError,
+    InsecureConnection,
+    KeychainUnavailable,
+    UserMessage,
+)
 from console.core.settings import AccountConfig, AccountsFile
+from console.core.urls import base_url_problem
 from console.http.requestlog import RequestLog
 from console.http.types import HttpObserver, HttpSettings
 from console.vendors import registry
@@ -184,10 +192,10 @@ class AccountService:
         await self._drop_client(account_id)
 
     def update(self, account_id: str, *, label: str | None = None, base_url: str | None = None,
-               read_only: bool | None = None) -> AccountConfig:
-        """Renames an account, moves its base URL or switches its safe mode, and saves.
+               read_only: bool | None = None, allow_insecure: bool | None = None) -> AccountConfig:
+        """Renames an account, moves its base URL, switches its safe mode or its insecure switch, and saves.
 
-        A new base URL drops the live client (the next request connects to the new address).
+        A new base URL or insecure switch drops the live client (the next request connects anew).
 
         Raises:
             ConfigError: The accounts file could not be written.
@@ -200,6 +208,9 @@ class AccountService:
             self._stale.add(account_id)
         if read_only is not None:
             account.read_only = read_only
+        if allow_insecure is not None and allow_insecure != account.allow_insecure:
+            account.allow_insecure = allow_insecure
+            self._stale.add(account_id)
         if not account.demo:
             self.file.save(self.accounts())
         return account
@@ -290,7 +301,21 @@ class AccountService:
         return result
 
     def build_client(self, account: AccountConfig, secrets: Mapping[str, str]) -> VendorClient:
-        """Builds a client for an account (not cached: for tests of connection and the CLI)."""
+        """Builds a client for an account (not cached: for tests of connection and the CLI).
+
+        Raises:
+            InsecureConnection: Plain HTTP to another computer, and the account does not allow it.
+        """
+        problem = base_url_problem(account.base_url, allow_insecure=account.allow_insecure)
+        if problem:
+            raise InsecureConnection(
+                f"{account.label}: base URL refused ({problem})",
+                user_message=UserMessage(
+                    "Address refused", f"The base URL of “{account.label}” cannot be used: {problem}",
+                    "Change it in File > Accounts (Base URL…), or allow insecure connections for this "
+                    "account there if the vendor's server has no HTTPS.",
+                ),
+            )
         spec = registry.get(account.vendor)
         context = ClientContext(
             account_id=account.id, base_url=account.base_url, fields=dict(account.fields), secrets=dict(secrets),

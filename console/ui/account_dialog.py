@@ -6,13 +6,11 @@ goes to the OS keychain, never to the settings file.
 
 from __future__ import annotations
 
-import contextlib
-import ipaddress
 from collections.abc import Callable, Sequence
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -27,30 +25,18 @@ from PySide6.QtWidgets import (
 
 from console.core.models import LoginField
 from console.core.settings import AccountConfig
+from console.core.urls import base_url_problem
 from console.services.catalog import VendorSpec
 from console.ui.forms import ERROR_STYLE
 
 OK_STYLE = "color: #1e6b34;"
+#: Red: an account that allows plain HTTP.
+INSECURE_STYLE = "color: #b3261e; font-weight: bold;"
 
 
-def check_base_url(url: str) -> str:
-    """Returns why a base URL cannot be used, or "" when it can."""
-    text = url.strip()
-    if not text:
-        return "Enter the base URL."
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "Enter a full address starting with https://"
-    if "<" in text or ">" in text:
-        return "Replace the part in angle brackets with your own (e.g. your tenant name)."
-    if parts.scheme == "http":
-        host = parts.hostname
-        loopback = host == "localhost"
-        with contextlib.suppress(ValueError):  # a host name, not an address
-            loopback = loopback or ipaddress.ip_address(host).is_loopback
-        if not loopback:
-            return "Use https:// (plain http is allowed only for this computer, e.g. the emulators)."
-    return ""
+def check_base_url(url: str, allow_insecure: bool = False) -> str:
+    """Returns why a base URL cannot be used, or "" when it can (see :mod:`console.core.urls`)."""
+    return base_url_problem(url, allow_insecure=allow_insecure)
 
 
 class AccountDialog(QDialog):
@@ -89,6 +75,10 @@ class AccountDialog(QDialog):
         self.base_url_help = QLabel()
         self.base_url_help.setWordWrap(True)
         self.base_url_help.setStyleSheet("color: palette(mid);")
+        self.insecure = QCheckBox("Allow plain http:// to this address (insecure: keys and data travel unencrypted)")
+        self.insecure.setObjectName("allowInsecure")
+        self.insecure.setStyleSheet(INSECURE_STYLE)
+        self.insecure.setToolTip("Only for a vendor server on your own network that has no HTTPS. Off by default.")
         self.fields_form = QFormLayout()
         self.field_edits: dict[str, QLineEdit | QComboBox] = {}
         self.login_fields: list[LoginField] = []
@@ -111,6 +101,7 @@ class AccountDialog(QDialog):
         form.addRow("Label", self.label)
         form.addRow("Base URL", self.base_url)
         form.addRow("", self.base_url_help)
+        form.addRow("", self.insecure)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(self.fields_form)
@@ -198,7 +189,8 @@ class AccountDialog(QDialog):
             (secrets if field.secret else plain)[field.name] = self._value(field)
         options = {key: str(combo.currentData()) for key, combo in self.option_edits.items()}
         account = AccountConfig(id=AccountConfig.new_id(), vendor=self.vendor_id(), label=self.label.text().strip(),
-                                base_url=self.base_url.text().strip().rstrip("/"), fields=plain, options=options)
+                                base_url=self.base_url.text().strip().rstrip("/"), fields=plain, options=options,
+                                allow_insecure=self.insecure.isChecked())
         return account, secrets
 
     def problems(self, for_test: bool = False) -> list[str]:
@@ -210,7 +202,7 @@ class AccountDialog(QDialog):
                 issues.append("Give the account a label.")
             elif label.lower() in self.taken:
                 issues.append(f"An account is already labelled “{label}”.")
-        url_problem = check_base_url(self.base_url.text())
+        url_problem = check_base_url(self.base_url.text(), self.insecure.isChecked())
         if url_problem:
             issues.append(url_problem)
         for field in self._applicable():

@@ -97,6 +97,10 @@ class AccountsManager(QDialog):
         self.read_only_button = button("Read-only", "readOnlyButton", self.toggle_read_only,
                                        "Safe mode: hide every change for this account")
         self.read_only_button.setCheckable(True)
+        self.insecure_button = button("Allow http", "insecureButton", self.toggle_insecure,
+                                      "Allow plain http:// to this account's address (insecure; off by default)")
+        self.insecure_button.setCheckable(True)
+        self.insecure_button.setStyleSheet("QPushButton:checked { color: #b3261e; font-weight: bold; }")
         self.remove_button = button("Remove…", "removeButton", self.remove,
                                     "Forget the account and its keychain entry (nothing is deleted at the vendor)")
         self.test_button = button("Test connection", "testButton", self.test,
@@ -139,8 +143,10 @@ class AccountsManager(QDialog):
         self.table.setRowCount(len(accounts))
         for row, account in enumerate(accounts):
             state = states[account.id]
-            cells = [account.label, vendor(account.vendor).display_name, account.base_url, state.health.value,
-                     "Read-only" if account.read_only else ("Demo" if account.demo else "Read and write")]
+            mode = "Read-only" if account.read_only else ("Demo" if account.demo else "Read and write")
+            if account.allow_insecure:
+                mode += " · insecure http allowed"
+            cells = [account.label, vendor(account.vendor).display_name, account.base_url, state.health.value, mode]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(state.detail if column == 3 else text)
@@ -151,6 +157,8 @@ class AccountsManager(QDialog):
             mode_item = self.table.item(row, 4)
             if mode_item is not None and account.read_only:
                 mode_item.setIcon(lock_icon())
+            if mode_item is not None and account.allow_insecure:
+                mode_item.setForeground(QColor(HEALTH_COLORS[Health.ERROR]))
         row = self._ids.index(selected) if selected in self._ids else (0 if self._ids else -1)
         if row >= 0:
             self.table.selectRow(row)
@@ -158,7 +166,7 @@ class AccountsManager(QDialog):
 
     def _account_buttons(self) -> tuple[QPushButton, ...]:
         return (self.rename_button, self.url_button, self.secret_button, self.test_button, self.read_only_button,
-                self.remove_button)
+                self.insecure_button, self.remove_button)
 
     def current_id(self) -> str | None:
         """The selected account's id."""
@@ -183,6 +191,8 @@ class AccountsManager(QDialog):
         self.url_button.setToolTip("The demo's addresses are chosen when it starts" if account.demo
                                    else "Point the account at another address (another region or tenant)")
         self.read_only_button.setChecked(account.read_only)
+        self.insecure_button.setChecked(account.allow_insecure)
+        self.insecure_button.setEnabled(not account.demo)
         self.detail.setText(f"{account.label}: {state.health.value}. {state.detail}" if state else "")
 
     # -- changes --------------------------------------------------------------------------------
@@ -251,6 +261,17 @@ class AccountsManager(QDialog):
         account_id = self.current_id()
         if account_id is not None:
             self.window_.set_read_only(account_id, self.read_only_button.isChecked())
+
+    def toggle_insecure(self) -> None:
+        """Allows plain HTTP for the selected account (after a warning), or forbids it again."""
+        account_id = self.current_id()
+        on = self.insecure_button.isChecked()  # as clicked (a refresh may reset the button before the task runs)
+        if account_id is not None:
+            async def run() -> None:
+                await self.window_.set_allow_insecure(account_id, on)
+                await self.refresh()
+
+            self.tasks.spawn(run())
 
     def remove(self) -> None:
         """Removes the selected account (after the window asks)."""

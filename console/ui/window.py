@@ -531,6 +531,8 @@ class MainWindow(QMainWindow):
                     tip += "\nDemo workspace: a local emulator with made-up data."
                 if account.session_only:
                     tip += "\nSecret kept for this run only (no keychain)."
+                if account.allow_insecure:
+                    tip += "\nInsecure: plain http:// allowed for this account."
                 if account.read_only:
                     tip += "\nRead-only (safe mode): no new records, edits or deletes."
                     item.setIcon(0, lock_icon())
@@ -673,6 +675,38 @@ class MainWindow(QMainWindow):
         manager.raise_()
         manager.activateWindow()
 
+    async def set_allow_insecure(self, account_id: str, on: bool) -> bool:
+        """Allows plain HTTP for an account (after a warning) or forbids it again; returns whether it changed."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from console.core.errors import ConfigError
+        from console.ui.messages import show_error
+
+        assert self.accounts is not None
+        account = self.accounts.get(account_id)
+        if on:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Allow insecure connections",
+                              f"Allow plain http:// for “{account.label}”?", QMessageBox.StandardButton.Cancel,
+                              self.accounts_manager if getattr(self, "accounts_manager", None) else self)
+            box.setObjectName("confirmInsecure")
+            box.setInformativeText("Its key and your customers' data would cross the network unencrypted, "
+                                   "readable by anyone on the way. Do this only for a vendor server on your own "
+                                   "network that has no HTTPS.")
+            allow = box.addButton("Allow http", QMessageBox.ButtonRole.DestructiveRole)
+            await dialog_result(box)
+            box.deleteLater()
+            if box.clickedButton() is not allow:
+                return False
+        try:
+            self.accounts.update(account_id, allow_insecure=on)
+        except ConfigError as exc:
+            show_error(self, exc, "Saving the account")
+            return False
+        self.accountsChanged.emit()
+        self.statusBar().showMessage(f"“{account.label}” may use plain http:// now (insecure)." if on else
+                                     f"“{account.label}” uses https:// only again.", 6000)
+        return True
+
     def rename_account(self, account_id: str, label: str) -> str:
         """Renames an account; returns why it cannot be (empty or taken), or ""."""
         from console.core.errors import ConfigError
@@ -702,7 +736,7 @@ class MainWindow(QMainWindow):
         from console.ui.account_dialog import check_base_url
 
         assert self.accounts is not None
-        problem = check_base_url(url)
+        problem = check_base_url(url, self.accounts.get(account_id).allow_insecure)
         if problem:
             return problem
         try:

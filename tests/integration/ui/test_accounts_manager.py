@@ -160,3 +160,38 @@ def test_safe_mode_and_remove_from_the_manager(harness: Any, qtbot: Any) -> None
     qtbot.waitUntil(lambda: account.id not in manager._ids, timeout=5000)
     assert harness.accounts.by_label("Shop") is None
     assert QApplication.activeModalWidget() is None
+
+
+def test_plain_http_needs_the_red_switch(harness: Any, qtbot: Any) -> None:
+    window = harness.window
+    window.add_button.click()
+    dialog = find_modal(qtbot, QDialog, "accountDialog")
+    dialog.base_url.setText("http://crm.example.internal/api")
+    assert any("Use https://" in p for p in dialog.problems(for_test=True))
+    assert not dialog.insecure.isChecked() and "b3261e" in dialog.insecure.styleSheet()  # off, in red
+    dialog.insecure.setChecked(True)
+    assert not any("https" in p for p in dialog.problems(for_test=True))
+    assert dialog.values()[0].allow_insecure
+    dialog.reject()
+    account = shop_account(harness, qtbot)
+    manager = open_manager(harness, qtbot)
+    manager.select(account.id)
+    manager.url_button.click()
+    prompt = find_modal(qtbot, QDialog, "textPrompt")
+    prompt.edit.setText("http://crm.example.internal/api")
+    prompt._on_ok()
+    assert "Use https://" in prompt.message.text()
+    prompt.reject()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=3000)
+    manager.insecure_button.click()
+    box = find_modal(qtbot, QMessageBox, "confirmInsecure")
+    next(b for b in box.buttons() if b.text() == "Allow http").click()
+    qtbot.waitUntil(lambda: harness.accounts.get(account.id).allow_insecure, timeout=3000)
+    qtbot.waitUntil(lambda: "insecure http allowed" in cell(manager, account.id, 4), timeout=3000)
+    manager.select(account.id)
+    manager.url_button.click()
+    prompt = find_modal(qtbot, QDialog, "textPrompt")
+    prompt.edit.setText("http://crm.example.internal/api")
+    prompt._on_ok()
+    qtbot.waitUntil(lambda: harness.accounts.get(account.id).base_url == "http://crm.example.internal/api",
+                    timeout=3000)

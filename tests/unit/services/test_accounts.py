@@ -130,3 +130,25 @@ async def test_update_renames_moves_and_switches_safe_mode(console_home: Path) -
     saved = AccountService(accounts_file=AccountsFile(), keychain=MemoryStore()).load()[0]
     assert (saved.label, saved.base_url, saved.read_only) == ("Shop", "https://eu.systeme.io/api", True)
     await service.aclose()
+
+
+async def test_plain_http_to_another_computer_is_refused_unless_allowed(console_home: Path) -> None:
+    from console.core.errors import InsecureConnection
+
+    service = AccountService(accounts_file=AccountsFile(), keychain=MemoryStore())
+    acc = AccountConfig(AccountConfig.new_id(), "systeme", "Intranet", "http://crm.example.internal/api")
+    await service.add(acc, {"api_key": "svc-secret-6"})
+    with pytest.raises(InsecureConnection) as info:
+        await service.client(acc.id)
+    message = info.value.user_message
+    assert "Use https://" in message.text and "allow insecure" in message.next_step
+    assert "svc-secret-6" not in str(info.value)
+    service.update(acc.id, allow_insecure=True)
+    client = await service.client(acc.id)
+    assert client.http.base_url == "http://crm.example.internal/api"
+    saved = AccountService(accounts_file=AccountsFile(), keychain=MemoryStore()).load()[0]
+    assert saved.allow_insecure
+    service.update(acc.id, allow_insecure=False)
+    with pytest.raises(InsecureConnection):
+        await service.client(acc.id)
+    await service.aclose()
