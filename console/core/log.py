@@ -50,6 +50,28 @@ def register_secret(value: str | None) -> None:
         _ordered = tuple(sorted(_secrets, key=len, reverse=True))  # longest first: no partial masks
 
 
+_SECRET_KEY = re.compile(rf"^(?:{_SECRET_NAMES})$", re.IGNORECASE)
+
+
+def register_secrets_in(answer: object) -> None:
+    """Registers every string under a secret-shaped name in a decoded answer (a login's tokens).
+
+    Vendors hand out more than the token a client uses (Launch27's login carries the user's
+    ``single_access_token`` beside the bearer); each is a credential, so each is masked.
+    """
+    stack = [answer]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if isinstance(value, str) and _SECRET_KEY.match(str(key)):
+                    register_secret(value)
+                elif isinstance(value, dict | list):
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
 def redact(text: str) -> str:
     """Returns ``text`` with registered secrets and secret-shaped values masked."""
     if not text:

@@ -116,6 +116,7 @@ class V1Session(SessionAuth):
         """Logs in."""
         data = _object(await http.call("POST", "/login", json_body={"email": self.email, "password": self.password},
                                        parse=reply_data, auth_required=False), "login")
+        log.register_secrets_in(data)  # the user's single_access_token rides along with the bearer
         bearer = data.get("bearer")
         if not isinstance(bearer, str) or not bearer:
             raise BadResponse(VENDOR, "the login answer has no bearer token")

@@ -72,6 +72,7 @@ class SetsterSession(SessionAuth):
         company = user.get("company_id")
         if company is None:
             raise BadResponse(VENDOR, "the login answer has no user.company_id")
+        log.register_secrets_in(data)
         self.token = data["session_token"]
         log.register_secret(self.token)  # the session token is a credential too
         self.company_id = str(company)

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
+import logging
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from console.app import AppController
+from console.core import log
+from console.core.errors import ConsoleError
 from console.http.requestlog import PLACEHOLDER
 from console.sandbox.faults import FaultConfig
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, find_modal
 
 pytestmark = pytest.mark.parametrize(
     "emulators", [{"systeme": 200, "setster": 200, "launch27": 200, "setera": 200, "setsmart": 200}], indirect=True)
@@ -26,12 +34,19 @@ def browse_every_account(harness: Any, qtbot: Any) -> None:
 
 def secrets_of(harness: Any) -> set[str]:
     known = {value for secrets in harness.workspace.secrets.values() for value in secrets.values()}
-    for account in harness.accounts.accounts():  # session tokens the vendors handed out
+    for account in harness.accounts.accounts():  # session tokens the vendors handed out, as the clients hold them
         client = harness.accounts._clients.get(account.id)
-        for name in ("token", "bearer", "single_access_token"):
-            value = getattr(getattr(client, "auth", None), name, None) or getattr(client, name, None)
-            if isinstance(value, str) and len(value) > 6:
-                known.add(value)
+        holders = [client, getattr(client, "auth", None), getattr(getattr(client, "http", None), "session", None)]
+        for holder in holders:
+            for name in ("token", "bearer", "single_access_token", "password"):
+                value = getattr(holder, name, None)
+                if isinstance(value, str) and len(value) > 6:
+                    known.add(value)
+    vendors = harness.workspace.vendors  # and as the emulators issued them
+    if "setster" in vendors:
+        known |= set(vendors["setster"].emulator.sessions)
+    if "launch27" in vendors:
+        known |= set(vendors["launch27"].emulator.tokens)
     return known
 
 
@@ -102,3 +117,96 @@ def test_screenshot_of_the_inspector(harness: Any, qtbot: Any) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     assert inspector.grab().save(str(ARTIFACTS / "request-inspector.png"))
     assert QApplication.activeModalWidget() is None
+
+
+@pytest.mark.allow_warnings
+def test_no_secret_anywhere_after_login_failed_login_export_and_crash(
+        harness: Any, qtbot: Any, console_home: Path, caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    """Every place a secret could end up, after the paths that handle secrets: zero hits."""
+
+    log_path = console_home / "logs" / "vendor-console.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(log_path, encoding="utf-8")  # the app's file handler, with its filter
+    handler.addFilter(log.RedactingFilter())
+    root = logging.getLogger("console")
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)  # the most talkative level: headers both ways
+    try:
+        _exercise_every_secret_path(harness, qtbot, console_home, caplog, tmp_path)
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+        root.setLevel(logging.INFO)
+
+
+def _exercise_every_secret_path(harness: Any, qtbot: Any, console_home: Path, caplog: pytest.LogCaptureFixture,
+                                tmp_path: Path) -> None:
+    window = harness.window
+    browse_every_account(harness, qtbot)  # logins: keys, passwords, session tokens, JWTs
+    secrets = secrets_of(harness)
+    texts: list[str] = []
+
+    # A failed login from the window: a wrong password typed into the secret dialog.
+    launch27 = next(a for a in harness.accounts.accounts() if a.vendor == "launch27")
+    wrong_password = "wrong-Pass-word-7c1d9e"
+    secrets.add(wrong_password)
+    task = asyncio.ensure_future(window.enter_secret(launch27.id))
+    dialog = find_modal(qtbot, QDialog, "secretDialog")
+    for edit in dialog.edits.values():
+        edit.setText(wrong_password)
+    dialog._on_ok()
+    qtbot.waitUntil(task.done, timeout=5000)
+    view = window.select_account(launch27.id).current_view()
+    view.refresh()
+    qtbot.waitUntil(lambda: view.model.error is not None, timeout=10000)
+    error: ConsoleError = view.model.error
+    texts += [str(error), repr(error), error.user_message.render(), view.banner_text.text()]
+    box = QApplication.activeModalWidget()  # the app may ask for the secret again: answer with nothing
+    if box is not None:
+        texts += [getattr(box, "text", lambda: "")(), box.windowTitle()]
+        box.close()
+
+    # An export, and its file.
+    systeme = next(a for a in harness.accounts.accounts() if a.vendor == "systeme")
+    window.select_account(systeme.id)
+    out = tmp_path / "contacts.csv"
+    export = asyncio.ensure_future(window.export_view(out))
+    qtbot.waitUntil(lambda: out.exists(), timeout=15000)
+    qtbot.waitUntil(export.done, timeout=5000)
+    texts.append(out.read_text(encoding="utf-8"))
+
+    # A crash whose message carries secrets.
+    controller = AppController(window, argparse.Namespace())
+    try:
+        raise RuntimeError("broke while holding " + " ".join(sorted(secrets)))
+    except RuntimeError:
+        controller.on_exception(*sys.exc_info())
+    crash = find_modal(qtbot, QMessageBox, "crashDialog")
+    texts += [crash.text(), crash.informativeText(), crash.detailedText()]
+    crash.button(QMessageBox.StandardButton.Ok).click()
+
+    # The inspector's data and every pane of it, with Copy as curl.
+    for exchange in harness.accounts.request_log:
+        texts += [repr(exchange), exchange.as_curl()]
+    window.open_inspector()
+    inspector = window.inspector
+    for row in range(inspector.proxy.rowCount()):
+        inspector.table.selectRow(row)
+        texts += [inspector.request_text.toPlainText(), inspector.response_text.toPlainText()]
+        inspector.copy_curl()
+        texts.append(QGuiApplication.clipboard().text())
+    written = "\n".join(p.read_bytes().decode("utf-8", "replace") for p in console_home.rglob("*") if p.is_file())
+    assert "x-api-key" in (console_home / "logs" / "vendor-console.log").read_text().lower()  # headers logged
+    assert any(p.suffix == ".ini" for p in console_home.rglob("*"))  # QSettings files are in the haystack
+    places = {"log lines": caplog.text, "config dir, QSettings and log files": written,
+              "window texts": "\n".join(texts)}
+    leaks = {where: sorted(s for s in secrets if s in text) for where, text in places.items()}
+    assert len(secrets) >= 10
+    print(f"\nsecrets checked: {len(secrets)}; characters searched: {sum(map(len, places.values())):,}; "
+          f"leaks: {sum(map(len, leaks.values()))}")
+    for where, found in leaks.items():  # where exactly, to fix it
+        for secret in found:
+            at = places[where].index(secret)
+            print(f"LEAK in {where}: ...{places[where][max(0, at - 300):at + 40]!r}")
+    assert leaks == {where: [] for where in places}
+    assert "Wrong" in error.user_message.render() or "password" in error.user_message.render().lower()

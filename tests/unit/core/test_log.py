@@ -48,3 +48,14 @@ def test_logger_filter_masks_args_and_exceptions(caplog: pytest.LogCaptureFixtur
 def test_short_values_are_not_registered() -> None:
     log.register_secret("ab")
     assert log.redact("ab cab") == "ab cab"
+
+
+def test_every_token_of_a_login_answer_is_registered() -> None:
+    from console.core import log
+
+    answer = {"bearer": "jwt-aaaa.bbbb.cccc", "user": {"id": 1, "email": "sam@example.com",
+                                                       "single_access_token": "sat-Registered-1234"},
+              "sessions": [{"session_token": "st-In-A-List-5678"}], "type": "Admin"}
+    log.register_secrets_in(answer)
+    text = log.redact("crash: jwt-aaaa.bbbb.cccc sat-Registered-1234 st-In-A-List-5678 sam@example.com Admin")
+    assert text == "crash: *** *** *** sam@example.com Admin"
