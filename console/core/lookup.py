@@ -152,6 +152,30 @@ def phone_keys(number: str, region: str = DEFAULT_REGION) -> frozenset[str]:
     return frozenset(keys)
 
 
+def phone_problem(text: str, region: str = DEFAULT_REGION) -> str:
+    """Why ``text`` is not a phone number one can dial, or "" (short internal extensions pass).
+
+    Args:
+        text: The number as typed.
+        region: Country (ISO 3166 code) of numbers written without a country code.
+    """
+    import phonenumbers
+
+    if re.search(r"[^\d\s().\-/+]", text) or text.count("+") > 1 or "+" in text.strip()[1:]:
+        return "Enter a phone number: digits, spaces, + ( ) - only."
+    digits = sum(c.isdigit() for c in text)
+    if 2 <= digits <= 5 and not text.strip().startswith("+"):  # an internal extension
+        return ""
+    try:
+        parsed = phonenumbers.parse(text, None if text.strip().startswith("+") else region)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_possible_number(parsed):
+        return (f"This is not a complete phone number for {region}: check the digits, or write it with its "
+                "country code, like +1 415 555 0100.")
+    return ""
+
+
 def classify(text: str, region: str = DEFAULT_REGION) -> LookupQuery:
     """Works out what a typed query can be.
 

@@ -198,6 +198,9 @@ class FormField:
         help: One line under the field.
         depends_on: For SLOT fields: the form fields the free times depend on (service, staff...).
         default: The value a new record starts with.
+        minimum: Smallest accepted number (numeric fields).
+        maximum: Largest accepted number (numeric fields).
+        after: For dates: the key of the field this one must come after (check-out after check-in).
     """
 
     key: str
@@ -213,6 +216,9 @@ class FormField:
     help: str = ""
     depends_on: tuple[str, ...] = ()
     default: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    after: str = ""
 
 
 @dataclass(frozen=True, slots=True)

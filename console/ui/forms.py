@@ -32,15 +32,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.core.lookup import DEFAULT_REGION, phone_problem
 from console.core.models import Choice, DatasetSpec, FieldKind, FormField, Record, Slot
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE_RE = re.compile(r"^\+?[\d\s().\-/]{4,}$")
 ERROR_STYLE = "color: #b3261e;"
 
 
-def check_value(field: FormField, value: Any) -> list[str]:
-    """Validates one value before it is sent; returns messages (empty when fine)."""
+#: Country of phone numbers written without a country code (Edit > Settings sets it).
+_phone_region = DEFAULT_REGION
+
+
+def set_phone_region(region: str) -> None:
+    """The country forms read numbers without a country code in (the "default phone region" setting)."""
+    global _phone_region
+    _phone_region = region or DEFAULT_REGION
+
+
+def _number(text: str) -> str:
+    return f"{float(text):g}" if "." in text else text
+
+
+def check_value(field: FormField, value: Any, region: str | None = None) -> list[str]:
+    """Validates one value before it is sent; returns messages (empty when fine).
+
+    Args:
+        field: The field.
+        value: Its value as the form holds it.
+        region: Country of phone numbers without a country code (default: the setting).
+    """
     if field.kind is FieldKind.MULTI_CHOICE or field.kind is FieldKind.BOOLEAN:
         return []
     text = "" if value is None else str(value).strip()
@@ -54,12 +74,19 @@ def check_value(field: FormField, value: Any) -> list[str]:
         return [f"At most {field.max_length} characters (now {len(text)})."]
     if field.kind is FieldKind.EMAIL and not EMAIL_RE.match(text):
         return ["Enter a whole email address, like jane.doe@example.com."]
-    if field.kind is FieldKind.PHONE and (not PHONE_RE.match(text) or sum(c.isdigit() for c in text) < 4):
-        return ["Enter a phone number: digits, spaces, + ( ) - only."]
+    if field.kind is FieldKind.PHONE:
+        problem = phone_problem(text, region or _phone_region)
+        return [problem] if problem else []
     if field.kind is FieldKind.INTEGER and not re.fullmatch(r"-?\d+", text):
         return ["Enter a whole number."]
     if field.kind is FieldKind.DECIMAL and not re.fullmatch(r"-?\d+(\.\d+)?", text):
         return ["Enter a number like 12.50."]
+    if field.kind in (FieldKind.INTEGER, FieldKind.DECIMAL):
+        number = float(text)
+        if field.minimum is not None and number < field.minimum:
+            return [f"At least {_number(str(field.minimum))}."]
+        if field.maximum is not None and number > field.maximum:
+            return [f"At most {_number(str(field.maximum))}."]
     if field.kind is FieldKind.DATE:
         try:
             dt.date.fromisoformat(text)
@@ -425,6 +452,18 @@ class RecordForm(QDialog):
         values = self.values()
         errors = {f.key: msgs for f in self.fields if (msgs := check_value(f, values.get(f.key)))
                   and (self.creating or self.action_form or f.on_edit)}
+        by_key = {f.key: f for f in self.fields}
+        for field in self.fields:  # a date that must come after another (check-out after check-in)
+            earlier = by_key.get(field.after)
+            if earlier is None or field.key in errors or earlier.key in errors:
+                continue
+            try:
+                later_day = dt.date.fromisoformat(str(values.get(field.key) or ""))
+                earlier_day = dt.date.fromisoformat(str(values.get(earlier.key) or ""))
+            except ValueError:
+                continue
+            if later_day <= earlier_day:
+                errors[field.key] = [f"{field.label} must be after {earlier.label.lower()} ({earlier_day})."]
         self.show_errors(errors, [])
         return errors
 

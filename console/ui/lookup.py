@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from console.core.lookup import classify, system_region
 from console.core.settings import LookupHistory
 from console.services.lookup import Hit, LookupService, Outcome, State
+from console.ui.forms import set_phone_region
 from console.ui.qtasync import TaskSet
 
 if TYPE_CHECKING:
@@ -363,6 +364,7 @@ class LookupController:
             panel.region.addItem(code, code)
         panel.region.setCurrentIndex(panel.region.findData(region))
         panel.region.currentIndexChanged.connect(self._on_region)
+        set_phone_region(region)  # forms read numbers without a country code in the same country
 
     def show_history(self) -> None:
         """The panel's empty state."""
@@ -449,5 +451,6 @@ class LookupController:
         region = str(self.panel.region.currentData() or "")
         if region:
             self.history.set_region(region)
+            set_phone_region(region)
             if self.box.text().strip():
                 self.run_now()

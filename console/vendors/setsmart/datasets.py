@@ -51,9 +51,9 @@ PROPERTIES = DatasetSpec(
     form_fields=(
         FormField("name", "Name", required=True, max_length=200, placeholder="Beachfront Villa"),
         FormField("address", "Address", required=True, max_length=300),
-        FormField("bedrooms", "Bedrooms", FieldKind.INTEGER, required=True, default="1"),
-        FormField("bathrooms", "Bathrooms", FieldKind.INTEGER, required=True, default="1"),
-        FormField("max_guests", "Max guests", FieldKind.INTEGER, required=True, default="2"),
+        FormField("bedrooms", "Bedrooms", FieldKind.INTEGER, required=True, default="1", minimum=0, maximum=100),
+        FormField("bathrooms", "Bathrooms", FieldKind.INTEGER, required=True, default="1", minimum=0, maximum=100),
+        FormField("max_guests", "Max guests", FieldKind.INTEGER, required=True, default="2", minimum=1, maximum=500),
         FormField("status", "Status", FieldKind.CHOICE, required=True, default="active",
                   choices=(Choice("active", "Active"), Choice("inactive", "Inactive"))),
     ),
@@ -114,8 +114,8 @@ RESERVATIONS = DatasetSpec(
         FormField("guest_email", "Guest email", FieldKind.EMAIL, required=True, max_length=200),
         FormField("guest_phone", "Guest phone", FieldKind.PHONE, max_length=40),
         FormField("check_in", "Check-in", FieldKind.DATE, required=True),
-        FormField("check_out", "Check-out", FieldKind.DATE, required=True),
-        FormField("guests", "Guests", FieldKind.INTEGER, required=True, default="2"),
+        FormField("check_out", "Check-out", FieldKind.DATE, required=True, after="check_in"),
+        FormField("guests", "Guests", FieldKind.INTEGER, required=True, default="2", minimum=1, maximum=500),
         FormField("channel", "Channel", FieldKind.CHOICE, choices=CHANNELS, default="direct"),
     ),
     filters=(

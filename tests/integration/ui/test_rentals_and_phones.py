@@ -72,6 +72,33 @@ def test_deactivate_asks_then_changes_the_badge(harness: Any, qtbot: Any) -> Non
     assert view.action_buttons["activate"].isEnabled()
 
 
+def test_our_checks_come_first_and_keep_the_input(harness: Any, qtbot: Any) -> None:
+    view = open_view(harness, "Coastal Stays (demo)", "reservations")
+    loaded(qtbot, view)
+    emulator = harness.workspace.vendors["setsmart"].emulator
+    writes = len(emulator.write_log())
+    view.new_button.click()
+    qtbot.waitUntil(lambda: bool(view.forms), timeout=3000)
+    form = view.forms[-1]
+    combo = form.widgets["property_id"]
+    qtbot.waitUntil(lambda: combo.count() > 1, timeout=5000)
+    combo.setCurrentIndex(1)
+    for key, value in (("guest_name", "Ines Moreau"), ("guest_email", "ines.moreau@"), ("guest_phone", "5550 1234"),
+                       ("check_in", "2027-03-10"), ("check_out", "2027-03-08"), ("guests", "0")):
+        form.widgets[key].setText(value)
+    form.save_button.click()
+    qtbot.waitUntil(lambda: form.error_text("check_out") != "", timeout=3000)
+    assert form.error_text("check_out") == "Check-out must be after check-in (2027-03-10)."
+    assert "whole email address" in form.error_text("guest_email")
+    assert "not a complete phone number" in form.error_text("guest_phone")
+    assert form.error_text("guests") == "At least 1."
+    assert form.widgets["guest_name"].text() == "Ines Moreau" and form.isVisible()
+    assert len(emulator.write_log()) == writes  # nothing was sent
+    ARTIFACTS.mkdir(exist_ok=True)
+    form.grab().save(str(ARTIFACTS / "form-checks.png"))
+    form.reject()
+
+
 def test_reservation_overlap_shows_at_the_dates(harness: Any, qtbot: Any) -> None:
     view = open_view(harness, "Coastal Stays (demo)", "reservations")
     loaded(qtbot, view)
