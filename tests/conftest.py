@@ -31,6 +31,9 @@ def console_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "vc-home"
     home.mkdir()
     monkeypatch.setenv("VENDOR_CONSOLE_HOME", str(home))
+    from console.core.settings import take_problems
+
+    take_problems()  # startup notices of an earlier test's damaged files are not this test's
     return home
 
 

@@ -97,6 +97,35 @@ class AccountConfig:
             raise ConfigError(f"an account entry lacks {exc}") from None
 
 
+_problems: list[str] = []
+
+
+def report_problem(text: str) -> None:
+    """Notes something the console reset at startup (a damaged file); the window tells the user."""
+    if text not in _problems:
+        _problems.append(text)
+    log.config.warning("%s", text)
+
+
+def take_problems() -> list[str]:
+    """The problems noted so far (each is handed out once)."""
+    taken = list(_problems)
+    _problems.clear()
+    return taken
+
+
+def move_aside(path: Path) -> Path:
+    """Renames a damaged file to ``<name>.bad-<n>`` (kept for inspection); returns the new path."""
+    n = 1
+    while (candidate := path.with_name(f"{path.name}.bad-{n}")).exists():
+        n += 1
+    try:
+        os.replace(path, candidate)
+    except OSError as exc:
+        log.config.warning("could not move %s aside: %s", path.name, exc)
+    return candidate
+
+
 class JsonFile:
     """A JSON file in the config folder: written atomically, and moved aside when it cannot be read.
 
@@ -123,10 +152,10 @@ class JsonFile:
         try:
             return parse(json.loads(self.path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, ConfigError, TypeError, ValueError) as exc:
-            backup = self._backup()
+            backup = move_aside(self.path)
             self.problem = (f"The {self._what} could not be read ({exc}). It was moved to {backup.name} "
                             f"and {self._fallback}.")
-            log.config.warning("%s unreadable, moved to %s: %s", self._what, backup, exc)
+            report_problem(self.problem)
             return empty
 
     def write(self, payload: Any) -> None:
@@ -142,19 +171,6 @@ class JsonFile:
             os.replace(tmp, self.path)
         except OSError as exc:
             raise ConfigError(f"Could not save the {self._what} to {self.path}: {exc.strerror or exc}") from None
-
-    def _backup(self) -> Path:
-        n = 1
-        while True:
-            candidate = self.path.with_name(f"{self.path.name}.bad-{n}")
-            if not candidate.exists():
-                break
-            n += 1
-        try:
-            os.replace(self.path, candidate)
-        except OSError:
-            log.config.warning("could not move the unreadable %s aside", self._what)
-        return candidate
 
 
 class AccountsFile(JsonFile):

@@ -13,8 +13,20 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings
 
 from console.core.paths import config_dir
+from console.core.settings import move_aside, report_problem
 
 LAYOUT_FILE = "layout.ini"
+
+
+def open_ini(path: Path, what: str, fallback: str) -> QSettings:
+    """A QSettings INI file; a damaged one is moved aside (reported) and a fresh one started."""
+    settings = QSettings(str(path), QSettings.Format.IniFormat)
+    if settings.status() != QSettings.Status.FormatError:
+        return settings
+    del settings
+    backup = move_aside(path)
+    report_problem(f"The {what} could not be read. It was moved to {backup.name} and {fallback}.")
+    return QSettings(str(path), QSettings.Format.IniFormat)
 
 
 class LayoutStore:
@@ -26,7 +38,8 @@ class LayoutStore:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config_dir() / LAYOUT_FILE
-        self.settings = QSettings(str(self.path), QSettings.Format.IniFormat)
+        self.settings = open_ini(self.path, "window layout file (layout.ini)",
+                                 "the window, columns and sorts start from their defaults")
 
     def state(self, key: str) -> QByteArray | None:
         """A saved widget state (geometry, header, splitter), or ``None``."""

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
 
 from console.core.paths import config_dir
+from console.core.settings import report_problem
 
 SETTINGS_FILE = "settings.ini"
 THEMES = (("system", "Follow the system (light or dark)"), ("light", "Light"), ("dark", "Dark"))
@@ -47,25 +47,35 @@ class PreferencesStore:
     """Reads and writes :class:`Preferences` (a bad value reads as its default)."""
 
     def __init__(self) -> None:
-        self.settings = QSettings(str(config_dir() / SETTINGS_FILE), QSettings.Format.IniFormat)
+        from console.ui.layout import open_ini
+
+        self.settings = open_ini(config_dir() / SETTINGS_FILE, "settings file (settings.ini)",
+                                 "the settings start from their defaults")
 
     def load(self) -> Preferences:
         """The saved preferences (defaults for anything missing or out of range)."""
         defaults = Preferences()
         values: dict[str, object] = {}
+        bad: list[str] = []
         for name, (low, high) in LIMITS.items():
+            raw = str(self.settings.value(f"preferences/{name}", getattr(defaults, name)))
             try:
-                number = int(str(self.settings.value(f"preferences/{name}", getattr(defaults, name))))
+                number = int(raw)
             except ValueError:
+                bad.append(f"{name} “{raw}”")
                 continue
             if low <= number <= high:
                 values[name] = number
-        theme = str(self.settings.value("preferences/theme", defaults.theme))
-        if theme in dict(THEMES):
-            values["theme"] = theme
-        level = str(self.settings.value("preferences/log_level", defaults.log_level))
-        if level in dict(LOG_LEVELS):
-            values["log_level"] = level
+            else:
+                bad.append(f"{name} {number} (allowed {low}-{high})")
+        for name, allowed in (("theme", dict(THEMES)), ("log_level", dict(LOG_LEVELS))):
+            raw = str(self.settings.value(f"preferences/{name}", getattr(defaults, name)))
+            if raw in allowed:
+                values[name] = raw
+            else:
+                bad.append(f"{name} “{raw}”")
+        if bad:
+            report_problem(f"Some saved settings were not valid and their defaults are used: {', '.join(bad)}.")
         return replace(defaults, **values)  # type: ignore[arg-type]
 
     def save(self, preferences: Preferences) -> None:

@@ -442,6 +442,25 @@ class MainWindow(QMainWindow):
         self.lookup = LookupController(self.lookup_box, self.lookup_panel, LookupService(accounts), LookupHistory(),
                                        self.account_order)
         self.populate_accounts(self.layout_store.text("window/account") or None)
+        self.show_reset_notice()
+
+    def show_reset_notice(self) -> QMessageBox | None:
+        """Says what the console reset at startup (damaged files moved aside), once."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from console.core.paths import config_dir
+        from console.core.settings import take_problems
+
+        problems = take_problems()
+        if not problems:
+            return None
+        box = QMessageBox(QMessageBox.Icon.Warning, "Some settings were reset",
+                          "Vendor Console started, but some of its files could not be used:",
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("resetNotice")
+        box.setInformativeText("\n\n".join(problems) + f"\n\nThe damaged files are kept in {config_dir()}.")
+        box.open()
+        return box
 
     # -- lookup -------------------------------------------------------------------------------------
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
 
 from console.ui.preferences import Preferences, PreferencesStore
 from tests.conftest import ARTIFACTS, find_modal
@@ -55,6 +57,7 @@ def test_settings_apply_now_and_are_kept(harness: Any, qtbot: Any) -> None:
         logging.getLogger("console").setLevel(logging.INFO)
 
 
+@pytest.mark.allow_warnings
 def test_bad_saved_values_read_as_defaults(harness: Any) -> None:
     store = PreferencesStore()
     for key, value in (("page_size", "lots"), ("timeout", "9999"), ("retries", "-1"), ("theme", "purple"),
@@ -62,3 +65,41 @@ def test_bad_saved_values_read_as_defaults(harness: Any) -> None:
         store.settings.setValue(f"preferences/{key}", value)
     store.settings.sync()
     assert PreferencesStore().load() == Preferences()
+
+
+DAMAGE = {"layout.ini": b"\x00\xff\xfe[window\ngeometry==\x01\n[[[\nkey",
+          "settings.ini": b"\xff[preferences\n[[[\npage_size",
+          "lookups.json": b"[1, 2", "accounts.json": b"{not json at all"}
+
+
+@pytest.fixture
+def damaged_config(console_home: Path) -> Path:
+    for name, content in DAMAGE.items():
+        (console_home / name).write_bytes(content)
+    return console_home
+
+
+@pytest.mark.allow_warnings
+def test_damaged_files_are_moved_aside_and_said(damaged_config: Path, harness: Any, qtbot: Any) -> None:
+    window = harness.window
+    box = find_modal(qtbot, QMessageBox, "resetNotice")
+    said = box.informativeText()
+    for name in ("layout.ini", "settings.ini", "lookups"):
+        assert name in said
+    assert "moved to layout.ini.bad-1" in said and str(damaged_config) in said
+    ARTIFACTS.mkdir(exist_ok=True)
+    box.grab().save(str(ARTIFACTS / "reset-notice.png"))
+    box.accept()
+    harness.accounts.load()  # the app reads the saved accounts at startup
+    box = window.show_reset_notice()
+    assert box is not None and "accounts file could not be read" in box.informativeText()
+    assert "accounts.json.bad-1" in box.informativeText()
+    box.accept()
+    for name, content in DAMAGE.items():  # every damaged file kept as it was, for inspection
+        assert (damaged_config / f"{name}.bad-1").read_bytes() == content
+    assert window.show_reset_notice() is None  # said once
+    view = harness.view("contacts")  # and the console works
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=8000)
+    window.save_layout()
+    assert QSettings(str(damaged_config / "layout.ini"), QSettings.Format.IniFormat).status() == \
+        QSettings.Status.NoError
