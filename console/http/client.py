@@ -259,11 +259,13 @@ class VendorHttp:
                 if retry.should_retry(None, method, sent=failure.sent) and self._has_budget(state):
                     await self._sleep(retry.backoff_delay(state.failures), "retry")
                     state.failures += 1
+                    renewed = False  # time passed: the new session may have ended too
                     continue
                 raise failure.error from None
             if session is not None and not renewed and session.is_expired(response.status_code, response.content):
-                # The vendor says the session ended: log in again once, then send this request once more
-                # (it was refused, not processed, so even a write is safe to repeat).
+                # The vendor says the session ended: log in again, then send this request once more (it
+                # was refused, not processed, so even a write is safe to repeat). A refusal straight after
+                # a fresh login is final; after a retry's wait the new session may have ended as well.
                 renewed = True
                 log.auth.info("%s: session expired (HTTP %s); logging in again", self.display_name,
                               response.status_code)
@@ -273,6 +275,7 @@ class VendorHttp:
             if response.status_code >= 400:
                 error = self._error_mapper(response)
                 if await self._retry_after_error(response, error, method, state):
+                    renewed = False
                     continue
                 raise error
             try:
@@ -288,6 +291,7 @@ class VendorHttp:
             if retry.is_safe(method) and self._has_budget(state):
                 await self._sleep(retry.backoff_delay(state.failures), "retry")
                 state.failures += 1
+                renewed = False
                 continue
             raise error
 
