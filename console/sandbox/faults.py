@@ -29,6 +29,8 @@ class FaultConfig:
         drop_rate: Share of requests whose connection is cut in the middle of the body.
         malformed_rate: Share of successful GETs whose body is replaced by broken JSON.
         stall_rate: Share of requests that never answer (the client's timeout fires).
+        lost_rate: Share of writes the server carries out whose answer is then cut: the change is
+            made, the client cannot know it (a write's outcome unknown).
         safe_only: Inject only into GET/HEAD/OPTIONS (writes go through untouched).
         seed: Seed for the random draws.
     """
@@ -41,6 +43,7 @@ class FaultConfig:
     drop_rate: float = 0.0
     malformed_rate: float = 0.0
     stall_rate: float = 0.0
+    lost_rate: float = 0.0
     safe_only: bool = False
     seed: int = 1
 
@@ -49,7 +52,7 @@ class FaultConfig:
         """Whether anything is injected."""
         return bool(
             self.latency or self.latency_jitter or self.every_nth or self.rates or self.drop_rate
-            or self.malformed_rate or self.stall_rate
+            or self.malformed_rate or self.stall_rate or self.lost_rate
         )
 
 
@@ -139,6 +142,9 @@ class FaultMiddleware:
             roll -= cfg.stall_rate
             if method == "GET" and roll < cfg.malformed_rate:
                 return "malformed", 0
+            roll -= cfg.malformed_rate
+            if method not in SAFE and roll < cfg.lost_rate:
+                return "lost", 0
             return "", 0
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -165,6 +171,16 @@ class FaultMiddleware:
                         "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
             await send({"type": "http.response.body", "body": b'{"items": [{"id": 1, "em', "more_body": True})
             raise InjectedDrop("fault injection: connection dropped")
+        if kind == "lost":  # carried out, then the answer is cut
+            async def swallow(_message: dict[str, Any]) -> None:
+                return None
+
+            await self.app(scope, receive, swallow)
+            self._record(method, path, 0, "lost")
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
+            await send({"type": "http.response.body", "body": b'{"id": ', "more_body": True})
+            raise InjectedDrop("fault injection: answer lost after the write")
         await self._pass_through(scope, receive, send, method, path, malformed=kind == "malformed")
 
     async def _pass_through(self, scope: Any, receive: Any, send: Any, method: str, path: str,

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from console.core.constants import UI_PAGE_SIZE
+from console.core.errors import NotFound
 from console.core.models import (
     Choice,
     Cursor,
@@ -48,6 +49,11 @@ def changed_values(spec: DatasetSpec, record: Record, values: Mapping[str, Any])
         if _normal(field.kind, values[field.key]) != _normal(field.kind, current.get(field.key)):
             changes[field.key] = values[field.key]
     return changes
+
+
+#: Field kinds whose form value reads back the same from the vendor (used to recognise a created record).
+COMPARABLE = frozenset({FieldKind.TEXT, FieldKind.EMAIL, FieldKind.PHONE, FieldKind.INTEGER, FieldKind.DECIMAL,
+                        FieldKind.DATE, FieldKind.CHOICE, FieldKind.URL})
 
 
 class DatasetService:
@@ -97,6 +103,41 @@ class DatasetService:
         client = await self.accounts.client(account_id)
         self._choices.pop((account_id, record.dataset), None)
         await client.delete_record(record.dataset, record)
+
+    # -- after a write whose outcome is unknown (the connection broke after it was sent) ----------
+
+    async def check_update(self, account_id: str, record: Record, values: Mapping[str, Any]) -> tuple[bool, Record]:
+        """Reads the record again: were the form's changes made? Returns (made, the fresh record)."""
+        spec = self.spec(account_id, record.dataset)
+        fresh = await self.get(account_id, record.dataset, record.id)
+        intended = changed_values(spec, record, values)
+        still_different = changed_values(spec, fresh, values)
+        return not any(key in still_different for key in intended), fresh
+
+    async def check_create(self, account_id: str, dataset: str, values: Mapping[str, Any]) -> Record | None:
+        """Looks for the record a create may have made among the newest ones; ``None`` when not there.
+
+        Compared are the text, number, date and choice fields the form filled in.
+        """
+        spec = self.spec(account_id, dataset)
+        compared = [f for f in spec.form_fields if f.on_create and f.kind in COMPARABLE
+                    and _normal(f.kind, values.get(f.key))]
+        if not compared:
+            return None
+        page = await self.fetch_page(account_id, dataset, Query(descending=spec.default_descending), None, 100)
+        for record in page.items:
+            current = spec.form_values(record)
+            if all(_normal(f.kind, values.get(f.key)) == _normal(f.kind, current.get(f.key)) for f in compared):
+                return record
+        return None
+
+    async def check_delete(self, account_id: str, record: Record) -> bool:
+        """Whether the record is gone."""
+        try:
+            await self.get(account_id, record.dataset, record.id)
+        except NotFound:
+            return True
+        return False
 
     async def slots(self, account_id: str, dataset: str, field: str, values: Mapping[str, Any],
                     day: dt.date) -> list[Slot]:

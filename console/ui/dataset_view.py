@@ -7,6 +7,7 @@ import dataclasses
 import html
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,7 @@ from console.core.errors import (
     RateLimited,
     ValidationError,
     VendorError,
+    WriteOutcomeUnknown,
 )
 from console.core.models import (
     DatasetSpec,
@@ -607,6 +609,7 @@ class DatasetView(QWidget):
         form = RecordForm(self.spec, record, self.vendor_name, self.window())
         self._prepare(form)
         form.saveRequested.connect(lambda: self.tasks.spawn(self.save_form(form)))
+        form.checkRequested.connect(lambda: self.tasks.spawn(self.check_and_retry(form)))
         return form
 
     def _prepare(self, form: RecordForm) -> None:
@@ -774,6 +777,7 @@ class DatasetView(QWidget):
         """
         values = form.values()
         form.set_busy(True)
+        form.offer_check(False)
         try:
             if form.record is None:
                 result = await self.datasets.create(self.account.id, self.spec.name, values)
@@ -789,6 +793,13 @@ class DatasetView(QWidget):
             form.set_busy(False, "")
             form.show_errors({}, [f"{exc.user_message.title}: {exc.user_message.text}{wait} Nothing was saved."])
             return False
+        except WriteOutcomeUnknown as exc:  # never sent again blindly: the form offers to check first
+            form.set_busy(False, "")
+            form.show_errors({}, [f"{exc.user_message.title}: {exc.user_message.text} Press “Check and retry”: "
+                                  f"the console reads the {self.spec.noun} again and sends the change only if it "
+                                  "is not there."])
+            form.offer_check(True)
+            return False
         except VendorError as exc:
             if not (isinstance(exc, ValidationError) or exc.fields):
                 return self._save_failed(form, exc)
@@ -801,7 +812,39 @@ class DatasetView(QWidget):
         except ConsoleError as exc:
             return self._save_failed(form, exc)
         form.set_busy(False, "")
-        record = result.record
+        self._show_saved_record(form, result.record, result.warnings)
+        return True
+
+    async def check_and_retry(self, form: RecordForm) -> bool:
+        """After a save whose outcome is unknown: reads the vendor's data, then sends only if it is needed.
+
+        Returns:
+            Whether the record is saved now (the form is then accepted).
+        """
+        values = form.values()
+        form.set_busy(True, "Checking…")
+        try:
+            if form.record is None:
+                made = await self.datasets.check_create(self.account.id, self.spec.name, values)
+                done = made is not None
+            else:
+                done, made = await self.datasets.check_update(self.account.id, form.record, values)
+        except ConsoleError as exc:
+            self._save_failed(form, exc)
+            form.offer_check(True)  # the outcome is still unknown
+            return False
+        if done and made is not None:
+            log.ui.info("a %s whose answer was lost had been saved", self.spec.noun)
+            form.set_busy(False, "")
+            self._show_saved_record(form, made, (), checked=True)
+            return True
+        if form.record is not None and made is not None:
+            form.record = made  # compare with what the vendor has now
+        log.ui.info("a %s whose answer was lost had not been saved: sending it again", self.spec.noun)
+        return await self.save_form(form)
+
+    def _show_saved_record(self, form: RecordForm, record: Record, warnings: Sequence[str], *,
+                           checked: bool = False) -> None:
         if form.record is None:
             row = self.model.insert_record(record)
             verb = "Created"
@@ -812,11 +855,36 @@ class DatasetView(QWidget):
             self.table.selectRow(row)
         self.detail.show_record(self.spec, record if row >= 0 else self.current_record())
         note = f"{verb} {self.spec.noun} {self.spec.title_of(record)}."
-        if result.warnings:
-            note += " " + " ".join(result.warnings)
-            log.ui.warning("%s with warnings: %s", verb, "; ".join(result.warnings))
+        if checked:
+            note += " (The answer had been lost; reading it again showed the change was made.)"
+        if warnings:
+            note += " " + " ".join(warnings)
+            log.ui.warning("%s with warnings: %s", verb, "; ".join(warnings))
         self.statusMessage.emit(note)
         form.accept()
+
+    async def _delete_outcome_unknown(self, record: Record, error: WriteOutcomeUnknown) -> bool:
+        """A delete whose answer was lost: asks, then reads the record again and deletes only if it is there."""
+        box = QMessageBox(QMessageBox.Icon.Warning, error.user_message.title,
+                          f"The delete of {self.spec.noun} {self.spec.title_of(record)} may or may not have "
+                          "been made.", QMessageBox.StandardButton.Cancel, self.window())
+        box.setObjectName("deleteOutcomeUnknown")
+        box.setInformativeText(f"{error.user_message.text} “Check and retry” reads the {self.spec.noun} again "
+                               "and sends the delete only if it is still there.")
+        check = box.addButton("Check and retry", QMessageBox.ButtonRole.AcceptRole)
+        await dialog_result(box)
+        box.deleteLater()
+        if box.clickedButton() is not check:
+            return False
+        try:
+            gone = await self.datasets.check_delete(self.account.id, record)
+        except ConsoleError as exc:
+            show_error(self.window(), exc, f"Checking {self.spec.noun}")
+            return False
+        if not gone:
+            return await self.delete(record)
+        self.model.remove_record(record.id)
+        self.statusMessage.emit(f"Deleted {self.spec.noun} {self.spec.title_of(record)} (checked: it is gone).")
         return True
 
     def _save_failed(self, form: RecordForm, exc: ConsoleError) -> bool:
@@ -949,6 +1017,8 @@ class DatasetView(QWidget):
         """Deletes without asking (after the confirmation)."""
         try:
             await self.datasets.delete(self.account.id, record)
+        except WriteOutcomeUnknown as exc:
+            return await self._delete_outcome_unknown(record, exc)
         except NotFound:
             self.model.remove_record(record.id)
             self.statusMessage.emit(f"{self.spec.noun.capitalize()} {self.spec.title_of(record)} was already gone.")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QToolButton,
     QVBoxLayout,
@@ -196,9 +197,11 @@ class RecordForm(QDialog):
 
     Signals:
         saveRequested(): Save was pressed and the local checks passed; the owner sends it.
+        checkRequested(): "Check and retry" was pressed after a save whose outcome is unknown.
     """
 
     saveRequested = Signal()
+    checkRequested = Signal()
     slotsWanted = Signal(str)
 
     def __init__(self, spec: DatasetSpec, record: Record | None, vendor_name: str,
@@ -268,6 +271,13 @@ class RecordForm(QDialog):
         self.save_button.setObjectName("saveButton")
         self.buttons.accepted.connect(self._on_save_clicked)
         self.buttons.rejected.connect(self.reject)
+        # After a save whose answer was lost: read the record again, then send only if it is needed.
+        self.check_button = QPushButton("Check and retry")
+        self.check_button.setObjectName("checkRetryButton")
+        self.check_button.setToolTip("Read the record from the vendor again; send the change only if it is not there")
+        self.check_button.clicked.connect(self.checkRequested.emit)
+        self.buttons.addButton(self.check_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.check_button.hide()
         self.status = QLabel()
         self.status.setObjectName("formStatus")
         layout = QVBoxLayout(self)
@@ -488,9 +498,17 @@ class RecordForm(QDialog):
         label = self.error_labels.get(key)
         return label.text() if label is not None and not label.isHidden() else ""
 
+    def offer_check(self, on: bool) -> None:
+        """Shows "Check and retry" instead of Save (the last save's outcome is unknown), or hides it."""
+        self.check_button.setVisible(on)
+        self.save_button.setVisible(not on)
+        if on:
+            self.check_button.setDefault(True)
+
     def set_busy(self, busy: bool, text: str = "") -> None:
         """Disables Save while a request is on its way."""
         self.save_button.setEnabled(not busy)
+        self.check_button.setEnabled(not busy)
         self.status.setText(text or ("Saving…" if busy else ""))
 
     def _on_save_clicked(self) -> None:

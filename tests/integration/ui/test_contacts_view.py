@@ -226,3 +226,36 @@ def test_demo_unreliable_network_toggle(harness: Any, qtbot: Any) -> None:
     action.trigger()
     assert calls == [True, False]
     assert harness.window.demo_menu.menuAction().isVisible()
+
+
+@pytest.mark.allow_warnings
+@pytest.mark.parametrize("made", [True, False], ids=["answer-lost", "never-made"])
+def test_a_save_whose_answer_is_lost_is_checked_before_it_is_sent_again(harness: Any, qtbot: Any,
+                                                                        made: bool) -> None:
+    from console.sandbox.faults import FaultConfig
+
+    view = harness.view("contacts")
+    wait_rows(qtbot, view, 50)
+    view.table.selectRow(4)
+    record = view.current_record()
+    view.edit_button.click()
+    form = _form(view, qtbot)
+    form.widgets["company_name"].setText("Checked Ltd")
+    faults = harness.workspace.vendors["systeme"].faults
+    emulator = harness.workspace.vendors["systeme"].emulator
+    patch = ("PATCH", f"/api/contacts/{record.id}")
+    faults.configure(FaultConfig(lost_rate=1.0) if made else FaultConfig(drop_rate=1.0))
+    form.save_button.click()
+    qtbot.waitUntil(form.check_button.isVisible, timeout=5000)
+    faults.configure(FaultConfig())
+    assert "Outcome unknown" in form.general.text() and not form.save_button.isVisible()
+    assert form.widgets["company_name"].text() == "Checked Ltd"  # the input stays
+    assert emulator.write_log().count(patch) == int(made)  # sent once, never repeated by itself
+    if made:
+        ARTIFACTS.mkdir(exist_ok=True)
+        form.grab().save(str(ARTIFACTS / "outcome-unknown.png"))
+    form.check_button.click()
+    qtbot.waitUntil(lambda: form not in view.forms, timeout=5000)
+    assert emulator.write_log().count(patch) == 1  # the vendor saw the change exactly once
+    updated = view.model.record(view.model.row_of(record.id))
+    assert any(f["slug"] == "company_name" and f["value"] == "Checked Ltd" for f in updated.fields["fields"])
