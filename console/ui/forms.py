@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -126,6 +128,9 @@ class SlotPicker(QWidget):
         layout.addWidget(self.refresh)
         self.day_edit.dateChanged.connect(lambda _d: self.wanted.emit())
         self.refresh.clicked.connect(self.wanted.emit)
+        #: A person picked a time (times offered by the vendor do not count as an edit).
+        self.user_chose = False
+        self.times.activated.connect(lambda _i: setattr(self, "user_chose", True))
         self._current = ""
         self._token = 0
         self.set_message("Choose a day")
@@ -270,7 +275,7 @@ class RecordForm(QDialog):
         self.save_button.setText(save_text or ("Create" if self.creating else "Save"))
         self.save_button.setObjectName("saveButton")
         self.buttons.accepted.connect(self._on_save_clicked)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
         # After a save whose answer was lost: read the record again, then send only if it is needed.
         self.check_button = QPushButton("Check and retry")
         self.check_button.setObjectName("checkRetryButton")
@@ -290,6 +295,8 @@ class RecordForm(QDialog):
         else:
             self.set_values({f.key: f.default for f in self.fields if f.default})
         self._wire_slots()
+        self._baseline = self._comparable()
+        self._asking = False
 
     # -- widgets ------------------------------------------------------------------------------------
 
@@ -384,12 +391,70 @@ class RecordForm(QDialog):
         widget = self.widgets.get(key)
         if field is None or widget is None:
             return
+        untouched = self._comparable().get(key) == self._baseline.get(key)
         if isinstance(widget, QComboBox):
             self._fill_combo(widget, field, choices)
         elif isinstance(widget, QListWidget):
             pending = self._pending.pop(key, None)
             checked = set(pending) if pending is not None else set(self._list_values(widget))
             self._fill_list(widget, choices, checked)
+        if untouched:  # choices arriving are not an edit
+            self._baseline[key] = self._comparable().get(key)
+
+    # -- unsaved edits ------------------------------------------------------------------------------
+
+    def _comparable(self) -> dict[str, Any]:
+        values = self.values()
+        return {f.key: (sorted(map(str, values.get(f.key) or ())) if f.kind is FieldKind.MULTI_CHOICE
+                        else str(values.get(f.key) if values.get(f.key) is not None else "").strip())
+                for f in self.fields if f.kind is not FieldKind.SLOT}
+
+    def is_dirty(self) -> bool:
+        """The person changed something that is not saved."""
+        if any(isinstance(w, SlotPicker) and w.user_chose for w in self.widgets.values()):
+            return True
+        return self._comparable() != self._baseline
+
+    def cancel(self) -> None:
+        """Cancel, Esc or the window's close button: asks first when there are unsaved edits."""
+        if not self.is_dirty():
+            self.reject()
+            return
+        if self._asking:
+            return
+        self._asking = True
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
+                          "Discard your changes to this form?", QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("discardChanges")
+        box.setInformativeText("Nothing has been sent to the vendor.")
+        discard = box.addButton("Discard changes", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+
+        def answered(_code: int) -> None:
+            self._asking = False
+            box.deleteLater()
+            if box.clickedButton() is discard:
+                self.reject()
+
+        box.finished.connect(answered)
+        box.open()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc asks before dropping unsaved edits."""
+        if event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            self.cancel()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """The window's close button asks before dropping unsaved edits."""
+        if self.isVisible() and self.is_dirty():
+            event.ignore()
+            self.cancel()
+            return
+        super().closeEvent(event)
 
     # -- values -------------------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from console.ui.account_page import AccountPage
     from console.ui.dataset_view import DatasetView
     from console.ui.export import ExportJob
+    from console.ui.forms import RecordForm
     from console.ui.lookup import LookupController
     from console.ui.observer import QtHttpObserver
     from console.ui.preferences import Preferences
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self._current_account: str | None = None
         self._wait_until: dict[str, float] = {}
         self._pending_settled = False  # the held deletes were sent or dropped: closing may go on
+        self._edits_settled = False  # unsaved edits were discarded: closing may go on
         self._closing_ask: asyncio.Task[bool] | None = None
 
         self._built = False
@@ -1063,6 +1065,37 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("No delete is waiting: a delete can be undone only before it is sent.",
                                          6000)
 
+    def unsaved_forms(self) -> list[RecordForm]:
+        """Open forms with changes that are not saved."""
+        return [form for page in self.pages.values() for view in page.views for form in view.forms
+                if form.isVisible() and form.is_dirty()]
+
+    async def close_with_unsaved_edits(self) -> bool:
+        """Asks before closing over unsaved edits; returns whether the window closed."""
+        from PySide6.QtWidgets import QMessageBox
+
+        forms = self.unsaved_forms()
+        count = len(forms)
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
+                          f"{count} form{' has' if count == 1 else 's have'} changes that are not saved.",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("closeWithEdits")
+        box.setInformativeText("Close Vendor Console and discard them? Nothing of them was sent to the vendors.")
+        discard = box.addButton("Discard and close", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        await dialog_result(box)
+        box.deleteLater()
+        if box.clickedButton() is not discard:
+            if forms:
+                forms[0].raise_()
+                forms[0].activateWindow()
+            return False
+        self._edits_settled = True
+        for form in forms:
+            form.reject()
+        self.close()
+        return True
+
     def pending_deletes(self) -> int:
         """Deletes held behind "Undo" in every account."""
         return sum(page.pending_deletes() for page in self.pages.values())
@@ -1087,6 +1120,8 @@ class MainWindow(QMainWindow):
         """
         from PySide6.QtWidgets import QMessageBox
 
+        if not ask:  # the system is ending the session: nobody can answer a question now
+            self._edits_settled = True
         count = self.pending_deletes()
         send = True
         if count and ask:
@@ -1121,6 +1156,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stops background work and tells the app to quit (held deletes first, after asking)."""
+        if not self._edits_settled and self.unsaved_forms():
+            event.ignore()
+            if self._closing_ask is None or self._closing_ask.done():
+                self._closing_ask = self.tasks.spawn(self.close_with_unsaved_edits())
+            return
         if not self._pending_settled and self.pending_deletes():
             event.ignore()
             if self._closing_ask is None or self._closing_ask.done():

@@ -259,3 +259,57 @@ def test_a_save_whose_answer_is_lost_is_checked_before_it_is_sent_again(harness:
     assert emulator.write_log().count(patch) == 1  # the vendor saw the change exactly once
     updated = view.model.record(view.model.row_of(record.id))
     assert any(f["slug"] == "company_name" and f["value"] == "Checked Ltd" for f in updated.fields["fields"])
+
+
+def test_unsaved_edits_are_not_dropped_without_asking(harness: Any, qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    view = harness.view("contacts")
+    wait_rows(qtbot, view, 50)
+    view.table.selectRow(1)
+    view.edit_button.click()
+    form = _form(view, qtbot)
+    tags = form.widgets["tags"]
+    qtbot.waitUntil(lambda: tags.count() > 1, timeout=5000)  # choices arriving are no edit
+    assert not form.is_dirty()
+    form.cancel()  # nothing changed: closes at once
+    qtbot.waitUntil(lambda: form not in view.forms, timeout=3000)
+
+    view.edit_button.click()
+    form = _form(view, qtbot)
+    form.widgets["company_name"].setText("Half-typed Ltd")
+    qtbot.keyClick(form, Qt.Key.Key_Escape)
+    box = find_modal(qtbot, QMessageBox, "discardChanges")
+    next(b for b in box.buttons() if b.text() == "Keep editing").click()
+    qtbot.wait(50)
+    assert form.isVisible() and form.widgets["company_name"].text() == "Half-typed Ltd"
+    # Closing the main window over it asks too.
+    closed: list[bool] = []
+    harness.window.closed.connect(lambda: closed.append(True))
+    harness.window.close()
+    box = find_modal(qtbot, QMessageBox, "closeWithEdits")
+    assert "1 form has changes" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.wait(50)
+    assert harness.window.isVisible() and form.isVisible() and not closed
+    form.buttons.button(form.buttons.StandardButton.Cancel).click()
+    box = find_modal(qtbot, QMessageBox, "discardChanges")
+    next(b for b in box.buttons() if b.text() == "Discard changes").click()
+    qtbot.waitUntil(lambda: form not in view.forms, timeout=3000)
+    assert harness.window.unsaved_forms() == []
+
+
+def test_closing_the_window_can_discard_unsaved_edits(harness: Any, qtbot: Any) -> None:
+    view = harness.view("contacts")
+    wait_rows(qtbot, view, 50)
+    view.new_button.click()
+    form = _form(view, qtbot)
+    form.widgets["email"].setText("half@example.org")
+    closed: list[bool] = []
+    harness.window.closed.connect(lambda: closed.append(True))
+    harness.window.close()
+    box = find_modal(qtbot, QMessageBox, "closeWithEdits")
+    next(b for b in box.buttons() if b.text() == "Discard and close").click()
+    qtbot.waitUntil(lambda: bool(closed), timeout=5000)
+    assert form not in view.forms  # discarded (and deleted)
+    assert ("POST", "/api/contacts") not in harness.workspace.vendors["systeme"].emulator.write_log()[-1:]
