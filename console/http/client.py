@@ -249,7 +249,11 @@ class VendorHttp:
             send_params, send_headers = clean_params, headers
             generation = 0
             if session is not None:
-                generation = await session.ensure(self)
+                try:
+                    generation = await session.ensure(self)
+                except BaseException:
+                    self.rate_limit.settle(None)  # counted, never sent
+                    raise
                 extra_params, extra_headers = session.credentials()
                 send_params = {**clean_params, **extra_params}
                 send_headers = {**(headers or {}), **extra_headers}
@@ -373,6 +377,7 @@ class VendorHttp:
         error_text = ""
         reference = ""
         captured: dict[str, Any] = {}
+        settled = False
         self._notify(self.observer.request_started, self.account_id)
         try:
             response = await self._client.request(
@@ -388,8 +393,9 @@ class VendorHttp:
             reference = reference or next((response.headers[h] for h in REFERENCE_HEADERS if h in response.headers), "")
             snapshot = self._rate_limit_parser(response.headers, time.time()) if self._rate_limit_parser else None
             if snapshot is not None:
-                self.rate_limit.update(snapshot)
-                self._notify(self.observer.rate_limit_changed, self.account_id, snapshot)
+                self.rate_limit.settle(snapshot)
+                settled = True
+                self._notify(self.observer.rate_limit_changed, self.account_id, self.rate_limit.snapshot or snapshot)
             return response
         except httpx.HTTPError as exc:
             failure = self._transport_failure(exc, method)
@@ -398,6 +404,8 @@ class VendorHttp:
                 captured = self._capture(exc.request, None)
             raise failure from None
         finally:
+            if not settled:  # no quota headers, or no answer: the request is no longer on its way
+                self.rate_limit.settle(None)
             duration = time.perf_counter() - t0
             exchange = Exchange(
                 seq=seq, started=started, account_id=self.account_id, vendor=self.vendor, method=method,

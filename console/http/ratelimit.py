@@ -114,10 +114,29 @@ class RateLimitTracker:
     def __init__(self) -> None:
         self.snapshot: RateLimitSnapshot | None = None
         self._blocked_until = 0.0
+        self._pending = 0  # requests counted and sent, whose answer has not come yet
 
     def update(self, snapshot: RateLimitSnapshot) -> None:
-        """Records the quota from the latest answer."""
+        """Records the quota from an answer.
+
+        The vendor counted only the requests it had received; those still on their way will count
+        too, so they are taken off. An answer about the same window never raises the count left
+        (answers can arrive out of order).
+        """
+        current = self.snapshot
+        if snapshot.remaining is not None:
+            estimate = snapshot.remaining - self._pending
+            if (current is not None and current.remaining is not None and snapshot.reset_at is not None
+                    and current.reset_at == snapshot.reset_at):
+                estimate = min(estimate, current.remaining)
+            snapshot = RateLimitSnapshot(snapshot.limit, max(0, estimate), snapshot.reset_at, snapshot.observed_at)
         self.snapshot = snapshot
+
+    def settle(self, snapshot: RateLimitSnapshot | None) -> None:
+        """The answer to a counted request came (with the vendor's quota headers, if any), or it failed."""
+        self._pending = max(0, self._pending - 1)
+        if snapshot is not None:
+            self.update(snapshot)
 
     def block_for(self, seconds: float, now: float | None = None) -> None:
         """Holds every request back for ``seconds`` (the vendor's Retry-After)."""
@@ -147,6 +166,7 @@ class RateLimitTracker:
         The vendor's next answer corrects the count; until then, requests sent at the same time do not
         all believe the last request is theirs.
         """
+        self._pending += 1
         snap = self.snapshot
         if snap is not None and snap.remaining is not None and snap.remaining > 0:
             self.snapshot = RateLimitSnapshot(snap.limit, snap.remaining - 1, snap.reset_at, snap.observed_at)

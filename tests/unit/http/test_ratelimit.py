@@ -41,8 +41,26 @@ def test_tracker_holds_back_when_spent_or_told() -> None:
     assert tracker.delay_before_send(NOW) == 0
     tracker.update(RateLimitSnapshot(10, 0, NOW + 4, NOW))
     assert tracker.delay_before_send(NOW) == pytest.approx(4)
-    tracker.update(RateLimitSnapshot(10, 5, NOW + 4, NOW))
+    tracker.update(RateLimitSnapshot(10, 5, NOW + 64, NOW))  # the next window
     assert tracker.delay_before_send(NOW) == 0
     tracker.block_for(2.5, NOW)
     assert tracker.delay_before_send(NOW) == pytest.approx(2.5)
     assert tracker.delay_before_send(NOW + 3) == 0
+
+
+def test_tracker_counts_requests_on_their_way() -> None:
+    tracker = RateLimitTracker()
+    tracker.update(RateLimitSnapshot(100, 3, NOW + 60, NOW))
+    for _ in range(3):  # three sent at once: the quota is spent before any answer comes
+        assert tracker.quota_wait(NOW) == 0
+        tracker.consume()
+    assert tracker.quota_wait(NOW) == pytest.approx(60)
+    tracker.settle(RateLimitSnapshot(100, 2, NOW + 60, NOW))  # the first answer: 2 left, but 2 on their way
+    assert tracker.snapshot is not None and tracker.snapshot.remaining == 0
+    tracker.settle(RateLimitSnapshot(100, 1, NOW + 60, NOW))
+    tracker.settle(None)  # the third failed on the way
+    assert tracker.snapshot.remaining == 0 and tracker.quota_wait(NOW) == pytest.approx(60)
+    tracker.update(RateLimitSnapshot(100, 5, NOW + 60, NOW))  # a late answer from earlier in the window
+    assert tracker.snapshot.remaining == 0
+    tracker.update(RateLimitSnapshot(100, 99, NOW + 120, NOW + 61))  # the next window
+    assert tracker.snapshot.remaining == 99
