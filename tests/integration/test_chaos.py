@@ -40,7 +40,7 @@ LARGEST = {"systeme": "contacts", "setster": "appointments", "setsmart": "reserv
 
 
 def least(vendor: str) -> int:
-    """Rows the default list shows: Launch27 lists upcoming bookings only (of 10,000, about a quarter)."""
+    """Rows the demo holds: Launch27's calendar has room for about 2,700 bookings (spots x teams, 4 months)."""
     return 1_000 if vendor == "launch27" else ROWS
 
 

@@ -200,6 +200,8 @@ class SetsterEmulator(EmulatorBase):
         staff = list(self.employees.values())
         services = list(self.services.values())
         attempts = 0
+        # Who is busy when, per employee and day: seeding checks here, not through every appointment.
+        busy: dict[tuple[str, dt.date], list[tuple[dt.datetime, dt.datetime]]] = {}
         while len(self.appointments) < size and attempts < size * 30:
             attempts += 1
             day = self.today + dt.timedelta(days=rng.randint(-60, 60))
@@ -211,7 +213,9 @@ class SetsterEmulator(EmulatorBase):
             last_start = (CLOSE_HOUR - OPEN_HOUR) * 60 - minutes
             offset = rng.randrange(0, last_start + 1, STEP_MINUTES)
             start = dt.datetime.combine(day, dt.time(OPEN_HOUR)) + dt.timedelta(minutes=offset)
-            if not self._free(employee["id"], start, minutes, None):
+            end = start + dt.timedelta(minutes=minutes)
+            taken = busy.setdefault((employee["id"], day), [])
+            if any(other_start < end and start < other_end for other_start, other_end in taken):
                 continue
             client = self.clients[rng.choice(client_ids)]
             weights = ((8, 9, 3), (70, 10, 20)) if day < self.today else ((2, 1, 0, 3), (60, 20, 10, 10))
@@ -222,6 +226,8 @@ class SetsterEmulator(EmulatorBase):
             self._add_appointment(employee["location_id"], employee["id"], service, client, start, status,
                                   created, note=rng.choice(("", "", "Prefers mornings", "Anxious patient",
                                                             "Bring X-rays")), custom=custom)
+            if status != 3:  # a cancelled appointment leaves its time free
+                taken.append((start, end))
 
     def _add_client(self, values: dict[str, Any]) -> dict[str, Any]:
         client_id = str(self._next_client)
