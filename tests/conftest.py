@@ -97,10 +97,56 @@ def emulators(request: pytest.FixtureRequest) -> Iterator[Any]:
     """A demo workspace; size via ``@pytest.mark.parametrize('emulators', [{'systeme': 500}], indirect=True)``."""
     from console.sandbox.workspace import DemoWorkspace
 
-    sizes = getattr(request, "param", None) or {"systeme": 300}
+    sizes = dict(getattr(request, "param", None) or {"systeme": 300})
+    if sizes.pop("separate_process", False):  # memory and loop measurements of the console alone
+        remote = RemoteWorkspace(sizes)
+        yield remote
+        remote.stop()
+        return
     workspace = DemoWorkspace.start(sizes=sizes, vendors=tuple(sizes))
     yield workspace
     workspace.stop()
+
+
+REMOTE_SCRIPT = """
+import json, sys
+from console.sandbox.workspace import DemoWorkspace
+sizes = json.loads(sys.argv[1])
+ws = DemoWorkspace.start(sizes=sizes, vendors=tuple(sizes))
+print(json.dumps({"accounts": [a.to_json() for a in ws.accounts], "secrets": ws.secrets}), flush=True)
+sys.stdin.read()
+ws.stop()
+"""
+
+
+class RemoteWorkspace:
+    """The demo workspace served by another process (its records do not count in this one's memory).
+
+    Only the accounts and their secrets are here: no fault injection, no emulator to inspect.
+    """
+
+    def __init__(self, sizes: dict[str, int]) -> None:
+        import dataclasses
+        import json
+        import subprocess
+        import sys
+
+        from console.core.settings import AccountConfig
+
+        self.process = subprocess.Popen([sys.executable, "-c", REMOTE_SCRIPT, json.dumps(sizes)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        data = json.loads(self.process.stdout.readline())
+        self.accounts = [dataclasses.replace(AccountConfig.from_json(a), demo=True) for a in data["accounts"]]
+        self.secrets: dict[str, dict[str, str]] = data["secrets"]
+        self.vendors: dict[str, Any] = {}
+
+    def stop(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
 
 # -- the window against live emulators ------------------------------------------------------------

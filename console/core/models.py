@@ -8,6 +8,9 @@ and the CLI are built from these descriptors; nothing above the vendor layer kno
 
 from __future__ import annotations
 
+import pickle
+import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -39,9 +42,13 @@ class Page(Generic[T]):
     total: int | None = None
 
 
-@dataclass(slots=True)
 class Record:
     """One vendor record, as plain data.
+
+    A table keeps tens of thousands of records: :meth:`pack` stores one compactly (its fields and
+    derived values pickled and compressed, about a fifth of the dicts' memory); reading ``fields`` or
+    ``derived`` then unpacks it, and the records read last stay unpacked in a small shared cache (the
+    rows on screen).
 
     Attributes:
         vendor: Vendor id.
@@ -54,11 +61,72 @@ class Record:
             (such as the values an edit form starts from) and are not shown.
     """
 
-    vendor: str
-    dataset: str
-    id: str
-    fields: dict[str, Any]
-    derived: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("_derived", "_fields", "_packed", "dataset", "id", "vendor")
+
+    def __init__(self, vendor: str, dataset: str, id: str,
+                 fields: dict[str, Any], derived: dict[str, Any] | None = None) -> None:
+        self.vendor = vendor
+        self.dataset = dataset
+        self.id = id
+        self._fields: dict[str, Any] | None = fields
+        self._derived: dict[str, Any] | None = derived if derived is not None else {}
+        self._packed: bytes | None = None
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The vendor's fields (treat as read-only: a packed record hands out a cached copy)."""
+        return self._fields if self._fields is not None else _unpack(self)[0]
+
+    @property
+    def derived(self) -> dict[str, Any]:
+        """Display values worked out by the vendor package (read-only, as ``fields``)."""
+        return self._derived if self._derived is not None else _unpack(self)[1]
+
+    def pack(self) -> None:
+        """Stores the record compactly (a table holding many rows calls this)."""
+        if self._packed is None:
+            self._packed = zlib.compress(pickle.dumps((self._fields, self._derived), pickle.HIGHEST_PROTOCOL), 1)
+            self._fields = self._derived = None
+
+    @property
+    def packed(self) -> bool:
+        """Whether the record is stored compactly."""
+        return self._packed is not None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Record):
+            return NotImplemented
+        return ((self.vendor, self.dataset, self.id, self.fields, self.derived)
+                == (other.vendor, other.dataset, other.id, other.fields, other.derived))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable data: not a dict key
+
+    def __repr__(self) -> str:
+        return (f"Record(vendor={self.vendor!r}, dataset={self.dataset!r}, id={self.id!r}, "
+                f"fields={self.fields!r}, derived={self.derived!r})")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Record, (self.vendor, self.dataset, self.id, self.fields, self.derived)
+
+
+#: Packed records read last, unpacked: (record, fields, derived) by ``id(record)``.
+_UNPACKED: OrderedDict[int, tuple[Record, dict[str, Any], dict[str, Any]]] = OrderedDict()
+#: How many stay unpacked (a few screens of rows).
+UNPACKED_CACHE = 2048
+
+
+def _unpack(record: Record) -> tuple[dict[str, Any], dict[str, Any]]:
+    key = id(record)
+    hit = _UNPACKED.get(key)
+    if hit is not None and hit[0] is record:
+        _UNPACKED.move_to_end(key)
+        return hit[1], hit[2]
+    assert record._packed is not None
+    fields, derived = pickle.loads(zlib.decompress(record._packed))
+    _UNPACKED[key] = (record, fields, derived)
+    if len(_UNPACKED) > UNPACKED_CACHE:
+        _UNPACKED.popitem(last=False)
+    return fields, derived
 
 
 @dataclass(frozen=True, slots=True)

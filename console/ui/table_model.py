@@ -273,6 +273,8 @@ class PagedTableModel(QAbstractTableModel):
         if replace:
             self._swap_rows(page.items)
         fresh = [] if replace else [r for r in page.items if r.id not in self._ids]
+        for record in fresh:  # kept for as long as the list is open: stored compactly
+            record.pack()
         if fresh:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
@@ -293,6 +295,8 @@ class PagedTableModel(QAbstractTableModel):
 
     def _swap_rows(self, items: Sequence[Record]) -> None:
         unique = list({r.id: r for r in items}.values())
+        for record in unique:
+            record.pack()
         if [r.id for r in unique] == [r.id for r in self._rows]:
             self._rows = unique
             if unique:
@@ -332,6 +336,7 @@ class PagedTableModel(QAbstractTableModel):
         """Replaces a record in place (after an edit); returns its row or -1."""
         row = self.row_of(record.id)
         if row >= 0:
+            record.pack()
             self._rows[row] = record
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
         return row
@@ -340,6 +345,7 @@ class PagedTableModel(QAbstractTableModel):
         """Puts a record at ``row`` (the top after a create; back in place after an undone delete)."""
         if record.id in self._ids:
             return self.replace_record(record)
+        record.pack()
         row = max(0, min(row, len(self._rows)))
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, record)
