@@ -68,6 +68,10 @@ _ssl_lock = threading.Lock()
 _ssl_context: ssl.SSLContext | None = None
 
 
+#: Answers at least this long are decoded in a worker thread (smaller ones cost less than the hop).
+THREAD_DECODE_BYTES = 32 * 1024
+
+
 def _certificate_error(exc: BaseException) -> ssl.SSLCertVerificationError | None:
     """The certificate failure behind a connection error, if that is what it was."""
     seen: set[int] = set()
@@ -283,7 +287,10 @@ class VendorHttp:
                     continue
                 raise error
             try:
-                return parse(Reply(response.status_code, response.headers, self._decode(response)))
+                if len(response.content) < THREAD_DECODE_BYTES:
+                    return self._read(response, parse)
+                # A large answer is decoded and read beside the event loop: the window stays fluid.
+                return await asyncio.to_thread(self._read, response, parse)
             except BadResponse as exc:
                 error = exc
             except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
@@ -504,6 +511,9 @@ class VendorHttp:
                 "Edit the account and check its base URL.",
             ),
         ), sent=False)
+
+    def _read(self, response: httpx.Response, parse: Callable[[Reply], T]) -> T:
+        return parse(Reply(response.status_code, response.headers, self._decode(response)))
 
     def _decode(self, response: httpx.Response) -> Any:
         content = response.content

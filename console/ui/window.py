@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSize, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
 
 from console import __version__
@@ -239,6 +239,9 @@ class MainWindow(QMainWindow):
                        tip="Every command by name"),
             ActionSpec("view.columns", "&Columns…", "View", on_view("choose_columns"), ("Ctrl+Shift+L",),
                        tip="Show, hide or reset the current list's columns (or right-click its header)"),
+            ActionSpec("view.close_account", "Close this account's &lists", "View", self.close_current_account,
+                       ("Ctrl+W",), tip="Free the memory of the account's loaded lists; they load again when "
+                       "you come back"),
             ActionSpec("view.reset_layout", "Reset &layout", "View", self.reset_layout,
                        tip="Default columns, sorts, panes and window size everywhere"),
             ActionSpec("view.requests", "Re&quests…", "View", self.open_inspector, ("F12",),
@@ -445,6 +448,14 @@ class MainWindow(QMainWindow):
                                        self.account_order)
         self.populate_accounts(self.layout_store.text("window/account") or None)
         self.show_reset_notice()
+        from console.ui.memory import IdleCollector
+
+        self.collector = IdleCollector(self._busy, self)
+
+    def _busy(self) -> bool:
+        """Requests on their way or lists loading: no time for a full garbage collection."""
+        return bool((self.observer is not None and self.observer.in_flight)
+                    or any(view.model.loading for page in self.pages.values() for view in page.views))
 
     def show_reset_notice(self) -> QMessageBox | None:
         """Says what the console reset at startup (damaged files moved aside), once."""
@@ -617,6 +628,41 @@ class MainWindow(QMainWindow):
         self._update_account_buttons()
         self.accountChanged.emit(account_id)
         return page
+
+    def close_current_account(self) -> None:
+        """View > Close this account's lists (Ctrl+W)."""
+        if self._current_account is not None:
+            self.tasks.spawn(self.close_account_page(self._current_account))
+
+    async def close_account_page(self, account_id: str) -> bool:
+        """Closes an account's tabs and frees their rows (held deletes are sent first); returns whether it did."""
+        page = self.pages.get(account_id)
+        if page is None:
+            return False
+        for view in page.views:
+            if view.forms:
+                self.statusBar().showMessage("Close the open forms of this account first.", 6000)
+                return False
+        for view in page.views:
+            await view.flush_deletes()
+        for view in page.views:
+            view.save_layout()
+        self.pages.pop(account_id, None)
+        page.close_page()
+        self.stack.removeWidget(page)
+        page.deleteLater()
+        label = page.account.label
+        if self._current_account == account_id:
+            self._current_account = None
+            self.tree.blockSignals(True)  # choosing it again on the left reopens it
+            self.tree.clearSelection()
+            self.tree.setCurrentIndex(QModelIndex())
+            self.tree.blockSignals(False)
+            self.set_starting(f"“{label}” is closed. Choose it on the left to open its lists again.")
+            self._update_account_buttons()
+        self.statusBar().showMessage(f"Closed the lists of “{label}”.", 5000)
+        self._sync_count()
+        return True
 
     def _select_in_tree(self, account_id: str) -> None:
         """Keeps the sidebar's selection on the account shown (also when chosen from code)."""
@@ -1174,6 +1220,9 @@ class MainWindow(QMainWindow):
         self.tasks.cancel_all()
         from console.core import log
 
+        collector = getattr(self, "collector", None)
+        if collector is not None:
+            collector.stop()
         log.ui.info("main window closed")
         super().closeEvent(event)
         self.closed.emit()

@@ -34,7 +34,7 @@ from console.http.session import SessionAuth
 from console.http.types import Reply
 from console.vendors.base import ClientContext, VendorClient, VendorSpec
 from console.vendors.launch27.errors import NAME, VENDOR, to_error
-from console.vendors.parsing import as_list, as_object, record_id, reply_data
+from console.vendors.parsing import as_list, as_object, build_records, record_id, reply_data
 from console.vendors.times import parse_vendor_time, zone
 
 V1_RATE_LIMITS = HeaderNames("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset")
@@ -318,7 +318,7 @@ class Launch27Client(VendorClient):
             params["sort"] = "desc" if query.descending else "asc"
             answer = await self.http.call("GET", self._bookings_path(), params=params, parse=reply_data)
             raw = _objects(answer, "bookings")
-        records = [self._booking(b) for b in raw]
+        records = await build_records(self._booking, raw)
         more = len(raw) >= limit
         return Page(records, offset + len(raw) if more else None, more, None)
 

@@ -28,6 +28,7 @@ from console.http.client import VendorHttp
 from console.http.session import SessionAuth
 from console.http.types import Reply
 from console.vendors.base import ClientContext, VendorClient, VendorSpec
+from console.vendors.parsing import build_records
 from console.vendors.setster.datasets import CANCELLED
 from console.vendors.setster.errors import NAME, VENDOR, status_code, to_error, unwrap
 from console.vendors.times import parse_vendor_time, zone
@@ -264,11 +265,12 @@ class SetsterClient(VendorClient):
             params.update({k: v for k, v in filters.items() if k in ("q", "email")})
         if dataset not in PAGED:
             items = _as_list(await self.http.call("GET", path, params=params, parse=envelope), dataset)
-            return Page([self._record(dataset, x, lookups) for x in items], None, False, len(items))
+            return Page(await build_records(lambda x: self._record(dataset, x, lookups), items), None, False,
+                        len(items))
         start = int(cursor or 0)
         params.update({"start": start, "end": start + limit})
         items = _as_list(await self.http.call("GET", path, params=params, parse=envelope), dataset)
-        records = [self._record(dataset, x, lookups) for x in items]
+        records = await build_records(lambda x: self._record(dataset, x, lookups), items)
         more = len(items) >= limit
         return Page(records, start + len(items) if more else None, more, None)
 
