@@ -59,7 +59,7 @@ from console.ui.detail import DetailPane
 from console.ui.filter_bar import FilterBar
 from console.ui.forms import RecordForm
 from console.ui.layout import LayoutStore
-from console.ui.messages import show_error, vendor_name
+from console.ui.messages import confirm, show_error, vendor_name
 from console.ui.qtasync import TaskSet, dialog_result
 from console.ui.table_model import PagedTableModel
 
@@ -865,16 +865,12 @@ class DatasetView(QWidget):
 
     async def _delete_outcome_unknown(self, record: Record, error: WriteOutcomeUnknown) -> bool:
         """A delete whose answer was lost: asks, then reads the record again and deletes only if it is there."""
-        box = QMessageBox(QMessageBox.Icon.Warning, error.user_message.title,
-                          f"The delete of {self.spec.noun} {self.spec.title_of(record)} may or may not have "
-                          "been made.", QMessageBox.StandardButton.Cancel, self.window())
-        box.setObjectName("deleteOutcomeUnknown")
-        box.setInformativeText(f"{error.user_message.text} “Check and retry” reads the {self.spec.noun} again "
-                               "and sends the delete only if it is still there.")
-        check = box.addButton("Check and retry", QMessageBox.ButtonRole.AcceptRole)
-        await dialog_result(box)
-        box.deleteLater()
-        if box.clickedButton() is not check:
+        if not await confirm(self.window(), name="deleteOutcomeUnknown", title=error.user_message.title,
+                             text=f"The delete of {self.spec.noun} {self.spec.title_of(record)} may or may not "
+                                  "have been made.",
+                             detail=f"{error.user_message.text} “Check and retry” reads the {self.spec.noun} "
+                                    "again and sends the delete only if it is still there.",
+                             action="Check and retry"):
             return False
         try:
             gone = await self.datasets.check_delete(self.account.id, record)

@@ -78,3 +78,35 @@ def show_error(parent: QWidget | None, error: ConsoleError, context: str = "") -
     box.setModal(True)
     box.open()
     return box
+
+
+async def confirm(parent: QWidget | None, *, name: str, title: str, text: str, detail: str, action: str,
+                  role: QMessageBox.ButtonRole = QMessageBox.ButtonRole.AcceptRole,
+                  icon: QMessageBox.Icon = QMessageBox.Icon.Warning, cancel_is_default: bool = False) -> bool:
+    """Asks one question with one action and Cancel (window-modal, the loop keeps running).
+
+    Args:
+        parent: The window it belongs to.
+        name: Object name (tests find the box by it).
+        title: Window title.
+        text: The question.
+        detail: What happens, in a sentence or two.
+        action: The action button's text.
+        role: The action button's role (DestructiveRole for a loss).
+        icon: The box's icon.
+        cancel_is_default: Enter means Cancel (the action loses something).
+
+    Returns:
+        Whether the action was chosen.
+    """
+    from console.ui.qtasync import dialog_result
+
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Cancel, parent)
+    box.setObjectName(name)
+    box.setInformativeText(detail)
+    button = box.addButton(action, role)
+    if cancel_is_default:
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    await dialog_result(box)
+    box.deleteLater()
+    return box.clickedButton() is button

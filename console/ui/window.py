@@ -747,23 +747,18 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QMessageBox
 
         from console.core.errors import ConfigError
-        from console.ui.messages import show_error
+        from console.ui.messages import confirm, show_error
 
         assert self.accounts is not None
         account = self.accounts.get(account_id)
-        if on:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Allow insecure connections",
-                              f"Allow plain http:// for “{account.label}”?", QMessageBox.StandardButton.Cancel,
-                              self.accounts_manager if getattr(self, "accounts_manager", None) else self)
-            box.setObjectName("confirmInsecure")
-            box.setInformativeText("Its key and your customers' data would cross the network unencrypted, "
-                                   "readable by anyone on the way. Do this only for a vendor server on your own "
-                                   "network that has no HTTPS.")
-            allow = box.addButton("Allow http", QMessageBox.ButtonRole.DestructiveRole)
-            await dialog_result(box)
-            box.deleteLater()
-            if box.clickedButton() is not allow:
-                return False
+        if on and not await confirm(
+                self.accounts_manager if getattr(self, "accounts_manager", None) else self,
+                name="confirmInsecure", title="Allow insecure connections",
+                text=f"Allow plain http:// for “{account.label}”?",
+                detail="Its key and your customers' data would cross the network unencrypted, readable by anyone "
+                       "on the way. Do this only for a vendor server on your own network that has no HTTPS.",
+                action="Allow http", role=QMessageBox.ButtonRole.DestructiveRole):
+            return False
         try:
             self.accounts.update(account_id, allow_insecure=on)
         except ConfigError as exc:
@@ -883,18 +878,12 @@ class MainWindow(QMainWindow):
         return saved[0]
 
     async def _ask_session_only(self, error: ConsoleError) -> bool:
-        from PySide6.QtWidgets import QMessageBox
+        from console.ui.messages import confirm
 
-        box = QMessageBox(QMessageBox.Icon.Warning, "No keychain available", error.user_message.text,
-                          QMessageBox.StandardButton.Cancel, self)
-        box.setObjectName("noKeychainBox")
-        box.setInformativeText("Vendor Console never writes secrets to disk in plain text. You can keep the "
-                               "secret for this run only: the account is saved, and you enter the secret again "
-                               "next time.")
-        keep = box.addButton("Keep for this run only", QMessageBox.ButtonRole.AcceptRole)
-        await dialog_result(box)
-        box.deleteLater()
-        return box.clickedButton() is keep
+        return await confirm(self, name="noKeychainBox", title="No keychain available", text=error.user_message.text,
+                             detail="Vendor Console never writes secrets to disk in plain text. You can keep the "
+                                    "secret for this run only: the account is saved, and you enter the secret "
+                                    "again next time.", action="Keep for this run only")
 
     def _remove_current(self) -> None:
         account = self._account()
@@ -1120,18 +1109,15 @@ class MainWindow(QMainWindow):
         """Asks before closing over unsaved edits; returns whether the window closed."""
         from PySide6.QtWidgets import QMessageBox
 
+        from console.ui.messages import confirm
+
         forms = self.unsaved_forms()
         count = len(forms)
-        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
-                          f"{count} form{' has' if count == 1 else 's have'} changes that are not saved.",
-                          QMessageBox.StandardButton.Cancel, self)
-        box.setObjectName("closeWithEdits")
-        box.setInformativeText("Close Vendor Console and discard them? Nothing of them was sent to the vendors.")
-        discard = box.addButton("Discard and close", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        await dialog_result(box)
-        box.deleteLater()
-        if box.clickedButton() is not discard:
+        if not await confirm(self, name="closeWithEdits", title="Unsaved changes",
+                             text=f"{count} form{' has' if count == 1 else 's have'} changes that are not saved.",
+                             detail="Close Vendor Console and discard them? Nothing of them was sent to the vendors.",
+                             action="Discard and close", role=QMessageBox.ButtonRole.DestructiveRole,
+                             icon=QMessageBox.Icon.Question, cancel_is_default=True):
             if forms:
                 forms[0].raise_()
                 forms[0].activateWindow()

@@ -197,3 +197,20 @@ def test_read_only_is_kept_for_saved_accounts(harness: Any, qtbot: Any) -> None:
     assert saved[account.id].read_only
     page = harness.window.select_account(account.id)
     assert not page.current_view().new_button.isVisible()
+
+
+@pytest.mark.allow_warnings
+def test_a_delete_whose_answer_is_lost_is_checked_not_resent(harness: Any, qtbot: Any) -> None:
+    from console.sandbox.faults import FaultConfig
+
+    view = contacts(harness, qtbot)
+    faults = harness.workspace.vendors["systeme"].faults
+    faults.configure(FaultConfig(lost_rate=1.0))  # the delete is made, its answer is cut
+    record = confirm_delete(qtbot, view, 5)
+    box = find_modal(qtbot, QMessageBox, "deleteOutcomeUnknown", timeout=6000)
+    faults.configure(FaultConfig())
+    assert "may or may not" in box.text()
+    next(b for b in box.buttons() if b.text() == "Check and retry").click()
+    qtbot.waitUntil(lambda: "checked: it is gone" in harness.window.statusBar().currentMessage(), timeout=5000)
+    assert view.model.row_of(record.id) == -1
+    assert deletes_of(harness, record) == 1  # read again, not sent twice
