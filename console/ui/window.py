@@ -6,7 +6,7 @@ import contextlib
 import math
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QSize, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
@@ -23,13 +23,14 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem, QWidget
 
     # The window is built and painted before these are imported (startup time, design.md).
-    from console.core.errors import ConsoleError
+    from console.core.errors import ConfigError, ConsoleError
     from console.core.settings import AccountConfig
     from console.http.ratelimit import RateLimitSnapshot
     from console.services.accounts import AccountService
     from console.services.datasets import DatasetService
     from console.services.lookup import Hit
     from console.ui.account_page import AccountPage
+    from console.ui.accounts_manager import AccountsManager
     from console.ui.dataset_view import DatasetView
     from console.ui.export import ExportJob
     from console.ui.forms import RecordForm
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self._pending_settled = False  # the held deletes were sent or dropped: closing may go on
         self._edits_settled = False  # unsaved edits were discarded: closing may go on
         self._closing_ask: asyncio.Task[bool] | None = None
+        self.accounts_manager: AccountsManager | None = None  # File > Accounts, built on first use
 
         self._built = False
         self.stack = QStackedWidget()
@@ -706,37 +708,47 @@ class MainWindow(QMainWindow):
         if account is not None:
             self.set_read_only(account.id, self.read_only_action.isChecked())
 
+    def _save_account(self, account_id: str, **changes: Any) -> AccountConfig | ConfigError:
+        """Applies and saves account changes, then redraws the sidebar and tells listeners.
+
+        Returns:
+            The account, or the error that kept it from being saved.
+        """
+        from console.core.errors import ConfigError
+
+        assert self.accounts is not None
+        try:
+            account = self.accounts.update(account_id, **changes)
+        except ConfigError as exc:
+            return exc
+        self.populate_accounts(select=self._current_account)
+        self.accountsChanged.emit()
+        return account
+
     def set_read_only(self, account_id: str, on: bool) -> None:
         """Safe mode for an account: its write actions hidden (on) or back (off), kept across restarts."""
         from console.core.errors import ConfigError
         from console.ui.messages import show_error
 
-        assert self.accounts is not None
-        try:
-            account = self.accounts.update(account_id, read_only=on)
-        except ConfigError as exc:
-            show_error(self, exc, "Saving the account")
+        account = self._save_account(account_id, read_only=on)
+        if isinstance(account, ConfigError):
+            show_error(self, account, "Saving the account")
             return
         page = self.pages.get(account_id)
         if page is not None:
             page.set_read_only(on)
-        self.populate_accounts(select=self._current_account)
         self.statusBar().showMessage(f"“{account.label}” is read-only now: changes are hidden." if on else
                                      f"“{account.label}” can be changed again.", 6000)
-        self.accountsChanged.emit()
 
     def open_accounts_manager(self) -> None:
         """File > Accounts: every account with its state; rename, move, re-enter a secret, safe mode, remove."""
-        from PySide6.QtCore import Qt
-
         from console.ui.accounts_manager import AccountsManager
 
         if self.accounts is None:
             return
-        manager = getattr(self, "accounts_manager", None)
+        manager = self.accounts_manager
         if manager is None:
             manager = self.accounts_manager = AccountsManager(self, self.accounts)
-            manager.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         manager.reload()
         manager.show()
         manager.raise_()
@@ -752,19 +764,17 @@ class MainWindow(QMainWindow):
         assert self.accounts is not None
         account = self.accounts.get(account_id)
         if on and not await confirm(
-                self.accounts_manager if getattr(self, "accounts_manager", None) else self,
+                self.accounts_manager or self,
                 name="confirmInsecure", title="Allow insecure connections",
                 text=f"Allow plain http:// for “{account.label}”?",
                 detail="Its key and your customers' data would cross the network unencrypted, readable by anyone "
                        "on the way. Do this only for a vendor server on your own network that has no HTTPS.",
                 action="Allow http", role=QMessageBox.ButtonRole.DestructiveRole):
             return False
-        try:
-            self.accounts.update(account_id, allow_insecure=on)
-        except ConfigError as exc:
-            show_error(self, exc, "Saving the account")
+        saved = self._save_account(account_id, allow_insecure=on)
+        if isinstance(saved, ConfigError):
+            show_error(self, saved, "Saving the account")
             return False
-        self.accountsChanged.emit()
         self.statusBar().showMessage(f"“{account.label}” may use plain http:// now (insecure)." if on else
                                      f"“{account.label}” uses https:// only again.", 6000)
         return True
@@ -781,15 +791,11 @@ class MainWindow(QMainWindow):
         taken = self.accounts.by_label(label)
         if taken is not None and taken.id != account_id:
             return f"Another account is called “{label}”: names must differ (the command line uses them)."
-        try:
-            account = self.accounts.update(account_id, label=label)
-        except ConfigError as exc:
-            return str(exc)
-        page = self.pages.get(account_id)
-        if page is not None and account_id == self._current_account:
+        account = self._save_account(account_id, label=label)
+        if isinstance(account, ConfigError):
+            return str(account)
+        if account_id in self.pages and account_id == self._current_account:
             self.setWindowTitle(f"{account.label} · {vendor(account.vendor).display_name} – {APP_NAME}")
-        self.populate_accounts(select=self._current_account)
-        self.accountsChanged.emit()
         return ""
 
     def change_base_url(self, account_id: str, url: str) -> str:
@@ -801,17 +807,14 @@ class MainWindow(QMainWindow):
         problem = check_base_url(url, self.accounts.get(account_id).allow_insecure)
         if problem:
             return problem
-        try:
-            self.accounts.update(account_id, base_url=url.strip().rstrip("/"))
-        except ConfigError as exc:
-            return str(exc)
+        account = self._save_account(account_id, base_url=url.strip().rstrip("/"))
+        if isinstance(account, ConfigError):
+            return str(account)
         page = self.pages.get(account_id)
         if page is not None:
             for view in page.views:
                 if view.model.rowCount() or view.model.error is not None:
                     view.refresh()
-        self.populate_accounts(select=self._current_account)
-        self.accountsChanged.emit()
         return ""
 
     def _account(self) -> AccountConfig | None:

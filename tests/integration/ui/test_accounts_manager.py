@@ -188,6 +188,10 @@ def test_plain_http_needs_the_red_switch(harness: Any, qtbot: Any) -> None:
     next(b for b in box.buttons() if b.text() == "Allow http").click()
     qtbot.waitUntil(lambda: harness.accounts.get(account.id).allow_insecure, timeout=3000)
     qtbot.waitUntil(lambda: "insecure http allowed" in cell(manager, account.id, 4), timeout=3000)
+    tips = [harness.window.tree.topLevelItem(i).child(j).toolTip(0)
+            for i in range(harness.window.tree.topLevelItemCount())
+            for j in range(harness.window.tree.topLevelItem(i).childCount())]
+    assert any("Insecure: plain http:// allowed" in tip for tip in tips)  # the sidebar says so too
     manager.select(account.id)
     manager.url_button.click()
     prompt = find_modal(qtbot, QDialog, "textPrompt")
