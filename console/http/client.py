@@ -38,10 +38,10 @@ from console.core.errors import (
     UserMessage,
     WriteOutcomeUnknown,
 )
-from console.http import retry
+from console.http import jsonslices, retry
 from console.http.bodies import preview_body
 from console.http.ratelimit import RateLimitParser, RateLimitTracker
-from console.http.requestlog import Exchange, RequestLog, mask_body, mask_headers
+from console.http.requestlog import Exchange, RequestLog, mask_body, mask_headers, pack_text
 from console.http.session import SessionAuth
 from console.http.types import HttpObserver, HttpSettings, NullObserver, Reply
 
@@ -66,10 +66,6 @@ class _Attempt:
 
 _ssl_lock = threading.Lock()
 _ssl_context: ssl.SSLContext | None = None
-
-
-#: Answers at least this long are decoded in a worker thread (smaller ones cost less than the hop).
-THREAD_DECODE_BYTES = 32 * 1024
 
 
 def _certificate_error(exc: BaseException) -> ssl.SSLCertVerificationError | None:
@@ -287,10 +283,11 @@ class VendorHttp:
                     continue
                 raise error
             try:
-                if len(response.content) < THREAD_DECODE_BYTES:
-                    return self._read(response, parse)
-                # A large answer is decoded and read beside the event loop: the window stays fluid.
-                return await asyncio.to_thread(self._read, response, parse)
+                # Read on the event loop's thread, a long answer a slice at a time (jsonslices); in a
+                # worker thread, the Python work held the interpreter's lock against the window (each
+                # of its Qt calls waited up to 5 ms behind it). Records of a long page are built a
+                # slice at a time too (vendors.parsing.build_records).
+                return parse(Reply(response.status_code, response.headers, await self._decode(response)))
             except BadResponse as exc:
                 error = exc
             except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
@@ -434,7 +431,7 @@ class VendorHttp:
         if response is not None:
             response_body, cut_response = mask_body(response.content)
             captured.update(response_headers=mask_headers(response.headers.multi_items()),
-                            response_body=response_body, truncated=cut_request or cut_response)
+                            response_packed=pack_text(response_body), truncated=cut_request or cut_response)
         return captured
 
     @staticmethod
@@ -512,14 +509,13 @@ class VendorHttp:
             ),
         ), sent=False)
 
-    def _read(self, response: httpx.Response, parse: Callable[[Reply], T]) -> T:
-        return parse(Reply(response.status_code, response.headers, self._decode(response)))
-
-    def _decode(self, response: httpx.Response) -> Any:
+    async def _decode(self, response: httpx.Response) -> Any:
         content = response.content
         if not content.strip():
             return None
         try:
+            if len(content) >= jsonslices.SLICED_BYTES:
+                return await jsonslices.loads(content)
             return json.loads(content)
         except (ValueError, RecursionError) as exc:
             raise BadResponse(

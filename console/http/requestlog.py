@@ -2,13 +2,15 @@
 
 Headers that carry credentials are replaced by ``***`` whatever their value; bodies are kept up to
 :data:`BODY_LIMIT` bytes and pass through :func:`console.core.log.redact` (registered secrets and
-secret-shaped fields), so nothing the log holds can leak a key, a token or a password.
+secret-shaped fields), so nothing the log holds can leak a key, a token or a password. Answer bodies are
+kept compressed: a full log of page answers would otherwise hold 40-60 MB.
 """
 
 from __future__ import annotations
 
 import itertools
 import shlex
+import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -28,6 +30,11 @@ PLACEHOLDER = "<secret>"
 def mask_headers(headers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     """Headers with credentials replaced by ``***`` (and any other value redacted)."""
     return tuple((name, log.MASK if name.lower() in SECRET_HEADERS else log.redact(value)) for name, value in headers)
+
+
+def pack_text(text: str) -> bytes:
+    """A masked body as the log stores it (compressed; empty stays empty)."""
+    return zlib.compress(text.encode(), 1) if text else b""
 
 
 def mask_body(content: bytes) -> tuple[str, bool]:
@@ -57,7 +64,7 @@ class Exchange:
         request_headers: Headers sent (masked).
         request_body: Body sent (masked, cut at 64 KB).
         response_headers: Headers received (masked).
-        response_body: Body received (masked, cut at 64 KB).
+        response_packed: Body received (masked, cut at 64 KB), compressed: read ``response_body``.
         truncated: A body was longer than the log keeps.
     """
 
@@ -76,8 +83,13 @@ class Exchange:
     request_headers: tuple[tuple[str, str], ...] = ()
     request_body: str = ""
     response_headers: tuple[tuple[str, str], ...] = ()
-    response_body: str = ""
+    response_packed: bytes = b""
     truncated: bool = False
+
+    @property
+    def response_body(self) -> str:
+        """Body received (masked, cut at 64 KB)."""
+        return zlib.decompress(self.response_packed).decode() if self.response_packed else ""
 
     @property
     def path(self) -> str:

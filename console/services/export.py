@@ -17,9 +17,12 @@ from console.core import log
 from console.core.constants import EXPORT_PAGE_SIZE
 from console.core.errors import ConsoleError
 from console.core.models import Query, Record
+from console.core.pace import Pace
 from console.vendors.base import VendorClient
 
 FORMATS = ("jsonl", "csv")
+#: Records written between two checks of the pace (a Setster page can hold thousands).
+WRITE_SLICE = 100
 
 
 def export_row(record: Record) -> dict[str, Any]:
@@ -172,6 +175,7 @@ async def export_dataset(
     # One page is always on its way while the previous one is written: the vendor's latency hides
     # the local work (parsing, validation, writing). Pages are still fetched strictly in order.
     pending = asyncio.ensure_future(client.fetch_page(dataset, query, None, page_size))
+    pace = Pace()
     try:
         while True:
             page = await pending
@@ -186,7 +190,9 @@ async def export_dataset(
                     continue
                 state.seen.add(record.id)
                 fresh.append(record)
-            writer.write(fresh)
+            for start in range(0, len(fresh), WRITE_SLICE):  # a long page: a slice at a time (core.pace)
+                await pace.breathe()
+                writer.write(fresh[start:start + WRITE_SLICE])
             state.records += len(fresh)
             state.seconds = time.perf_counter() - t0
             state.done = not more

@@ -24,7 +24,8 @@ from PySide6.QtCore import (
 
 from console.core import log
 from console.core.errors import ConsoleError
-from console.core.models import Column, Cursor, FieldKind, Page, Record
+from console.core.models import Column, Cursor, FieldKind, Page, Record, pack_records
+from console.core.pace import Pace
 from console.ui.formatting import count_text, display
 from console.ui.qtasync import TaskSet
 
@@ -33,8 +34,30 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 RecordRole = Qt.ItemDataRole.UserRole + 1
 #: The badge colour (``#rrggbb``) of a STATUS cell.
 BadgeRole = Qt.ItemDataRole.UserRole + 2
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_RIGHT_VALUE = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 _NUMERIC = (FieldKind.INTEGER, FieldKind.DECIMAL, FieldKind.ID)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ROW_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+#: The roles :meth:`PagedTableModel.data` answers.
+_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ALIGNMENT, int(BadgeRole), int(RecordRole)})
+#: Rows whose cell texts are kept (the rows on screen, many times over).
+CELL_CACHE = 512
+#: Rows of a page packed and inserted at a time (one compressed block each).
+SLICE = 100
+
+
+def _cell(column: Column, record: Record) -> tuple[str, str | None]:
+    """A cell's text and, for a status, its badge colour."""
+    try:
+        value = column.extract(record)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return "", None
+    badge = column.badge(value) if column.kind is FieldKind.STATUS else None
+    if badge is not None:
+        return badge.label, badge.color
+    return display(column.kind, value), None
 
 
 class PagedTableModel(QAbstractTableModel):
@@ -70,6 +93,7 @@ class PagedTableModel(QAbstractTableModel):
         self._fetch = fetch
         self._rows: list[Record] = []
         self._ids: set[str] = set()
+        self._cell_cache: dict[int, tuple[Record, tuple[tuple[str, str | None], ...]]] = {}
         self._cursor: Cursor = None
         self._has_more = True
         self._loading = False
@@ -93,32 +117,38 @@ class PagedTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Cell text, tooltip, alignment, or the row's record (``RecordRole``)."""
-        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self.columns):
+        """Cell text, tooltip, alignment, badge colour, or the row's record (``RecordRole``).
+
+        A view asks seven or eight roles of every visible cell at each repaint: roles the model does
+        not answer return at once, and a row's texts are worked out once (:meth:`_cells`).
+        """
+        if role not in _ROLES:
             return None
-        record = self._rows[index.row()]
-        column = self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            try:
-                value = column.extract(record)
-            except (KeyError, TypeError, AttributeError, ValueError):
-                return ""
-            badge = column.badge(value) if column.kind is FieldKind.STATUS else None
-            text = badge.label if badge is not None else display(column.kind, value)
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return text if len(text) > 30 else None
-            return text
-        if role == BadgeRole and column.kind is FieldKind.STATUS:
-            try:
-                badge = column.badge(column.extract(record))
-            except (KeyError, TypeError, AttributeError, ValueError):
-                return None
-            return badge.color if badge is not None else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in _NUMERIC:
-            return int(_RIGHT.value)
-        if role == RecordRole:
-            return record
-        return None
+        row, column = index.row(), index.column()
+        if not (0 <= row < len(self._rows) and 0 <= column < len(self.columns)):
+            return None
+        record = self._rows[row]
+        if role == _DISPLAY:
+            return self._cells(record)[column][0]
+        if role == _TOOLTIP:
+            text = self._cells(record)[column][0]
+            return text if len(text) > 30 else None
+        if role == BadgeRole:
+            return self._cells(record)[column][1]
+        if role == _ALIGNMENT:
+            return _RIGHT_VALUE if self.columns[column].kind in _NUMERIC else None
+        return record  # RecordRole
+
+    def _cells(self, record: Record) -> tuple[tuple[str, str | None], ...]:
+        """(text, badge colour or ``None``) of each column of a record; the rows read last are kept."""
+        hit = self._cell_cache.get(id(record))
+        if hit is not None and hit[0] is record:
+            return hit[1]
+        cells = tuple(_cell(column, record) for column in self.columns)
+        self._cell_cache[id(record)] = (record, cells)
+        if len(self._cell_cache) > CELL_CACHE:
+            del self._cell_cache[next(iter(self._cell_cache))]
+        return cells
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -136,9 +166,7 @@ class PagedTableModel(QAbstractTableModel):
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         """Selectable, enabled, never editable in place (edits go through the form)."""
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def canFetchMore(self, parent: ModelIndex) -> bool:
         """More rows exist, no page is loading or failed, and the view was opened (:meth:`start`).
@@ -203,6 +231,7 @@ class PagedTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = []
         self._ids = set()
+        self._cell_cache.clear()
         self._cursor = None
         self._has_more = True
         self._error = None
@@ -272,15 +301,11 @@ class PagedTableModel(QAbstractTableModel):
             return False  # a page of an older query: dropped
         if replace:
             self._swap_rows(page.items)
-        fresh = [] if replace else [r for r in page.items if r.id not in self._ids]
-        for record in fresh:  # kept for as long as the list is open: stored compactly
-            record.pack()
-        if fresh:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
-            self._rows.extend(fresh)
-            self._ids.update(r.id for r in fresh)
-            self.endInsertRows()
+            added = False
+        else:
+            added = await self._append(page.items, generation)
+            if generation != self._generation:
+                return False  # reset while the page went in: the newer query owns the state now
         was_first = self._cursor is None and not replace
         self._cursor = page.next_cursor
         self._has_more = bool(page.has_more and page.next_cursor is not None)
@@ -291,12 +316,35 @@ class PagedTableModel(QAbstractTableModel):
         self.countChanged.emit(self.count_text())
         if was_first:
             self.firstPageLoaded.emit(time.perf_counter() - self._started)
-        return bool(fresh)
+        return added
+
+    async def _append(self, items: Sequence[Record], generation: int) -> bool:
+        """Adds a page's new rows, :data:`SLICE` at a time, paced (:mod:`console.core.pace`).
+
+        A page can hold thousands of records (Setster's pager may answer with a growing count): packed
+        and inserted in one go, they would hold the window still for a tenth of a second or more.
+        """
+        added = False
+        pace = Pace()
+        for start in range(0, len(items), SLICE):
+            await pace.breathe()  # the window paints and other pages come in between slices
+            if generation != self._generation:
+                return added
+            fresh = [r for r in items[start:start + SLICE] if r.id not in self._ids]
+            if not fresh:
+                continue
+            pack_records(fresh)  # kept for as long as the list is open: stored compactly
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            self._rows.extend(fresh)
+            self._ids.update(r.id for r in fresh)
+            self.endInsertRows()
+            added = True
+        return added
 
     def _swap_rows(self, items: Sequence[Record]) -> None:
         unique = list({r.id: r for r in items}.values())
-        for record in unique:
-            record.pack()
+        pack_records(unique)
         if [r.id for r in unique] == [r.id for r in self._rows]:
             self._rows = unique
             if unique:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
 from console import __version__
 from console.core.constants import APP_NAME
 from console.ui.qtasync import TaskSet, dialog_result
+from console.ui.status import ThrottledLabel
 
 if TYPE_CHECKING:
     import asyncio
@@ -88,11 +89,11 @@ class MainWindow(QMainWindow):
         self.welcome.setWordWrap(True)
         self.stack.addWidget(self.welcome)
         self.setCentralWidget(self.stack)
-        self.activity = QLabel("Idle")
+        self.activity = ThrottledLabel("Idle")
         self.activity.setObjectName("activityLabel")
-        self.quota = QLabel("")
+        self.quota = ThrottledLabel("")
         self.quota.setObjectName("quotaLabel")
-        self.count = QLabel("")
+        self.count = ThrottledLabel("")
         self.count.setObjectName("statusCount")
         status = self.statusBar()
         status.addPermanentWidget(self.count)
@@ -961,7 +962,7 @@ class MainWindow(QMainWindow):
     # -- status bar ---------------------------------------------------------------------------------
 
     def _on_in_flight(self, count: int) -> None:
-        self.activity.setText(f"⟳ {count} request{'s' if count != 1 else ''}" if count else "Idle")
+        self.activity.show_text(f"⟳ {count} request{'s' if count != 1 else ''}" if count else "Idle")
 
     def _on_rate_limit(self, account_id: str, _snapshot: RateLimitSnapshot) -> None:
         if account_id == self._current_account:
@@ -980,7 +981,7 @@ class MainWindow(QMainWindow):
     def _refresh_quota(self) -> None:
         account_id = self._current_account
         if account_id is None or self.observer is None:
-            self.quota.setText("")
+            self.quota.show_text("")
             return
         text = ""
         snap = self.observer.snapshots.get(account_id)
@@ -997,14 +998,14 @@ class MainWindow(QMainWindow):
         waiting = math.ceil(self._wait_until.get(account_id, 0.0) - time.monotonic())
         if waiting > 0:
             text = f"Waiting {waiting} s · {text}" if text else f"Waiting {waiting} s"
-        self.quota.setText(text)
+        self.quota.show_text(text)
 
     def _on_view_count(self, _text: str) -> None:
         self._sync_count()
 
     def _sync_count(self) -> None:
         view = self.current_view()
-        self.count.setText(f"{view.spec.label}: {view.model.count_text()}" if view is not None else "")
+        self.count.show_text(f"{view.spec.label}: {view.model.count_text()}" if view is not None else "")
 
     def _refresh_current(self) -> None:
         view = self.current_view()

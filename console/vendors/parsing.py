@@ -7,12 +7,12 @@ Vendor packages keep their own envelopes and field rules; these only say "this m
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from console.core.errors import BadResponse
 from console.core.models import Record
+from console.core.pace import Pace
 from console.http.types import Reply
 
 
@@ -53,16 +53,16 @@ def as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-#: A page with at least this many items is turned into records beside the event loop.
-THREAD_BUILD_ITEMS = 40
-
-
 async def build_records(build: Callable[[Any], Record], items: Sequence[Any]) -> list[Record]:
-    """Turns a page's items into records; a long page is worked through in a worker thread.
+    """Turns a page's items into records, a slice at a time (:mod:`console.core.pace`).
 
-    Reading dates and time zones for a hundred items takes tens of milliseconds: done beside the
-    event loop, the window keeps painting meanwhile.
+    Reading dates and time zones for a hundred items takes several milliseconds, and a page can hold
+    thousands (Setster's pager may answer with a growing count). A worker thread is no help: its
+    Python work holds the interpreter's lock, and the window's every Qt call waits behind it.
     """
-    if len(items) < THREAD_BUILD_ITEMS:
-        return [build(item) for item in items]
-    return await asyncio.to_thread(lambda: [build(item) for item in items])
+    pace = Pace()
+    records: list[Record] = []
+    for item in items:
+        await pace.breathe()
+        records.append(build(item))
+    return records

@@ -117,7 +117,7 @@ def test_short_rate_limit_waits_in_the_status_bar_and_goes_through(harness: Any,
     harness.window.statusBar().messageChanged.connect(messages.append)
     view.table.scrollToBottom()
     qtbot.waitUntil(lambda: any("waiting 1.0 s (rate limit)" in m for m in messages), timeout=3000)
-    assert "Waiting" in harness.window.quota.text()
+    qtbot.waitUntil(lambda: "Waiting" in harness.window.quota.text(), timeout=1000)
     qtbot.waitUntil(lambda: view.model.rowCount() == 100, timeout=5000)
     assert not view.banner.isVisible()
 

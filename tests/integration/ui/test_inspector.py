@@ -187,7 +187,7 @@ def _exercise_every_secret_path(harness: Any, qtbot: Any, console_home: Path, ca
 
     # The inspector's data and every pane of it, with Copy as curl.
     for exchange in harness.accounts.request_log:
-        texts += [repr(exchange), exchange.as_curl()]
+        texts += [repr(exchange), exchange.response_body, exchange.as_curl()]
     window.open_inspector()
     inspector = window.inspector
     for row in range(inspector.proxy.rowCount()):

@@ -7,7 +7,6 @@ about 100,000 rows loaded, and the RSS each loaded row costs.
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import statistics
 import time
@@ -68,7 +67,7 @@ def test_five_vendors_browsing_with_a_lookup_and_an_export(harness: Any, qtbot: 
         view.filter_to({})  # every date (the bookings views open on the next 7 days)
         views.append(view)
     qtbot.waitUntil(lambda: all(v.model.rowCount() > 0 for v in views), timeout=20000)
-    gc.collect()
+    window.collector.collect()  # what the window does at its next quiet moment (full collection + trim)
     before = rss_bytes()
     before_rows = sum(v.model.rowCount() for v in views)
     watch = StallWatch(running_qloop)
@@ -99,7 +98,7 @@ def test_five_vendors_browsing_with_a_lookup_and_an_export(harness: Any, qtbot: 
     assert all(v.model.error is None and not v.model.has_more for v in views)
     rows = sum(v.model.rowCount() for v in views)
     hits = len(window.lookup.panel.model.hits())
-    gc.collect()
+    window.collector.collect()
     after = rss_bytes()
     worst, p99 = watch.summary()
     per_row = (after - before) / max(1, rows - before_rows)
@@ -111,10 +110,11 @@ def test_five_vendors_browsing_with_a_lookup_and_an_export(harness: Any, qtbot: 
     assert rows >= 100_000
     assert hits >= 5  # Jane Doe is in every vendor (Launch27 2.0 cannot search by email)
     assert after < 400 * 2**20
-    # Targets not reached yet (see the closing note): worst stall <= 50 ms, <= 1 KB per row. These
-    # bounds catch a regression from what was measured (worst 200-290 ms, p99 50-70 ms, 1.3-1.7 KB).
-    assert per_row <= 2 * 1024
-    assert worst < 1.0 and p99 < 0.15
+    assert per_row <= 1024
+    # Measured on a 2-core VM with the emulators in another process: worst 43-46 ms, p99 30-32 ms (the
+    # target is <= 50 ms). Timing is the machine's as much as the code's: these bounds catch a regression
+    # (before core.pace and friends: worst 200-290 ms) without failing on a busy CI runner.
+    assert worst < 0.15 and p99 < 0.08
 
 
 def test_load_in_a_fresh_process() -> None:

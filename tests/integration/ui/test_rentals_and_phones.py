@@ -31,7 +31,7 @@ def test_properties_view_edit_keeps_hidden_fields_and_shows_reservations(harness
     view = open_view(harness, "Coastal Stays (demo)", "properties")
     loaded(qtbot, view)
     assert view.count_label.text() == "50 of 300 loaded"
-    assert "Quota" in harness.window.quota.text()
+    qtbot.waitUntil(lambda: "Quota" in harness.window.quota.text(), timeout=2000)
     emulator = harness.workspace.vendors["setsmart"].emulator
     booked = {r["property_id"] for r in emulator.reservations.values()}
     view.table.selectRow(next(r for r in range(view.model.rowCount()) if view.model.record(r).id in booked))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from console.core import log
 
@@ -59,3 +61,23 @@ def test_every_token_of_a_login_answer_is_registered() -> None:
     log.register_secrets_in(answer)
     text = log.redact("crash: jwt-aaaa.bbbb.cccc sat-Registered-1234 st-In-A-List-5678 sam@example.com Admin")
     assert text == "crash: *** *** *** sam@example.com Admin"
+
+
+_PIECES = ["api_key", "API-KEY", "x-api-key", "apikey", "Authorization", "authorization", "token", "session_token",
+           "single_access_token", "refresh_token", "password", "secret", "bearer", "Bearer ", "monkey", "keys",
+           "key", "tokens", '"', "'", ":", "=", " ", "  ", "\n", ",", ";", "}", "{", "&", "abc123", "s3cr3t-val",
+           "x", "_", "-", "é", "İ"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_redact_looks_near_names_only_yet_masks_what_the_full_pattern_masks(pieces: list[str]) -> None:
+    """The fast path (find where a name ends, then look just before it) masks exactly what running the
+    whole pattern over the text masks."""
+    text = "".join(pieces)
+    expected = log._PATTERN.sub(lambda m: f"{m['name']}{m['q']}{log.MASK}", text)
+    lowered = text.lower()
+    if len(lowered) == len(text):  # otherwise redact() runs the whole pattern itself
+        assert log._mask_shapes(text, lowered) == expected
+    if not any(secret in text for secret in log._ordered):  # a secret another test registered
+        assert log.redact(text) == expected
