@@ -43,6 +43,21 @@ def _skip(text: str, index: int) -> int:
     return match.end() if match is not None else index
 
 
+def _after_member(text: str, index: int, close: str) -> tuple[bool, int]:
+    """Reads past an array element or an object member.
+
+    Returns:
+        ``(True, the index after close)`` at the container's end, else ``(False, the next member's index)``.
+    """
+    index = _skip(text, index)
+    following = text[index:index + 1]
+    if following == close:
+        return True, index + 1
+    if following != ",":
+        raise JSONDecodeError("Expecting ',' delimiter", text, index)
+    return False, _skip(text, index + 1)
+
+
 async def loads(content: bytes) -> Any:
     """Decodes a JSON document as ``json.loads(content)`` does, pausing for the event loop as it goes.
 
@@ -92,13 +107,9 @@ class _Walker:
             await self.breathe()
             value, index = await self.value(index, depth + 1, in_array=True)
             items.append(value)
-            index = _skip(text, index)
-            following = text[index:index + 1]
-            if following == "]":
-                return items, index + 1
-            if following != ",":
-                raise JSONDecodeError("Expecting ',' delimiter", text, index)
-            index = _skip(text, index + 1)
+            closed, index = _after_member(text, index, "]")
+            if closed:
+                return items, index
 
     async def _object(self, index: int, depth: int) -> tuple[dict[str, Any], int]:
         text = self.text
@@ -116,10 +127,6 @@ class _Walker:
             await self.breathe()
             value, index = await self.value(_skip(text, index + 1), depth + 1, in_array=False)
             result[key] = value
-            index = _skip(text, index)
-            following = text[index:index + 1]
-            if following == "}":
-                return result, index + 1
-            if following != ",":
-                raise JSONDecodeError("Expecting ',' delimiter", text, index)
-            index = _skip(text, index + 1)
+            closed, index = _after_member(text, index, "}")
+            if closed:
+                return result, index

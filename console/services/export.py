@@ -175,7 +175,6 @@ async def export_dataset(
     # One page is always on its way while the previous one is written: the vendor's latency hides
     # the local work (parsing, validation, writing). Pages are still fetched strictly in order.
     pending = asyncio.ensure_future(client.fetch_page(dataset, query, None, page_size))
-    pace = Pace()
     try:
         while True:
             page = await pending
@@ -190,6 +189,7 @@ async def export_dataset(
                     continue
                 state.seen.add(record.id)
                 fresh.append(record)
+            pace = Pace()  # per page: the wait for the next page is not work
             for start in range(0, len(fresh), WRITE_SLICE):  # a long page: a slice at a time (core.pace)
                 await pace.breathe()
                 writer.write(fresh[start:start + WRITE_SLICE])

@@ -1,10 +1,11 @@
 """The one paged table model every dataset uses.
 
 Rules (design.md; Qt's fetchmore example): ``canFetchMore`` is false while a page is loading and once the
-dataset is exhausted (or a page failed); ``fetchMore`` starts a tracked task and returns at once; each
-page is inserted with one ``beginInsertRows``/``endInsertRows``; a generation counter, bumped by every
-reset (new filter, new sort), drops pages that arrive for an older query; the model asks for its first
-page itself. ``data()`` never blocks: it reads rows already in memory.
+dataset is exhausted (or a page failed); ``fetchMore`` starts a tracked task and returns at once; a
+page's rows go in with one ``beginInsertRows``/``endInsertRows`` per :data:`SLICE` rows (a long page is
+paced, :mod:`console.core.pace`); a generation counter, bumped by every reset (new filter, new sort),
+drops pages that arrive for an older query, even half-inserted; the model asks for its first page
+itself. ``data()`` never blocks: it reads rows already in memory.
 """
 
 from __future__ import annotations

@@ -75,8 +75,9 @@ def test_a_day_of_opening_scrolling_looking_up_and_closing(harness: Any, qtbot: 
           f"{first['rss'] / 2**20:.0f} MB, after cycle {CYCLES} {last['rss'] / 2**20:.0f} MB ({growth:+.1%}); "
           f"widgets {first['widgets']} -> {last['widgets']}, window objects {first['qobjects']} -> "
           f"{last['qobjects']}, tasks {first['tasks']} -> {last['tasks']}")
-    # Target (within 10 %) not reached yet: no Python object, widget or task accumulates (checked below
-    # and by object census), the growth is in native memory (+38 % measured). This bound catches worse.
-    assert growth <= 0.6
+    # Measured +9 % over 500 cycles (target: within 10 %; +38 % before page work left the worker
+    # threads, whose malloc arenas kept freed memory). The request log (1,000 exchanges) is still filling
+    # after cycle 50. RSS is the allocator's as much as the code's: this bound catches a leak, not noise.
+    assert growth <= 0.2
     assert last["widgets"] <= first["widgets"] and last["qobjects"] <= first["qobjects"]
     assert last["tasks"] <= first["tasks"]

@@ -10,15 +10,16 @@ import pytest
 from console.core import pace
 
 
+def loop_turns() -> list[bool]:
+    """A list that gets an item as soon as the loop runs anything else."""
+    ran: list[bool] = []
+    asyncio.get_running_loop().call_soon(ran.append, True)
+    return ran
+
+
 async def test_within_a_slice_breathe_returns_without_yielding(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pace, "_budget", pace._Budget())
-    ran = False
-
-    def mark() -> None:
-        nonlocal ran
-        ran = True
-
-    asyncio.get_running_loop().call_soon(mark)
+    ran = loop_turns()
     job = pace.Pace()
     await job.breathe()  # the first slice: budget is free, so no turn of the loop
     await job.breathe()  # well under SLICE_SECONDS since the slice began
@@ -28,13 +29,7 @@ async def test_within_a_slice_breathe_returns_without_yielding(monkeypatch: pyte
 async def test_after_a_slice_the_loop_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pace, "SLICE_SECONDS", 0.0)
     monkeypatch.setattr(pace, "_budget", pace._Budget())
-    ran = False
-
-    def mark() -> None:
-        nonlocal ran
-        ran = True
-
-    asyncio.get_running_loop().call_soon(mark)
+    ran = loop_turns()
     job = pace.Pace()
     await job.breathe()
     assert not ran

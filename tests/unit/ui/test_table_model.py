@@ -86,6 +86,33 @@ def test_a_page_of_an_older_query_is_dropped(running_qloop: Any, qtbot: Any) -> 
     assert model.data(model.index(0, 1)) == "fresh0"
 
 
+def test_a_long_page_goes_in_slices_and_a_reset_stops_it_half_way(
+    running_qloop: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from console.core import pace
+    from console.ui import table_model
+
+    monkeypatch.setattr(pace, "SLICE_SECONDS", 0.0)  # every slice gives the loop a turn
+    long = FakeSource(1000)
+    model = PagedTableModel(COLUMNS, long.fetch, 1000)
+    inserts: list[int] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserts.append(last - first + 1))
+
+    def reset_after_two_slices(*_: Any) -> None:
+        if len(inserts) == 2:
+            fresh = FakeSource(30)
+            fresh.prefix = "fresh"
+            model.reset(fresh.fetch)
+
+    model.rowsInserted.connect(reset_after_two_slices)
+    model.start()
+    qtbot.waitUntil(lambda: model.rowCount() == 30 and not model.loading, timeout=5000)
+    qtbot.wait(50)
+    assert inserts[:2] == [table_model.SLICE, table_model.SLICE]  # the long page went in slice by slice
+    assert inserts[2:] == [30]  # and stopped at the reset: none of its remaining 800 rows came after
+    assert model.data(model.index(0, 1)) == "fresh0" and model.rowCount() == 30
+
+
 def test_failure_stops_paging_until_retry(running_qloop: Any, qtbot: Any) -> None:
     from PySide6.QtCore import QModelIndex
 
