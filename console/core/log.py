@@ -91,6 +91,15 @@ def redact(text: str) -> str:
     return _mask_shapes(text, lowered)
 
 
+def _has_name_ending_at(text: str, earliest: int, ending: re.Match[str]) -> bool:
+    """Whether a whole secret-shaped name (with its separator) ends where ``ending`` does.
+
+    Only a name that ends right there counts: an earlier one in reach (``api_key:,api_key:...``) may
+    have no value of its own.
+    """
+    return any(_NAME.fullmatch(text, start, ending.end()) for start in range(earliest, ending.start() + 1))
+
+
 def _mask_shapes(text: str, lowered: str) -> str:
     """Masks secret-shaped values (``api_key=...``) as :data:`_PATTERN` does, looking only near names."""
     pieces: list[str] = []
@@ -98,10 +107,9 @@ def _mask_shapes(text: str, lowered: str) -> str:
     for ending in _NAME_ENDS.finditer(lowered):
         if ending.start() < done:
             continue
-        name = _NAME.search(text, max(done, ending.start() - _NAME_REACH), ending.end())
-        if name is None:
+        if not _has_name_ending_at(text, max(done, ending.start() - _NAME_REACH), ending):
             continue
-        value = _VALUE.match(text, name.end())
+        value = _VALUE.match(text, ending.end())
         if value is None:
             continue
         pieces += [text[done:value.start("q")], value["q"], MASK]

@@ -45,6 +45,11 @@ def parse_vendor_time(value: object, local_zone: dt.tzinfo) -> dt.datetime | Non
             moment = None
         if moment is not None:
             return moment if moment.tzinfo else moment.replace(tzinfo=local_zone)
+    if text[4:5] == "-" and text[7:8] == "-":  # ISO-shaped (the usual case): read in C, 20x faster than strptime
+        try:
+            return dt.datetime.fromisoformat(text).replace(tzinfo=local_zone)
+        except ValueError:
+            pass  # e.g. one-digit hours: the formats below are more lenient
     for fmt in _LOCAL_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).replace(tzinfo=local_zone)
