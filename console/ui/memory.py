@@ -25,8 +25,8 @@ NO_AUTOMATIC_FULL = 1_000_000
 def release_free_memory() -> bool:
     """Asks glibc to return freed heap memory to the system (``malloc_trim``); False elsewhere.
 
-    Worker threads get their own malloc arenas; without this, memory freed after a list is closed
-    stays counted in the process's RSS.
+    glibc keeps freed heap memory (in every thread's arena) for reuse; without this, memory freed after
+    a list is closed stays counted in the process's RSS.
     """
     global _trim
     if _trim is None:

@@ -37,13 +37,15 @@ class ThrottledLabel(QLabel):
             self._pending = text
             return
         self._pending = None
-        if text != self.text():
-            self.setText(text)
-        self._cooldown.start()
+        self._apply(text)
 
     def _flush(self) -> None:
         if self._pending is not None:
             text, self._pending = self._pending, None
-            if text != self.text():
-                self.setText(text)
-            self._cooldown.start()
+            self._apply(text)
+
+    def _apply(self, text: str) -> None:
+        """Shows ``text`` (when it differs) and holds later changes back for the interval."""
+        if text != self.text():
+            self.setText(text)
+        self._cooldown.start()

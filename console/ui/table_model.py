@@ -346,6 +346,7 @@ class PagedTableModel(QAbstractTableModel):
     def _swap_rows(self, items: Sequence[Record]) -> None:
         unique = list({r.id: r for r in items}.values())
         pack_records(unique)
+        self._cell_cache.clear()  # every row is a new record: the texts kept are for records gone
         if [r.id for r in unique] == [r.id for r in self._rows]:
             self._rows = unique
             if unique:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from console.ui.export import ExportJob
     from console.ui.forms import RecordForm
     from console.ui.lookup import LookupController
+    from console.ui.memory import IdleCollector
     from console.ui.observer import QtHttpObserver
     from console.ui.preferences import Preferences
 
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self._edits_settled = False  # unsaved edits were discarded: closing may go on
         self._closing_ask: asyncio.Task[bool] | None = None
         self.accounts_manager: AccountsManager | None = None  # File > Accounts, built on first use
+        self.collector: IdleCollector | None = None  # full collections at quiet moments, from attach()
 
         self._built = False
         self.stack = QStackedWidget()
@@ -1210,9 +1212,8 @@ class MainWindow(QMainWindow):
         self.tasks.cancel_all()
         from console.core import log
 
-        collector = getattr(self, "collector", None)
-        if collector is not None:
-            collector.stop()
+        if self.collector is not None:
+            self.collector.stop()
         log.ui.info("main window closed")
         super().closeEvent(event)
         self.closed.emit()

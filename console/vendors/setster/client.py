@@ -263,14 +263,16 @@ class SetsterClient(VendorClient):
             params["sort_order"] = "desc" if query.descending else "asc"
         elif dataset == "clients":
             params.update({k: v for k, v in filters.items() if k in ("q", "email")})
+        def build(item: Any) -> Record:
+            return self._record(dataset, item, lookups)
+
         if dataset not in PAGED:
             items = _as_list(await self.http.call("GET", path, params=params, parse=envelope), dataset)
-            return Page(await build_records(lambda x: self._record(dataset, x, lookups), items), None, False,
-                        len(items))
+            return Page(await build_records(build, items), None, False, len(items))
         start = int(cursor or 0)
         params.update({"start": start, "end": start + limit})
         items = _as_list(await self.http.call("GET", path, params=params, parse=envelope), dataset)
-        records = await build_records(lambda x: self._record(dataset, x, lookups), items)
+        records = await build_records(build, items)
         more = len(items) >= limit
         return Page(records, start + len(items) if more else None, more, None)
 
