@@ -126,7 +126,7 @@ class SlotPicker(QWidget):
         layout.addWidget(self.day_edit)
         layout.addWidget(self.times, 1)
         layout.addWidget(self.refresh)
-        self.day_edit.dateChanged.connect(lambda _d: self.wanted.emit())
+        self.day_edit.dateChanged.connect(self._day_changed)
         self.refresh.clicked.connect(self.wanted.emit)
         #: A person picked a time (times offered by the vendor do not count as an edit).
         self.user_chose = False
@@ -134,6 +134,12 @@ class SlotPicker(QWidget):
         self._current = ""
         self._token = 0
         self.set_message("Choose a day")
+
+    def _day_changed(self) -> None:
+        # The other day's times are no choice for this one: none until this day's arrive (a save in
+        # between would otherwise book the old day).
+        self.set_message("Loading free times…")
+        self.wanted.emit()
 
     def day(self) -> dt.date:
         """The chosen day."""
