@@ -37,12 +37,19 @@ class Page(Generic[T]):
         next_cursor: What to pass to get the next page (``None`` when there is none).
         has_more: Whether another page exists.
         total: The dataset's size when the vendor says it, else ``None``.
+        notes: Plain sentences about what this list lacks or what was odd in the answer (an
+            optional call the vendor does not offer, records that shared an id); shown under the
+            list and printed once by the CLI.
+        duplicates: Records of this answer left out because an earlier record of the same answer
+            had the same id (the first is kept; the count is said, never dropped silently).
     """
 
     items: Sequence[T]
     next_cursor: Cursor
     has_more: bool
     total: int | None = None
+    notes: tuple[str, ...] = ()
+    duplicates: int = 0
 
 
 class Record:

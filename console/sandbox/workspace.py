@@ -118,6 +118,11 @@ class DemoWorkspace:
         for hosted in self.vendors.values():
             hosted.faults.configure(config or FaultConfig())
 
+    def set_optional_endpoints(self, available: bool) -> None:
+        """Serves (``True``) or removes (``False``: 404) every emulator's optional endpoints."""
+        for hosted in self.vendors.values():
+            hosted.emulator.optional_endpoints = available
+
     def expire_sessions(self) -> list[str]:
         """Ends the login sessions of every emulator that has them; returns those vendors' ids."""
         expired = []

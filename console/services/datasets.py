@@ -76,7 +76,7 @@ class DatasetService:
     ) -> Page[Record]:
         """Returns one page."""
         client = await self.accounts.client(account_id)
-        return await client.fetch_page(dataset, query, cursor, limit)
+        return await client.page(dataset, query, cursor, limit)
 
     async def get(self, account_id: str, dataset: str, record_id: str) -> Record:
         """Reads one record fresh."""
@@ -172,7 +172,7 @@ class DatasetService:
         cursor: Cursor = None
         query = Query(descending=False)
         while len(result) < MAX_CHOICES:
-            page = await client.fetch_page(dataset, query, cursor, 100)
+            page = await client.page(dataset, query, cursor, 100)
             result.extend(Choice(r.id, _plain_title(spec, r)) for r in page.items)
             if not page.has_more:
                 break

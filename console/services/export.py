@@ -174,14 +174,14 @@ async def export_dataset(
     query = query or Query()
     # One page is always on its way while the previous one is written: the vendor's latency hides
     # the local work (parsing, validation, writing). Pages are still fetched strictly in order.
-    pending = asyncio.ensure_future(client.fetch_page(dataset, query, None, page_size))
+    pending = asyncio.ensure_future(client.page(dataset, query, None, page_size))
     try:
         while True:
             page = await pending
             state.pages += 1
             more = page.has_more and page.next_cursor is not None
             if more:
-                pending = asyncio.ensure_future(client.fetch_page(dataset, query, page.next_cursor, page_size))
+                pending = asyncio.ensure_future(client.page(dataset, query, page.next_cursor, page_size))
             fresh = []
             for record in page.items:
                 if record.id in state.seen:

@@ -215,14 +215,14 @@ class LookupService:
             records, cursor = [], None
             while scanned < route.limit:
                 # All that is left in one request where the vendor allows it (it may clamp).
-                page = await client.fetch_page(route.dataset, Query(), cursor, route.limit - scanned)
+                page = await client.page(route.dataset, Query(), cursor, route.limit - scanned)
                 records.extend(page.items)
                 scanned += len(page.items)
                 if not page.has_more or page.next_cursor is None or not page.items:
                     break
                 cursor = page.next_cursor
         else:
-            page = await client.fetch_page(route.dataset, Query(filters={route.param: query.value_for(kind)}), None,
+            page = await client.page(route.dataset, Query(filters={route.param: query.value_for(kind)}), None,
                                            route.limit)
             records = list(page.items)
         return self._hits(account_id, kind, route, query, records), scanned

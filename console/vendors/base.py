@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from console.core.errors import ConsoleError, UnsupportedOperation, UserMessage
@@ -28,6 +28,7 @@ from console.core.models import (
 )
 from console.http.requestlog import RequestLog
 from console.http.types import HttpObserver, HttpSettings
+from console.vendors.optional import OptionalCall, OptionalCalls
 
 if TYPE_CHECKING:
     import httpx
@@ -73,9 +74,25 @@ class VendorClient:
         http: The account's HTTP client.
     """
 
+    #: The client's optional calls (``console.vendors.optional``), for the package docstring's audit and tests.
+    optional_calls: tuple[OptionalCall, ...] = ()
+
     def __init__(self, spec: VendorSpec, http: VendorHttp) -> None:
         self.spec = spec
         self.http = http
+        #: Which optional calls this account's vendor turned out not to offer.
+        self.optional = OptionalCalls(spec.display_name)
+
+    async def page(self, dataset: str, query: Query, cursor: Cursor, limit: int) -> Page[Record]:
+        """:meth:`fetch_page` with the account's notes about unavailable optional calls attached.
+
+        The one entry point the service layer pages through (lists, export, lookup, choices).
+        """
+        page = await self.fetch_page(dataset, query, cursor, limit)
+        notes = self.optional.notes(dataset)
+        if not notes:
+            return page
+        return replace(page, notes=tuple(dict.fromkeys((*page.notes, *notes))))
 
     async def aclose(self) -> None:
         """Closes the connections."""
@@ -138,6 +155,8 @@ class EmulatorApp(Protocol):
 
     #: Path prefix of the API on the emulator (the part of the base URL after host:port).
     base_path: str
+    #: ``False`` removes every optional endpoint (it answers 404), as a server without them would.
+    optional_endpoints: bool
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """ASGI entry point."""

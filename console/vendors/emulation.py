@@ -187,17 +187,50 @@ class QuotaWindow:
             return allowed, self.limit - used, max(0.0, start + self.window - current)
 
 
+@dataclass(frozen=True, slots=True)
+class OptionalRoute:
+    """An endpoint the vendor's shared file does not confirm ([L], [I] or invented).
+
+    Attributes:
+        pattern: Regular expression over the request path (the whole path, base path included).
+        source: The line of the shared file the endpoint comes from, and its mark.
+        methods: The methods it covers (every method when empty).
+    """
+
+    pattern: str
+    source: str
+    methods: tuple[str, ...] = ()
+
+    def matches(self, method: str, path: str) -> bool:
+        """Whether a request goes to this endpoint."""
+        return (not self.methods or method in self.methods) and re.fullmatch(self.pattern, path) is not None
+
+
 class EmulatorBase:
-    """What every emulator shares: it is an ASGI app (:attr:`app`) and logs the writes it receives."""
+    """What every emulator shares: it is an ASGI app (:attr:`app`) and logs the writes it receives.
+
+    With :attr:`optional_endpoints` off, every endpoint listed in :attr:`optional_routes` answers 404
+    as a server without it would (plain text, no vendor envelope): the switch the tests use to prove
+    that each list loads on a vendor that offers only its confirmed calls.
+    """
 
     base_path = "/"
+    #: The endpoints a real server of this vendor may not have (see :class:`OptionalRoute`).
+    optional_routes: tuple[OptionalRoute, ...] = ()
 
     def __init__(self) -> None:
         self.writes = WriteLog()
         self.app: Any = None
+        self.optional_endpoints = True
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """ASGI entry point."""
+        if (not self.optional_endpoints and scope.get("type") == "http"
+                and any(r.matches(scope.get("method", "GET"), scope.get("path", "")) for r in self.optional_routes)):
+            await send({"type": "http.response.start", "status": 404,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+            await send({"type": "http.response.body", "body": b"Not Found"})
+            return
         await self.app(scope, receive, send)
 
     def write_log(self) -> list[tuple[str, str]]:
