@@ -146,6 +146,8 @@ class VendorHttp:
         self.observer: HttpObserver = observer or NullObserver()
         self.request_log = request_log if request_log is not None else RequestLog()
         self.rate_limit = RateLimitTracker()
+        #: The typed error the last finished call ended in (``None`` after a success).
+        self.last_error: ConsoleError | None = None
         #: Calls on their way (retries included); ``_idle`` is set while there are none.
         self.active = 0
         self._idle = asyncio.Event()
@@ -221,8 +223,14 @@ class VendorHttp:
         self.active += 1
         self._idle.clear()
         try:
-            return await self._call(method.upper(), path, params=params, json_body=json_body, data=data,
-                                    headers=headers, parse=parse, auth_required=auth_required)
+            result = await self._call(method.upper(), path, params=params, json_body=json_body, data=data,
+                                      headers=headers, parse=parse, auth_required=auth_required)
+        except ConsoleError as exc:
+            self.last_error = exc  # the accounts manager's verdict comes from the typed error, not a status
+            raise
+        else:
+            self.last_error = None
+            return result
         finally:
             self.active -= 1
             if not self.active:

@@ -16,6 +16,7 @@ from enum import Enum
 from console.core import log
 from console.core.credentials import CredentialStore, MemoryStore
 from console.core.errors import (
+    AuthError,
     ConfigError,
     ConnectionFailed,
     ConsoleError,
@@ -54,14 +55,13 @@ class AccountState:
     Attributes:
         health: The verdict.
         detail: One sentence for a person (what happened last, or what to do).
+        unavailable: Notes on the optional calls this account's vendor turned out not to offer
+            (``console.vendors.optional``).
     """
 
     health: Health
     detail: str
-
-
-#: HTTP statuses that say the vendor no longer takes the account's credentials.
-LOGIN_STATUSES = frozenset({401})
+    unavailable: tuple[str, ...] = ()
 
 
 class AccountService:
@@ -232,16 +232,23 @@ class AccountService:
         if last is None:
             note = " (secret kept for this run only)" if account.session_only else ""
             return AccountState(Health.NOT_YET, f"No request sent in this session yet{note}.")
+        client = self._clients.get(account_id)
+        unavailable = client.optional.notes() if client is not None else ()
         when = time.strftime("%H:%M:%S", time.localtime(last.started))
         what = f"{last.method} {last.path.split('?', 1)[0]}"
+        error = client.http.last_error if client is not None else None
+        if isinstance(error, AuthError):
+            # Each vendor says "your credentials were refused" its own way (Launch27 2.0: HTTP 406): the
+            # typed error of the last call decides, not a status code.
+            um = error.user_message
+            return AccountState(Health.NEEDS_LOGIN, f"{when}: {um.title}. {um.text} {um.next_step}".strip(),
+                                unavailable)
         if last.status is None:
-            return AccountState(Health.ERROR, f"{when}: {what} got no answer ({last.error or 'no connection'}).")
-        if last.status in LOGIN_STATUSES:
-            return AccountState(Health.NEEDS_LOGIN, f"{when}: {what} was refused with HTTP {last.status}; "
-                                                    "enter the secret again.")
+            return AccountState(Health.ERROR, f"{when}: {what} got no answer ({last.error or 'no connection'}).",
+                                unavailable)
         if last.status >= 500:
-            return AccountState(Health.ERROR, f"{when}: {what} failed with HTTP {last.status}.")
-        return AccountState(Health.CONNECTED, f"{when}: {what} answered HTTP {last.status}.")
+            return AccountState(Health.ERROR, f"{when}: {what} failed with HTTP {last.status}.", unavailable)
+        return AccountState(Health.CONNECTED, f"{when}: {what} answered HTTP {last.status}.", unavailable)
 
     async def check(self, account_id: str) -> str:
         """Logs in with the stored secret and asks for a little data; returns the vendor's one-line summary.

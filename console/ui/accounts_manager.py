@@ -193,7 +193,12 @@ class AccountsManager(QDialog):
         self.read_only_button.setChecked(account.read_only)
         self.insecure_button.setChecked(account.allow_insecure)
         self.insecure_button.setEnabled(not account.demo)
-        self.detail.setText(f"{account.label}: {state.health.value}. {state.detail}" if state else "")
+        if state is None:
+            self.detail.setText("")
+            return
+        lines = [f"{account.label}: {state.health.value}. {state.detail}"]
+        lines += (f"Not offered by this server: {note}" for note in state.unavailable)
+        self.detail.setText("\n".join(lines))
 
     # -- changes --------------------------------------------------------------------------------
 

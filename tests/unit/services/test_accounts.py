@@ -107,8 +107,6 @@ async def test_state_follows_secret_and_last_exchange(console_home: Path) -> Non
     assert state.health is Health.ERROR and "connection was refused" in state.detail
     exchange(service, acc.id, 422)  # the vendor answered: a refused input is not a broken account
     assert (await service.state(acc.id)).health is Health.CONNECTED
-    exchange(service, acc.id, 401)
-    assert (await service.state(acc.id)).health is Health.NEEDS_LOGIN
     await keychain.delete("systeme", acc.id, "api_key")
     state = await service.state(acc.id)
     assert state.health is Health.NEEDS_LOGIN and "not in the keychain" in state.detail
