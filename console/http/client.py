@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from console import __version__
 from console.core import log
 from console.core.errors import (
     BadResponse,
@@ -50,6 +51,8 @@ T = TypeVar("T")
 #: 429 answers sat out per call before giving up (separate from the failure budget).
 MAX_RATE_LIMIT_WAITS = 6
 REFERENCE_HEADERS = ("x-request-id", "request-id", "x-correlation-id")
+#: Sent on every request, so a vendor's support team can tell the console's calls (and its version) apart.
+USER_AGENT = f"VendorConsole/{__version__} (+python-httpx/{httpx.__version__})"
 
 
 ErrorMapper = Callable[[httpx.Response], ConsoleError]
@@ -109,7 +112,8 @@ class VendorHttp:
         base_url: Everything before the vendor's documented paths.
         error_mapper: The vendor's one function from an error answer to a typed error.
         rate_limit_parser: Reads the vendor's quota headers; ``None`` when it sends none.
-        headers: Headers sent on every request (auth headers are masked in the log).
+        headers: Headers sent on every request (auth headers are masked in the log), after
+            ``User-Agent:`` :data:`USER_AGENT` (a vendor's own ``User-Agent`` replaces it).
         settings: Timeouts and retry budget.
         observer: Status-bar and inspector hook.
         request_log: Shared masked log.
@@ -154,9 +158,11 @@ class VendorHttp:
         self._idle.set()
         self._error_mapper = error_mapper
         self._rate_limit_parser = rate_limit_parser
+        default_headers = httpx.Headers({"User-Agent": USER_AGENT})
+        default_headers.update(headers or {})  # case-insensitive: a vendor's own User-Agent wins
         self._client = httpx.AsyncClient(
             verify=shared_ssl_context(),
-            headers=dict(headers or {}),
+            headers=default_headers,
             timeout=httpx.Timeout(self.settings.timeout),
             transport=transport,
             follow_redirects=False,
