@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import html
 import math
 import time
 from collections.abc import Sequence
@@ -54,12 +53,13 @@ from console.core.models import (
 from console.core.settings import AccountConfig
 from console.services.accounts import SecretMissing
 from console.services.datasets import DatasetService
+from console.ui.banners import ErrorBanner, NotesBar
 from console.ui.delegates import BadgeDelegate
 from console.ui.detail import DetailPane
 from console.ui.filter_bar import FilterBar
 from console.ui.forms import RecordForm
 from console.ui.layout import LayoutStore
-from console.ui.messages import confirm, show_error, vendor_name
+from console.ui.messages import confirm, show_error
 from console.ui.qtasync import TaskSet, dialog_result
 from console.ui.table_model import PagedTableModel
 
@@ -148,26 +148,15 @@ class DatasetView(QWidget):
         self.delete_button.clicked.connect(self.delete_current)
         self.refresh_button.clicked.connect(self.refresh)
 
-        self.banner = QFrame()
-        self.banner.setObjectName("errorBanner")
-        self.banner.setStyleSheet("#errorBanner { background: #fdecea; border: 1px solid #f5c2c0; border-radius: 4px; }"
-                                  "#errorBanner QLabel { color: #5f2120; }")
-        self.banner_text = QLabel()
-        self.banner_text.setWordWrap(True)
-        self.retry_button = QPushButton("Retry")
-        self.retry_button.clicked.connect(self._retry)
-        self.credentials_button = QPushButton("Enter key…")
-        self.credentials_button.clicked.connect(lambda: self.credentialsNeeded.emit(self.account.id))
-        self.reference_button = QPushButton("Copy reference")
-        self.reference_button.setToolTip("Copy the vendor's reference for its support team")
-        self.reference_button.clicked.connect(
-            lambda: QGuiApplication.clipboard().setText(self.reference_button.property("reference") or ""))
-        banner_layout = QHBoxLayout(self.banner)
-        banner_layout.addWidget(self.banner_text, 1)
-        banner_layout.addWidget(self.reference_button)
-        banner_layout.addWidget(self.credentials_button)
-        banner_layout.addWidget(self.retry_button)
-        self.banner.hide()
+        self.banner = ErrorBanner()
+        self.banner.retryClicked.connect(self._retry)
+        self.banner.credentialsClicked.connect(lambda: self.credentialsNeeded.emit(self.account.id))
+        # The banner's parts, as tests and scenes know them.
+        self.banner_text = self.banner.text
+        self.retry_button = self.banner.retry_button
+        self.credentials_button = self.banner.credentials_button
+        self.reference_button = self.banner.reference_button
+        self.notes_bar = NotesBar()
 
         # Deletes wait behind this bar for a few seconds before they are sent (Undo brings the row back).
         self.pending: dict[str, PendingDelete] = {}
@@ -264,6 +253,7 @@ class DatasetView(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.undo_bar)
         layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.notes_bar)
         layout.addWidget(self.count_label)
 
         self.refreshes = 0
@@ -274,6 +264,7 @@ class DatasetView(QWidget):
         self.model.dataChanged.connect(self._on_rows_changed)
         self.model.pageFailed.connect(self._on_page_failed)
         self.model.loadingChanged.connect(self._on_loading_changed)
+        self.model.notesChanged.connect(lambda: self.notes_bar.set_notes(self.model.notes))
         self._update_buttons()
 
     # -- layout -------------------------------------------------------------------------------------
@@ -512,16 +503,8 @@ class DatasetView(QWidget):
         self.refresh_button.setEnabled(not loading or self.model.rowCount() > 0)
 
     def _on_page_failed(self, error: ConsoleError) -> None:
-        um = error.user_message
         where = "the first page" if self.model.rowCount() == 0 else "more rows"
-        reference = getattr(error, "reference", None) or ""
-        extra = f" Reference for {vendor_name(error)} support: {html.escape(reference)}." if reference else ""
-        self.banner_text.setText(f"<b>Could not load {where}: {html.escape(um.title)}.</b> "
-                                 f"{html.escape(um.text)} {html.escape(um.next_step)}{extra}")
-        self.credentials_button.setVisible(isinstance(error, CREDENTIAL_ERRORS))
-        self.reference_button.setVisible(bool(reference))
-        self.reference_button.setProperty("reference", reference)
-        self.banner.show()
+        self.banner.show_error(error, where, credentials=isinstance(error, CREDENTIAL_ERRORS))
 
     def _hide_banner(self) -> None:
         self.banner.hide()

@@ -77,6 +77,7 @@ class PagedTableModel(QAbstractTableModel):
         countChanged(str): The footer text ("1,250 of 20,000 loaded") changed.
         firstPageLoaded(float): The first page of the current query arrived; carries seconds taken.
         sortRequested(str, bool): The user clicked a sortable header: (sort key, descending).
+        notesChanged(): :attr:`notes` changed (a page brought a new note, or a reset cleared them).
     """
 
     loadingChanged = Signal(bool)
@@ -85,6 +86,7 @@ class PagedTableModel(QAbstractTableModel):
     countChanged = Signal(str)
     firstPageLoaded = Signal(float)
     sortRequested = Signal(str, bool)
+    notesChanged = Signal()
 
     def __init__(self, columns: Sequence[Column], fetch: Fetch, page_size: int = 50,
                  parent: QObject | None = None) -> None:
@@ -100,6 +102,8 @@ class PagedTableModel(QAbstractTableModel):
         self._loading = False
         self._error: ConsoleError | None = None
         self._total: int | None = None
+        self._notes: dict[str, None] = {}  # distinct, in the order they came
+        self._duplicates = 0
         self._generation = 0
         self._started = time.perf_counter()
         self._started_once = False
@@ -216,6 +220,26 @@ class PagedTableModel(QAbstractTableModel):
         """The dataset's size, when the vendor reports it."""
         return self._total
 
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the list lacks or left out, in plain sentences (shown under the list)."""
+        notes = tuple(self._notes)
+        if self._duplicates:
+            n = self._duplicates
+            notes += (f"{n:,} record{'s were' if n != 1 else ' was'} left out: another record of the same "
+                      "answer had the same id (the first of each is shown).",)
+        return notes
+
+    def _take_notes(self, page: Page[Record], replace: bool) -> None:
+        """Keeps a page's notes; a page put in place of every row (a live refresh) replaces the count."""
+        fresh = [n for n in page.notes if n not in self._notes]
+        duplicates = page.duplicates if replace else self._duplicates + page.duplicates
+        if not fresh and duplicates == self._duplicates:
+            return
+        self._notes.update(dict.fromkeys(fresh))
+        self._duplicates = duplicates
+        self.notesChanged.emit()
+
     def count_text(self) -> str:
         """The footer text."""
         if self._loading and not self._rows:
@@ -237,7 +261,12 @@ class PagedTableModel(QAbstractTableModel):
         self._has_more = True
         self._error = None
         self._total = None
+        had_notes = bool(self._notes or self._duplicates)
+        self._notes = {}
+        self._duplicates = 0
         self.endResetModel()
+        if had_notes:
+            self.notesChanged.emit()
         self._set_loading(False)
         self._started = time.perf_counter()
         self._started_once = True
@@ -307,6 +336,7 @@ class PagedTableModel(QAbstractTableModel):
             added = await self._append(page.items, generation)
             if generation != self._generation:
                 return False  # reset while the page went in: the newer query owns the state now
+        self._take_notes(page, replace)
         was_first = self._cursor is None and not replace
         self._cursor = page.next_cursor
         self._has_more = bool(page.has_more and page.next_cursor is not None)

@@ -175,3 +175,29 @@ def test_account_role_is_user_role_plus_one() -> None:
     from console.ui.window import ACCOUNT_ROLE
 
     assert Qt.ItemDataRole.UserRole + 1 == ACCOUNT_ROLE
+
+
+def test_notes_are_kept_once_and_duplicates_counted_until_a_reset(running_qloop: Any, qtbot: Any) -> None:
+    source = FakeSource(120)
+    plain = source.fetch
+    note = "Personal contacts unavailable: the vendor does not offer it (HTTP 404, not found), so ..."
+
+    async def fetch(cursor: Cursor, limit: int) -> Page[Record]:
+        page = await plain(cursor, limit)
+        return Page(page.items, page.next_cursor, page.has_more, notes=(note,), duplicates=2)
+
+    model = PagedTableModel(COLUMNS, fetch, 50)
+    changes: list[tuple[str, ...]] = []
+    model.notesChanged.connect(lambda: changes.append(model.notes))
+    model.start()
+    qtbot.waitUntil(lambda: model.rowCount() == 50)
+    model.fetchMore(model.index(-1, -1))
+    qtbot.waitUntil(lambda: model.rowCount() == 100)
+    assert model.notes[0] == note and len(model.notes) == 2
+    assert model.notes[1].startswith("4 records were left out: another record of the same answer had the same id")
+    model.reload_in_place()  # a live refresh replaces the count instead of adding to it
+    qtbot.waitUntil(lambda: not model.loading)
+    assert model.notes[1].startswith("2 records were left out")
+    model.reset(source.fetch)  # a new query starts with nothing to say
+    qtbot.waitUntil(lambda: model.rowCount() == 50)
+    assert model.notes == () and changes[-1] == ()
