@@ -67,6 +67,9 @@ class JsonlWriter:
 class CsvWriter:
     """CSV with a header from the first batch; nested values as JSON text.
 
+    Booleans are ``true``/``false`` at every depth (a top-level one as a nested one reads in its JSON
+    text), empty for ``None``.
+
     Columns that first appear after the header was written are left out and reported once.
 
     Args:
@@ -107,6 +110,8 @@ class CsvWriter:
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, bool):  # before the csv module writes Python's True/False
+        return "true" if value else "false"
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     if value is None:
