@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from console.core.errors import ConsoleError, UnsupportedOperation, UserMessage
+from console.core.errors import ConsoleError, UnsupportedOperation, UserMessage, ValidationError
 from console.core.lookup import LookupRoute
 from console.core.models import (
     AccountOption,
@@ -29,6 +29,7 @@ from console.core.models import (
 from console.http.requestlog import RequestLog
 from console.http.types import HttpObserver, HttpSettings
 from console.vendors.optional import OptionalCall, OptionalCalls
+from console.vendors.refusals import refused_read
 
 if TYPE_CHECKING:
     import httpx
@@ -86,9 +87,13 @@ class VendorClient:
     async def page(self, dataset: str, query: Query, cursor: Cursor, limit: int) -> Page[Record]:
         """:meth:`fetch_page` with the account's notes about unavailable optional calls attached.
 
-        The one entry point the service layer pages through (lists, export, lookup, choices).
+        The one entry point the service layer pages through (lists, export, lookup, choices). A refused
+        query is said in the list's words (:func:`console.vendors.refusals.refused_read`).
         """
-        page = await self.fetch_page(dataset, query, cursor, limit)
+        try:
+            page = await self.fetch_page(dataset, query, cursor, limit)
+        except ValidationError as exc:  # worded for the list: it has no fields in red
+            raise refused_read(self.spec.display_name, self.spec.dataset(dataset), query, exc) from None
         notes = self.optional.notes(dataset)
         if not notes:
             return page
