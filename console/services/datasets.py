@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from console.core.constants import UI_PAGE_SIZE
-from console.core.errors import NotFound
+from console.core.errors import NotFound, ValidationError
 from console.core.models import (
     Choice,
     Cursor,
@@ -21,6 +21,7 @@ from console.core.models import (
     WriteResult,
 )
 from console.services.accounts import AccountService
+from console.vendors.refusals import refused_outside_form
 
 #: A dataset used as choices (tags for a contact) is read up to this many records.
 MAX_CHOICES = 2000
@@ -151,10 +152,27 @@ class DatasetService:
         return await client.questions(record.dataset, record, action)
 
     async def run_action(self, account_id: str, record: Record, action: str, values: Mapping[str, Any],
-                         answers: Mapping[str, str]) -> WriteResult:
-        """Runs a record action (cancel, reschedule...)."""
+                         answers: Mapping[str, str], *, in_form: bool = True) -> WriteResult:
+        """Runs a record action (cancel, reschedule...).
+
+        Args:
+            account_id: The account.
+            record: The record.
+            action: The action's key.
+            values: The action form's values (none for an action without a form).
+            answers: Answers to the vendor's questions.
+            in_form: Whether a form shows the refusal at its fields; without one, a validation
+                refusal is worded without form advice.
+        """
         client = await self.accounts.client(account_id)
-        return await client.run_action(record.dataset, record, action, values, answers)
+        try:
+            return await client.run_action(record.dataset, record, action, values, answers)
+        except ValidationError as exc:
+            if in_form:
+                raise
+            spec = self.spec(account_id, record.dataset)
+            label = next((a.label.rstrip("…") for a in spec.actions if a.key == action), action)
+            raise refused_outside_form(client.spec.display_name, label, exc) from None
 
     async def choices(self, account_id: str, dataset: str, *, refresh: bool = False) -> list[Choice]:
         """Returns a small dataset's records as choices (id, title), oldest first; cached until it changes."""

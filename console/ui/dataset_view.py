@@ -688,7 +688,7 @@ class DatasetView(QWidget):
         if answers is None:
             return False
         try:
-            result = await self.datasets.run_action(self.account.id, record, action.key, {}, answers)
+            result = await self.datasets.run_action(self.account.id, record, action.key, {}, answers, in_form=False)
         except ConsoleError as exc:
             show_error(self.window(), exc, action.label.rstrip("…"))
             if isinstance(exc, CREDENTIAL_ERRORS):

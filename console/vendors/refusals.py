@@ -68,3 +68,27 @@ def refused_read(vendor_name: str, spec: DatasetSpec, query: Query, error: Valid
                                  Severity.WARNING),
         status=error.status, vendor_code=error.vendor_code, reference=error.reference, body=error.body,
     )
+
+
+def refused_outside_form(vendor_name: str, what: str, error: ValidationError) -> ValidationError:
+    """The refusal of a change made without a form (a list's action button), worded without form advice.
+
+    Args:
+        vendor_name: The vendor's display name.
+        what: What was being done ("Log me in", "Deactivate").
+        error: The vendor's validation error.
+
+    Returns:
+        A :class:`ValidationError` whose message says what the vendor objected to, field by field.
+    """
+    said = [f"{field}: {'; '.join(ms)}" if field else "; ".join(ms) for field, ms in error.fields.items() if ms]
+    said += list(error.general)
+    detail = "; ".join(said) or error.message
+    return ValidationError(
+        error.vendor, error.message,
+        user_message=UserMessage(f"{vendor_name} refused the change",
+                                 f"{what} was refused: {detail}.",
+                                 "Open the record with Edit… to check its values, then try again.",
+                                 Severity.WARNING),
+        status=error.status, vendor_code=error.vendor_code, reference=error.reference, body=error.body,
+    )
