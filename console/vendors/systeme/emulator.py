@@ -3,13 +3,10 @@
 Served under ``/api``. ``X-API-Key`` on every request (401 otherwise); ``X-RateLimit-Limit``,
 ``X-RateLimit-Remaining`` and ``X-RateLimit-Refill`` (seconds until the window refills) on every
 answer, 429 with ``Retry-After`` when the window is spent; cursor paging with ``limit`` (10..100),
-``startingAfter`` and ``order`` (default ``desc``) in the ``{"items", "hasMore"}`` envelope; contacts with
-merge-patch edits, tags, contact fields; API Platform problem+json errors with ``violations``.
-
-Webhooks are managed as in §4.7 (UUID ids, unique name and url, both subscription forms normalised)
-and delivered as in §4.8 on CONTACT_CREATED, CONTACT_TAG_ADDED and CONTACT_TAG_REMOVED: a JSON POST
-with ``X-Webhook-Signature`` (hex HMAC-SHA256 of the raw body keyed with the webhook's secret),
-``X-Webhook-Message-Id`` and ``X-Webhook-Event``; one attempt, no retries (unknown upstream).
+``startingAfter`` and ``order`` (default ``desc``) in the ``{"items", "hasMore"}``
+envelope (``emulator_protocol.py``); contacts with merge-patch edits,
+tags, contact fields; API Platform problem+json errors with ``violations``. The demo data is built in
+``emulator_seed.py``; webhooks (§4.7, §4.8) are in ``emulator_webhooks.py``.
 
 Choices where the sources are silent (each marked [I] there): a ``limit`` outside 10..100 is clamped
 (``limit_policy="reject"`` answers 422 instead); the ``tags`` filter matches contacts with *any* of the
@@ -21,16 +18,10 @@ them).
 
 from __future__ import annotations
 
-import asyncio
 import bisect
 import datetime as dt
-import hashlib
-import hmac
-import json
-import random
 import re
-import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -39,51 +30,23 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from console.vendors.emulation import EmulatorBase, QuotaWindow, format_phone, json_object, people
-
-PROBLEM = "application/problem+json"
-MERGE_PATCH = "application/merge-patch+json"
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-LOCALES = frozenset({"en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "ja", "tr", "ar", "cs", "sv", "da", "ro"})
-FIELD_DEFS = {
-    "first_name": "First name", "surname": "Surname", "phone_number": "Phone number", "country": "Country",
-    "postcode": "Postcode", "company_name": "Company name", "city": "City", "street_address": "Street address",
-}
-SEED_TAGS = (
-    "vip", "newsletter", "customer", "lead", "webinar-2026", "black-friday", "trial", "churned", "partner",
-    "course-buyer", "coaching", "ebook", "podcast", "affiliate", "beta-tester",
+from console.vendors.emulation import EmulatorBase, QuotaWindow
+from console.vendors.systeme.emulator_protocol import (
+    MERGE_PATCH,
+    Invalid,
+    invalid_answer,
+    page_answer,
+    problem,
+    read_json,
 )
+from console.vendors.systeme.emulator_seed import FIELD_DEFS, LOCALES, seed_contacts, seed_tags
+from console.vendors.systeme.emulator_webhooks import WebhooksMixin
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 FIRST_CONTACT_ID = 100_001
-WEBHOOK_EVENTS = frozenset({"CONTACT_CREATED", "CONTACT_TAG_ADDED", "CONTACT_TAG_REMOVED", "CONTACT_OPT_IN",
-                            "SALE_NEW", "SALE_CANCELED"})
 MAX_TEXT = 255
 
 Handler = Callable[[Request], Awaitable[Response]]
-
-
-def problem(status: int, detail: str, violations: list[tuple[str, str]] | None = None) -> JSONResponse:
-    """An API Platform error answer."""
-    body: dict[str, Any] = {
-        "type": "https://tools.ietf.org/html/rfc2616#section-10",
-        "title": "An error occurred",
-        "status": status,
-        "detail": detail,
-    }
-    if violations:
-        body["violations"] = [{"propertyPath": p, "message": m, "code": None} for p, m in violations]
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
-
-
-class Invalid(Exception):
-    """Raised inside handlers: answered with 422 and these violations."""
-
-    def __init__(self, violations: list[tuple[str, str]]) -> None:
-        super().__init__(violations)
-        self.violations = violations
-
-
-def _invalid_answer(exc: Invalid) -> JSONResponse:
-    return problem(422, "\n".join(f"{p}: {m}" if p else m for p, m in exc.violations), exc.violations)
 
 
 def _flag_test(name: str, flag: bool) -> Callable[[dict[str, Any]], bool]:
@@ -98,7 +61,7 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
-class SystemeEmulator(EmulatorBase):
+class SystemeEmulator(WebhooksMixin, EmulatorBase):
     """The emulator: an ASGI app with its data and test knobs.
 
     Args:
@@ -132,15 +95,9 @@ class SystemeEmulator(EmulatorBase):
         self._contacts: dict[int, dict[str, Any]] = {}
         self._contact_ids: list[int] = []
         self._field_defs = dict(FIELD_DEFS)
-        self._webhooks: dict[str, dict[str, Any]] = {}
-        self._webhook_secrets: dict[str, str] = {}
-        #: Deliver webhooks before answering the request that caused them (tests) instead of in the background.
-        self.deliver_synchronously = False
-        #: Every delivery attempt: (event, url, status or 0 when the receiver could not be reached).
-        self.deliveries: list[tuple[str, str, int]] = []
-        self._delivery_tasks: set[asyncio.Task[None]] = set()
         self._next_tag = 1
         self._next_contact = FIRST_CONTACT_ID
+        self._init_webhooks()
         self._seed(seed, size)
         routes = [
             Route("/api/contacts", self._wrap(self.list_contacts), methods=["GET"]),
@@ -167,9 +124,7 @@ class SystemeEmulator(EmulatorBase):
         ]
         self.app = Starlette(routes=routes, exception_handlers={HTTPException: self._http_error})
 
-
     # -- test knobs -------------------------------------------------------------------------------
-
 
     def force_rate_limit(self, count: int, retry_after: float = 1.0) -> None:
         """Answers the next ``count`` requests with 429 and ``Retry-After``."""
@@ -187,39 +142,17 @@ class SystemeEmulator(EmulatorBase):
         """A tag's id by name (tests)."""
         return next((t["id"] for t in self._tags.values() if t["name"] == name), None)
 
-    # -- seeding ----------------------------------------------------------------------------------
+    # -- store ------------------------------------------------------------------------------------
 
     def _seed(self, seed: int, size: int) -> None:
-        rng = random.Random(seed * 7919 + 1)
-        start = dt.datetime(2023, 1, 2, 8, 0, tzinfo=dt.UTC)
-        for index, name in enumerate(SEED_TAGS):
-            self._add_tag(name, start + dt.timedelta(days=index * 11))
-        span = dt.timedelta(days=1040).total_seconds()
+        for name, created in seed_tags():
+            self._add_tag(name, created)
         tag_ids = list(self._tags)
-        for person in people(seed, size):
-            offset = span * (person.index + rng.random()) / max(1, size)
-            values = {
-                "first_name": person.first_name,
-                "surname": person.last_name,
-                "phone_number": format_phone(person, "international"),
-                "country": person.country,
-            }
-            if rng.random() < 0.6:
-                values["postcode"] = person.postcode
-            if person.company:
-                values["company_name"] = person.company
-            tags = rng.sample(tag_ids, k=rng.choice((0, 0, 1, 1, 1, 2, 3)))
-            if person.index == 0:
-                tags = [tag_ids[SEED_TAGS.index("vip")]]
+        for person in seed_contacts(seed, size):
             self._add_contact(
-                email=person.email,
-                locale=person.locale,
-                values=values,
-                registered=start + dt.timedelta(seconds=offset),
-                tags=sorted(tags),
-                unsubscribed=rng.random() < 0.05,
-                bounced=rng.random() < 0.02,
-                needs_confirmation=rng.random() < 0.03,
+                email=person.email, locale=person.locale, values=person.values, registered=person.registered,
+                tags=[tag_ids[i] for i in person.tags], unsubscribed=person.unsubscribed, bounced=person.bounced,
+                needs_confirmation=person.needs_confirmation,
             )
 
     def _add_tag(self, name: str, created: dt.datetime) -> dict[str, Any]:
@@ -294,7 +227,7 @@ class SystemeEmulator(EmulatorBase):
                 try:
                     response = await handler(request)
                 except Invalid as exc:
-                    response = _invalid_answer(exc)
+                    response = invalid_answer(exc)
             response.headers["X-RateLimit-Limit"] = str(self.quota.limit)
             response.headers["X-RateLimit-Remaining"] = str(max(0, remaining))
             response.headers["X-RateLimit-Refill"] = str(int(refill + 0.999))
@@ -306,55 +239,9 @@ class SystemeEmulator(EmulatorBase):
         status = exc.status_code if isinstance(exc, HTTPException) else 500
         return problem(status, "Not Found" if status == 404 else "Method Not Allowed" if status == 405 else "Error")
 
-    @staticmethod
-    async def _json(request: Request) -> dict[str, Any]:
-        return await json_object(
-            request, lambda code, message: Invalid([("", "Syntax error" if code == "invalid_json" else message)]))
-
     def _page(self, request: Request, ids: list[int], match: Callable[[int], bool] | None,
               render: Callable[[int], dict[str, Any]]) -> JSONResponse:
-        violations: list[tuple[str, str]] = []
-        limit = 50
-        raw_limit = request.query_params.get("limit")
-        if raw_limit is not None:
-            try:
-                limit = int(raw_limit)
-            except ValueError:
-                violations.append(("limit", "This value should be of type int."))
-        if not violations and not 10 <= limit <= 100:
-            if self.limit_policy == "reject":
-                violations.append(("limit", "This value should be between 10 and 100."))
-            limit = max(10, min(100, limit))
-        order = request.query_params.get("order", "desc")
-        if order not in ("asc", "desc"):
-            violations.append(("order", "The value you selected is not a valid choice."))
-        after: int | None = None
-        raw_after = request.query_params.get("startingAfter")
-        if raw_after not in (None, ""):
-            try:
-                after = int(str(raw_after))
-            except ValueError:
-                violations.append(("startingAfter", "This value should be of type int."))
-        if violations:
-            raise Invalid(violations)
-        items: list[dict[str, Any]] = []
-        for item_id in self._walk(ids, order, after):
-            if match is None or match(item_id):
-                if len(items) == limit:
-                    return JSONResponse({"items": items, "hasMore": True})
-                items.append(render(item_id))
-        return JSONResponse({"items": items, "hasMore": False})
-
-    @staticmethod
-    def _walk(ids: list[int], order: str, after: int | None) -> Iterator[int]:
-        if order == "asc":
-            start = 0 if after is None else bisect.bisect_right(ids, after)
-            for i in range(start, len(ids)):
-                yield ids[i]
-        else:
-            end = len(ids) if after is None else bisect.bisect_left(ids, after)
-            for i in range(end - 1, -1, -1):
-                yield ids[i]
+        return page_answer(request, ids, match, render, limit_policy=self.limit_policy)
 
     @staticmethod
     def _id(request: Request, name: str = "id") -> int:
@@ -468,7 +355,7 @@ class SystemeEmulator(EmulatorBase):
 
     async def create_contact(self, request: Request) -> Response:
         """POST /contacts: 201 with the new contact (tags are never set here)."""
-        body = await self._json(request)
+        body = await read_json(request)
         violations = self._check_email(body.get("email"), None) + self._check_locale(body.get("locale"))
         if violations:
             raise Invalid(violations)
@@ -487,7 +374,7 @@ class SystemeEmulator(EmulatorBase):
         if ctype != MERGE_PATCH:
             return problem(415, f'The content-type "{ctype}" is not supported. Supported MIME types are '
                                 f'"{MERGE_PATCH}".')
-        body = await self._json(request)
+        body = await read_json(request)
         violations: list[tuple[str, str]] = []
         if "email" in body:
             violations += self._check_email(body["email"], contact["id"])
@@ -520,7 +407,7 @@ class SystemeEmulator(EmulatorBase):
     async def attach_tag(self, request: Request) -> Response:
         """POST /contacts/{id}/tags {"tagId": n}: 204."""
         contact = self._contact(request)
-        body = await self._json(request)
+        body = await read_json(request)
         tag_id = body.get("tagId")
         if isinstance(tag_id, bool) or not isinstance(tag_id, int):
             raise Invalid([("tagId", "This value should be of type int.")])
@@ -574,14 +461,14 @@ class SystemeEmulator(EmulatorBase):
 
     async def create_tag(self, request: Request) -> Response:
         """POST /tags: 201."""
-        body = await self._json(request)
+        body = await read_json(request)
         name = self._check_tag_name(body.get("name"), None)
         return JSONResponse(self._add_tag(name, dt.datetime.now(dt.UTC)), status_code=201)
 
     async def put_tag(self, request: Request) -> Response:
         """PUT /tags/{id}: rename."""
         tag = self._tag(request)
-        body = await self._json(request)
+        body = await read_json(request)
         tag["name"] = self._check_tag_name(body.get("name"), tag["id"])
         for contact in self._contacts.values():
             for attached in contact["tags"]:
@@ -608,7 +495,7 @@ class SystemeEmulator(EmulatorBase):
 
     async def create_field(self, request: Request) -> Response:
         """POST /contact_fields: 201."""
-        body = await self._json(request)
+        body = await read_json(request)
         name, slug = body.get("fieldName"), body.get("slug")
         violations = []
         if not isinstance(name, str) or not name.strip():
@@ -627,7 +514,7 @@ class SystemeEmulator(EmulatorBase):
         slug = request.path_params["slug"]
         if slug not in self._field_defs:
             raise HTTPException(404)
-        body = await self._json(request)
+        body = await read_json(request)
         name = body.get("fieldName")
         if name is not None:
             if not isinstance(name, str) or not name.strip():
@@ -642,128 +529,3 @@ class SystemeEmulator(EmulatorBase):
             raise HTTPException(404)
         del self._field_defs[slug]
         return Response(status_code=204)
-
-    # -- webhooks ---------------------------------------------------------------------------------
-
-    def _webhook(self, request: Request) -> dict[str, Any]:
-        webhook = self._webhooks.get(request.path_params["id"])
-        if webhook is None:
-            raise HTTPException(404)
-        return webhook
-
-    async def list_webhooks(self, request: Request) -> Response:
-        """GET /webhooks (in creation order; ``startingAfter`` is a webhook id)."""
-        ids = list(self._webhooks)
-        after = request.query_params.get("startingAfter")
-        if request.query_params.get("order", "desc") == "desc":
-            ids.reverse()
-        if after:
-            ids = ids[ids.index(after) + 1:] if after in ids else []
-        try:
-            limit = max(10, min(100, int(request.query_params.get("limit", "50"))))
-        except ValueError:
-            raise Invalid([("limit", "This value should be of type int.")]) from None
-        items = [self._webhooks[i] for i in ids[:limit]]
-        return JSONResponse({"items": items, "hasMore": len(ids) > limit})
-
-    async def get_webhook(self, request: Request) -> Response:
-        """GET /webhooks/{id}."""
-        return JSONResponse(self._webhook(request))
-
-    def _check_webhook(self, body: dict[str, Any], current: str | None, *, creating: bool) -> list[dict[str, Any]]:
-        violations: list[tuple[str, str]] = []
-        for key in ("name", "url", "secret"):
-            if creating or key in body:
-                value = body.get(key)
-                if not isinstance(value, str) or not value.strip():
-                    violations.append((key, "This value should not be blank."))
-        url = body.get("url")
-        if isinstance(url, str) and url and not re.match(r"^https?://[^\s/]+", url):
-            violations.append(("url", "This value is not a valid URL."))
-        for key in ("name", "url"):
-            value = body.get(key)
-            if isinstance(value, str) and any(w[key] == value and w["id"] != current for w in self._webhooks.values()):
-                violations.append((key, "This value is already used."))
-        subscriptions: list[dict[str, Any]] = []
-        if creating or "subscriptions" in body:
-            raw = body.get("subscriptions")
-            if not isinstance(raw, list) or not raw:
-                violations.append(("subscriptions", "This value should not be blank."))
-                raw = []
-            for index, item in enumerate(raw):
-                event = item.get("event") if isinstance(item, dict) else item
-                if event not in WEBHOOK_EVENTS:
-                    violations.append((f"subscriptions[{index}]", "The value you selected is not a valid choice."))
-                    continue
-                subscriptions.append({"id": str(uuid.uuid4()), "event": event, "disabledAt": None,
-                                      "disabledReason": None})
-        if "active" in body and not isinstance(body["active"], bool):
-            violations.append(("active", "This value should be of type bool."))
-        if violations:
-            raise Invalid(violations)
-        return subscriptions
-
-    async def create_webhook(self, request: Request) -> Response:
-        """POST /webhooks: 201."""
-        body = await self._json(request)
-        subscriptions = self._check_webhook(body, None, creating=True)
-        webhook = {"id": str(uuid.uuid4()), "name": body["name"], "url": body["url"],
-                   "active": body.get("active", True), "subscriptions": subscriptions}
-        self._webhooks[webhook["id"]] = webhook
-        self._webhook_secrets[webhook["id"]] = body["secret"]
-        return JSONResponse(webhook, status_code=201)
-
-    async def patch_webhook(self, request: Request) -> Response:
-        """PATCH /webhooks/{id} (merge-patch)."""
-        webhook = self._webhook(request)
-        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if ctype != MERGE_PATCH:
-            return problem(415, f'The content-type "{ctype}" is not supported.')
-        body = await self._json(request)
-        subscriptions = self._check_webhook(body, webhook["id"], creating=False)
-        for key in ("name", "url", "active"):
-            if key in body:
-                webhook[key] = body[key]
-        if "secret" in body:
-            self._webhook_secrets[webhook["id"]] = body["secret"]
-        if "subscriptions" in body:
-            webhook["subscriptions"] = subscriptions
-        return JSONResponse(webhook)
-
-    async def delete_webhook(self, request: Request) -> Response:
-        """DELETE /webhooks/{id}: 204."""
-        webhook = self._webhook(request)
-        del self._webhooks[webhook["id"]]
-        self._webhook_secrets.pop(webhook["id"], None)
-        return Response(status_code=204)
-
-    async def _emit(self, event: str, payload: dict[str, Any]) -> None:
-        targets = [w for w in self._webhooks.values()
-                   if w["active"] and any(s["event"] == event for s in w["subscriptions"])]
-        for webhook in targets:
-            body = json.dumps(payload).encode()
-            secret = self._webhook_secrets.get(webhook["id"], "")
-            headers = {
-                "Content-Type": "application/json",
-                "X-Webhook-Signature": hmac.new(secret.encode(), body, hashlib.sha256).hexdigest(),
-                "X-Webhook-Message-Id": str(uuid.uuid4()),
-                "X-Webhook-Event": event,
-            }
-            delivery = self._deliver(event, webhook["url"], body, headers)
-            if self.deliver_synchronously:
-                await delivery
-            else:
-                task = asyncio.ensure_future(delivery)
-                self._delivery_tasks.add(task)
-                task.add_done_callback(self._delivery_tasks.discard)
-
-    async def _deliver(self, event: str, url: str, body: bytes, headers: dict[str, str]) -> None:
-        import httpx
-
-        try:
-            async with httpx.AsyncClient(timeout=5.0) as client:
-                status = (await client.post(url, content=body, headers=headers)).status_code
-        except httpx.HTTPError:
-            status = 0
-        self.deliveries.append((event, url, status))
-
