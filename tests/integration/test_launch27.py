@@ -208,3 +208,57 @@ async def _cancel_without_recurring(client: VendorClient, record: Any, api: str)
     else:
         await http.call("POST", f"/staff/bookings/{record.id}/cancel", json_body={"reason": "Other"},
                         parse=lambda r: r.data)
+
+
+# -- optional calls (issue 14 item 1) ------------------------------------------------------------
+
+
+@pytest.fixture
+def without_optional(ws: DemoWorkspace) -> Any:
+    """The emulator answers 404 on every endpoint launch27.md does not confirm (a server without them)."""
+    emulator = ws.vendors["launch27"].emulator
+    emulator.optional_endpoints = False
+    yield emulator
+    emulator.optional_endpoints = True
+
+
+def asked(client: VendorClient, path: str) -> int:
+    """How many requests went to a path (query strings aside)."""
+    return sum(1 for e in client.http.request_log if e.url.split("?")[0].endswith(path))
+
+
+async def test_v2_bookings_load_without_the_optional_endpoints(ws: DemoWorkspace, without_optional: Any) -> None:
+    client = client_for(ws, "2.0")
+    try:
+        first = await client.page("bookings", ALL, None, 50)
+        second = await client.page("bookings", ALL, first.next_cursor, 50)
+        assert len(first.items) == 50 and second.items  # before: 404 on GET /api/frequencies failed the list
+        assert "Frequency names unavailable: Launch27 does not offer it (HTTP 404, not found), so bookings show " \
+               "frequency numbers" in " ".join(first.notes)
+        assert any(n.startswith("Services list unavailable: Launch27 does not offer it") for n in first.notes)
+        assert second.notes == first.notes
+        records = [*first.items, *second.items]
+        repeating = next(r for r in records if r.fields["frequency_id"] != 1)
+        assert repeating.derived["frequency"] == f"frequency {repeating.fields['frequency_id']}"
+        assert repeating.derived["recurring"]
+        once = next(r for r in records if r.fields["frequency_id"] == 1)
+        assert not once.derived["recurring"]
+        assert once.derived["service"].startswith("service ")
+        services = await client.page("services", Query(), None, 50)
+        assert list(services.items) == [] and any("services list is empty" in n for n in services.notes)
+        assert [c.value for c in await client.lookup("frequencies")] == ["1"]
+        assert asked(client, "/api/frequencies") == 1 and asked(client, "/api/services") == 1  # asked once
+    finally:
+        await client.aclose()
+
+
+async def test_v1_lists_need_no_optional_endpoint(ws: DemoWorkspace, without_optional: Any) -> None:
+    client = client_for(ws, "v1")
+    try:
+        bookings = await client.page("bookings", ALL, None, 50)
+        services = await client.page("services", Query(), None, 50)
+        assert len(bookings.items) == 50 and len(services.items) == 5
+        assert bookings.notes == services.notes == ()
+        assert (await client.fetch_page("bookings", ALL, bookings.next_cursor, 50)).items
+    finally:
+        await client.aclose()

@@ -1,8 +1,45 @@
 """Launch27 (home-service bookings): bookings and services, in both API generations.
 
 Facts: ``shared/vendors/launch27.md`` and the seed ``launch27-api-2.0-general-notes.txt``; names and
-decisions: ``shared/vendors/README.md``. The account's login field ``api`` chooses ``2.0`` (legacy
-``/api``, API key + email/password) or ``v1`` (current, email/password -> Bearer JWT).
+decisions: ``shared/vendors/README.md``; ``shared/vendors/published-samples.md`` wins where they differ.
+The account's login field ``api`` chooses ``2.0`` (legacy ``/api``, API key + email/password) or ``v1``
+(current, email/password -> Bearer JWT).
+
+Every call of the client, required or optional (published-samples.md:8-15: only [C] calls a dataset
+cannot do without are required; an optional one that answers 404/405/501 or an unreadable body is
+remembered for the account, the list loads without it and says so once). ``launch27.md`` lines:
+
+API 2.0 (``/api``):
+
+* ``POST /auth`` (:63 [C]): required, the login.
+* ``GET /bookings`` (:64 [C]): required, the bookings list; ``GET /bookings/{id}`` (:65 [C]) required
+  for one booking.
+* ``POST /bookings``, ``PUT /bookings/{id}``, ``DELETE /bookings/{id}`` (:66-68 [C]): the writes
+  (new, edit/reschedule, cancel); ``GET /spots/{date}`` (:76 [C]) the free times of the form.
+* ``GET /services`` (:72 [L]): **optional** (``SERVICES_V2``). Without it the bookings show
+  "service 2" instead of names and the services list is empty with a note (so no new booking).
+* ``GET /frequencies`` (:73 [L]): **optional** (``FREQUENCIES_V2``). Without it the bookings show
+  "frequency 3", frequency 1 counts as one-time and any other as recurring (every published example
+  has 1 = one time), and the form offers frequency 1 only.
+
+v1 (``/v1``):
+
+* ``POST /login`` (:158 [C]): required, the login.
+* ``GET /staff/bookings`` (:303 [C], admins) or ``GET /customer/bookings`` (:264 [C], customers):
+  required, the bookings list; ``GET .../bookings/{id}`` (:266, :304 [C]) required for one booking.
+* ``GET /booking/services`` (:179 [C]): required for the services list (and the form's services).
+  The bookings do not call it: each v1 booking names its services.
+* ``GET /settings`` (:177 [C]): **optional** (``SETTINGS_V1``), it only enriches: the time zone
+  (unless the account option sets one). Without it times show in this computer's zone.
+* ``GET /booking/frequencies`` (:182 [C]): **optional** (``FREQUENCIES_V1``), only the form's
+  frequency choices; without it the form offers the frequencies the bookings read so far named.
+* ``GET /policy/cancellation`` (:188 [C]): **optional** (``POLICY_V1``), it words the cancel
+  questions; without it the cancel dialog asks for a reason anyway and names no fee.
+* ``POST /booking`` (:225 [C]) creates, ``POST /booking/spots`` (:180 [C]) gives the free times;
+  ``PUT /customer/bookings/{id}`` and ``POST /customer/bookings/{id}/cancel`` (:267-268 [C]) are the
+  customers' writes. The admins' ``PUT /staff/bookings/{id}`` and ``POST /staff/bookings/{id}/cancel``
+  are **invented** (no source shows staff writes, :297-313): a write has no fallback, so a server
+  without them refuses the edit or cancel with its own 404 message.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ On 401 the client logs in again once and repeats the call once.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Mapping
 from functools import partial
@@ -34,6 +35,7 @@ from console.http.session import SessionAuth
 from console.http.types import Reply
 from console.vendors.base import ClientContext, VendorClient, VendorSpec
 from console.vendors.launch27.errors import NAME, VENDOR, to_error
+from console.vendors.optional import OptionalCall
 from console.vendors.parsing import as_list, as_object, build_records, record_id, reply_data
 from console.vendors.times import parse_vendor_time, zone
 
@@ -41,6 +43,22 @@ V1_RATE_LIMITS = HeaderNames("ratelimit-limit", "ratelimit-remaining", "ratelimi
 _object = partial(as_object, vendor=VENDOR)
 ONE_TIME_CODES = frozenset({"o", "one", "onetime", "one_time", "once"})
 
+# The optional calls (the package docstring classifies every call; shared/vendors/launch27.md lines).
+SERVICES_V2 = OptionalCall(
+    "services", "Services list", "bookings show service numbers instead of names and the services list is "
+    "empty (new bookings need it)", ("bookings", "services"), "launch27.md:72 [L] GET /api/services")
+FREQUENCIES_V2 = OptionalCall(
+    "frequencies", "Frequency names", "bookings show frequency numbers (frequency 1 is taken as one-time, "
+    "any other as recurring)", ("bookings",), "launch27.md:73 [L] GET /api/frequencies")
+SETTINGS_V1 = OptionalCall(
+    "settings", "Account settings", "times are shown in this computer's time zone",
+    ("bookings",), "launch27.md:177 [C] GET /settings, enrichment (time zone)")
+FREQUENCIES_V1 = OptionalCall(
+    "frequencies", "Frequencies list", "a new booking offers only the frequencies seen on bookings",
+    ("bookings",), "launch27.md:182 [C] GET /booking/frequencies, enrichment (the form's choices)")
+POLICY_V1 = OptionalCall(
+    "cancellation_policy", "Cancellation policy", "cancelling asks for a reason in case Launch27 wants one "
+    "and cannot name the late fee", ("bookings",), "launch27.md:188 [C] GET /policy/cancellation, enrichment")
 
 
 
@@ -137,6 +155,8 @@ class V1Session(SessionAuth):
 class Launch27Client(VendorClient):
     """Launch27 bookings and services over API 2.0 or v1."""
 
+    optional_calls = (SERVICES_V2, FREQUENCIES_V2, SETTINGS_V1, FREQUENCIES_V1, POLICY_V1)
+
     def __init__(self, spec: VendorSpec, context: ClientContext) -> None:
         self.api = context.fields.get("api", "v1")
         email = context.fields.get("email", "")
@@ -165,21 +185,44 @@ class Launch27Client(VendorClient):
         self.zone: dt.tzinfo = zone(self.zone_name, "UTC") if self.zone_name else _local_zone()
         self._services: dict[str, dict[str, Any]] | None = None
         self._frequencies: dict[str, dict[str, Any]] | None = None
+        #: Frequencies named on the bookings read so far (v1 bookings carry theirs).
+        self._seen_frequencies: dict[str, str] = {}
         self._policy: dict[str, Any] | None = None
+        self._ready = False
+        self._context_lock = asyncio.Lock()
 
     # -- context --------------------------------------------------------------------------------
 
     async def _context(self) -> None:
-        """Loads (once) the time zone, services and frequencies used to describe bookings."""
-        if self._services is not None:
-            return
-        if self.api != "2.0" and not self.zone_name:
-            settings = _object(await self.http.call("GET", "/settings", parse=reply_data), "settings")
-            if settings.get("timezone"):
-                self.zone = zone(str(settings["timezone"]), "UTC")
-        services = await self._raw_services()
-        self._services = {str(s.get("id")): s for s in services}
-        self._frequencies = {str(f.get("id")): f for f in await self._raw_frequencies()}
+        """Loads (once) what describes bookings, all of it optional.
+
+        v1: the account settings (time zone), unless the account sets it. 2.0: the service and
+        frequency names (its bookings carry only ids). A call the server does not offer is noted and
+        the bookings load without it.
+        """
+        async with self._context_lock:
+            if self._ready:
+                return
+            if self.api == "2.0":
+                self._services = _by_id(await self.optional.run(SERVICES_V2, self._raw_services, []))
+                self._frequencies = _by_id(await self.optional.run(FREQUENCIES_V2, self._raw_frequencies, []))
+            elif not self.zone_name:
+                none: dict[str, Any] = {}
+                settings = await self.optional.run(SETTINGS_V1, self._raw_settings, none)
+                if settings.get("timezone"):
+                    self.zone = zone(str(settings["timezone"]), "UTC")
+            self._ready = True
+
+    async def _raw_settings(self) -> dict[str, Any]:
+        return _object(await self.http.call("GET", "/settings", parse=reply_data), "settings")
+
+    async def _service_map(self) -> dict[str, dict[str, Any]]:
+        """The services by id: 2.0 through the (optional) context; v1 ``/booking/services`` ([C], required)."""
+        if self.api == "2.0":
+            await self._context()
+        elif self._services is None:
+            self._services = _by_id(await self._raw_services())
+        return self._services or {}
 
     async def _raw_services(self) -> list[dict[str, Any]]:
         if self.api == "2.0":
@@ -207,8 +250,15 @@ class Launch27Client(VendorClient):
     def _frequency(self, booking: Mapping[str, Any]) -> dict[str, Any]:
         raw = booking.get("frequency")
         if isinstance(raw, dict):
+            if raw.get("id") is not None and raw.get("name"):
+                self._seen_frequencies.setdefault(str(raw["id"]), str(raw["name"]))
             return raw
-        return (self._frequencies or {}).get(str(booking.get("frequency_id")), {})
+        fid = booking.get("frequency_id")
+        known = (self._frequencies or {}).get(str(fid))
+        if known is not None or fid in (None, ""):
+            return known or {}
+        # Without the frequencies list (optional): frequency 1 is one-time in every published example.
+        return {"id": fid, "name": f"frequency {fid}", "interval": "o" if str(fid) == "1" else "unknown"}
 
     def _is_recurring(self, frequency: Mapping[str, Any]) -> bool:
         code = str(frequency.get("interval") or frequency.get("code") or "o").lower()
@@ -288,14 +338,17 @@ class Launch27Client(VendorClient):
         """Logs in and loads the services."""
         await self.session.ensure(self.http)
         await self._context()
+        services = await self._service_map()
         who = "admin" if isinstance(self.session, V2Session) or self.session.staff else "customer"
-        return f"Logged in ({self.api}, {who}); {len(self._services or {})} services; times in {self.zone}."
+        listed = f"{len(services)} services" if services or self.optional.available(SERVICES_V2) else \
+            "no services list"
+        return f"Logged in ({self.api}, {who}); {listed}; times in {self.zone}."
 
     async def fetch_page(self, dataset: str, query: Query, cursor: Cursor, limit: int) -> Page[Record]:
         """Bookings with ``limit``/``offset`` and the generation's filters; services in one page."""
         await self._context()
         if dataset == "services":
-            items = [self._service(s) for s in (self._services or {}).values()]
+            items = [self._service(s) for s in (await self._service_map()).values()]
             return Page(items, None, False, len(items))
         if dataset != "bookings":
             raise self._unsupported(dataset, "list")
@@ -326,7 +379,7 @@ class Launch27Client(VendorClient):
         """One booking or service."""
         await self._context()
         if dataset == "services":
-            raw = (self._services or {}).get(record_id)
+            raw = (await self._service_map()).get(record_id)
             if raw is None:
                 raise self._unsupported(dataset, f"find service {record_id} in")
             return self._service(raw)
@@ -339,7 +392,13 @@ class Launch27Client(VendorClient):
         if name != "frequencies":
             return await super().lookup(name)
         await self._context()
-        return [Choice(fid, str(f.get("name") or fid)) for fid, f in (self._frequencies or {}).items()]
+        if self.api != "2.0" and self._frequencies is None:
+            self._frequencies = _by_id(await self.optional.run(FREQUENCIES_V1, self._raw_frequencies, []))
+        if self._frequencies:
+            return [Choice(fid, str(f.get("name") or fid)) for fid, f in self._frequencies.items()]
+        # Without the list: the frequencies bookings named, and frequency 1 (one-time in every example).
+        seen = {"1": self._seen_frequencies.get("1", "One Time"), **self._seen_frequencies}
+        return [Choice(fid, label) for fid, label in sorted(seen.items(), key=lambda item: item[1])]
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -444,11 +503,17 @@ class Launch27Client(VendorClient):
         return result
 
     async def _cancellation_policy(self) -> dict[str, Any]:
-        if self._policy is None:
-            self._policy = {}
-            if self.api != "2.0":
-                self._policy = _object(await self.http.call("GET", "/policy/cancellation", parse=reply_data), "policy")
-        return self._policy
+        """v1's cancellation policy (optional: without it the reason is asked anyway, a harmless extra)."""
+        if self._policy is not None:
+            return self._policy
+
+        async def fetch() -> dict[str, Any]:
+            return _object(await self.http.call("GET", "/policy/cancellation", parse=reply_data), "policy")
+
+        ask_reason: dict[str, Any] = {"cancellation_reason_on": True}
+        policy = {} if self.api == "2.0" else await self.optional.run(POLICY_V1, fetch, ask_reason)
+        self._policy = policy
+        return policy
 
     async def questions(self, dataset: str, record: Record, action: str) -> list[Question]:
         """Cancel asks, in plain words, what Launch27 needs confirmed: a late fee, recurring scope, a reason."""
@@ -507,6 +572,10 @@ class Launch27Client(VendorClient):
                 "reason": answers.get("reason")}
         await self.http.call("POST", f"{path}/cancel", json_body=body, parse=reply_data)
         return WriteResult(await self.get_record("bookings", record.id))
+
+
+def _by_id(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {str(item.get("id")): item for item in items}
 
 
 def _local_zone() -> dt.tzinfo:

@@ -39,7 +39,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from console.vendors.emulation import EmulatorBase, phone_matches
+from console.vendors.emulation import EmulatorBase, OptionalRoute, phone_matches
 from console.vendors.launch27.legacy import LegacyRoutes
 from console.vendors.launch27.tenant import (
     EXTRAS,
@@ -77,6 +77,16 @@ class Launch27Emulator(LegacyRoutes, EmulatorBase):
     """
 
     base_path = "/v1"
+    #: What a server may not have: [L] endpoints and the staff writes no source shows (launch27.md).
+    optional_routes = (
+        OptionalRoute(r"/api/services", "launch27.md:72 [L]", ("GET",)),
+        OptionalRoute(r"/api/frequencies", "launch27.md:73 [L]", ("GET",)),
+        OptionalRoute(r"/api/states", "launch27.md:75 [L]", ("GET",)),
+        OptionalRoute(r"/v1/policy/reschedule", "launch27.md:187 [L]", ("GET",)),
+        OptionalRoute(r"/v1/customer/bookings/count", "launch27.md:265 [L]", ("GET",)),
+        OptionalRoute(r"/v1/staff/bookings/\d+", "launch27.md:303-304 (staff GETs only): PUT invented", ("PUT",)),
+        OptionalRoute(r"/v1/staff/bookings/\d+/cancel", "launch27.md:303-304 (staff GETs only): invented", ("POST",)),
+    )
 
     def __init__(
         self,
