@@ -121,3 +121,29 @@ def test_webhooks_crud_and_signed_deliveries(api: httpx.Client, ws: DemoWorkspac
     finally:
         emulator.deliver_synchronously = False  # type: ignore[attr-defined]
         host.stop()
+
+
+def test_starting_after_is_1_or_more_and_left_out_on_the_first_page(api: httpx.Client) -> None:
+    # published-samples.md:21 [SPEC]: startingAfter is an integer, minimum 1.
+    first = api.get("/contacts", params={"limit": 10, "order": "asc"})
+    assert first.status_code == 200 and first.json()["hasMore"] is True
+    for bad in ("0", "-1"):
+        r = api.get("/contacts", params={"limit": 10, "startingAfter": bad})
+        assert r.status_code == 422, bad
+        assert r.json()["violations"][0]["propertyPath"] == "startingAfter"
+    assert api.get("/contacts", params={"limit": 10, "startingAfter": 1}).status_code == 200
+
+
+def test_contacts_speak_the_vendors_28_locale_codes(api: httpx.Client, ws: DemoWorkspace) -> None:
+    from console.vendors.systeme.emulator_seed import LOCALES
+
+    emulator: Any = ws.vendors["systeme"].emulator
+    seeded = {c["locale"] for c in emulator._contacts.values()}
+    assert seeded <= set(LOCALES)
+    assert seeded - {"en", "fr", "de", "es", "it", "nl", "pt", "pl"}, "only the countries' languages are seeded"
+    assert api.post("/contacts", json={"email": "ja.code@example.com", "locale": "ja"}).status_code == 422
+    created = api.post("/contacts", json={"email": "jp.code@example.com", "locale": "jp"})
+    assert created.status_code == 201 and created.json()["locale"] == "jp"
+    r = api.patch(f"/contacts/{created.json()['id']}", content=json.dumps({"locale": "da"}),
+                  headers={"Content-Type": "application/merge-patch+json"})
+    assert r.status_code == 422 and r.json()["violations"][0]["propertyPath"] == "locale"

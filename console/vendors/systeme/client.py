@@ -29,6 +29,23 @@ def clamp_limit(limit: int) -> int:
     return max(MIN_LIMIT, min(MAX_LIMIT, limit))
 
 
+def starting_after(cursor: Cursor) -> int | None:
+    """The ``startingAfter`` to send: ``None`` (left out) on the first page, else an id of 1 or more.
+
+    published-samples.md:21 [SPEC]: an integer, minimum 1, omitted on the first page ("never use 0").
+
+    Raises:
+        BadResponse: The cursor is not such an id (it can only come from a page whose last id was not).
+    """
+    if cursor is None or cursor == "":
+        return None
+    text = str(cursor).strip()
+    if isinstance(cursor, bool) or not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise BadResponse(VENDOR, f"cannot continue the list after id {cursor!r}: "
+                          "Systeme.io pages after ids of 1 or more")
+    return int(text)
+
+
 def _item(value: Any, dataset: str) -> Record:
     if not isinstance(value, dict):
         raise BadResponse(VENDOR, f"a {dataset} item is not an object")
@@ -52,8 +69,15 @@ def parse_page(dataset: str) -> Any:
         items = [_item(x, dataset) for x in data["items"]]
         if has_more and not items:
             raise BadResponse(VENDOR, "'hasMore' is true but the page is empty", status=reply.status)
-        cursor = items[-1].fields["id"] if items else None
-        return Page(items, cursor if has_more else None, has_more, None)
+        cursor: Cursor = None
+        if has_more:
+            last = items[-1].fields["id"]
+            try:
+                cursor = starting_after(last)
+            except BadResponse:
+                raise BadResponse(VENDOR, f"the last item's id {last!r} cannot continue the list "
+                                  "(Systeme.io pages after ids of 1 or more)", status=reply.status) from None
+        return Page(items, cursor, has_more, None)
 
     return parse
 
@@ -99,7 +123,7 @@ class SystemeClient(VendorClient):
         params: dict[str, Any] = {
             "limit": clamp_limit(limit),
             "order": "desc" if query.descending else "asc",
-            "startingAfter": cursor,
+            "startingAfter": starting_after(cursor),  # None: left out on the first page
         }
         for key, value in query.active_filters().items():
             if key in _DATE_FILTERS and len(value) == len("2024-01-01"):

@@ -19,7 +19,18 @@ from console.core.models import (
 
 #: Built-in contact field slugs the form edits (``shared/vendors/systeme.md`` §4.1).
 CONTACT_FIELD_SLUGS = ("first_name", "surname", "phone_number", "company_name", "country", "postcode")
-LOCALES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "ja", "tr", "ar", "cs", "sv", "da", "ro")
+#: Contact ``locale``: exactly the vendor's 28 codes (published-samples.md:24-26 [SPEC]; ``jp``, ``dk`` and
+#: ``ua`` are Systeme.io's own, not ISO 639-1), in the vendor's order, with the language's English name.
+LOCALES: dict[str, str] = {
+    "en": "English", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese", "de": "German",
+    "nl": "Dutch", "ru": "Russian", "jp": "Japanese", "tr": "Turkish", "ar": "Arabic", "zh": "Chinese",
+    "sv": "Swedish", "ro": "Romanian", "cs": "Czech", "hu": "Hungarian", "sk": "Slovak", "dk": "Danish",
+    "id": "Indonesian", "pl": "Polish", "el": "Greek", "sr": "Serbian", "hi": "Hindi", "no": "Norwegian",
+    "th": "Thai", "sq": "Albanian", "sl": "Slovenian", "ua": "Ukrainian",
+}
+#: The form's choices, by name: "Japanese (jp)". A stored code outside the list stays as it is (the form
+#: adds it as one more choice, labelled with the code), and is sent back only if the user picks another.
+LOCALE_CHOICES = tuple(Choice(code, f"{name} ({code})") for code, name in sorted(LOCALES.items(), key=lambda x: x[1]))
 
 
 def field_value(contact: Mapping[str, Any], slug: str) -> Any:
@@ -104,7 +115,7 @@ CONTACTS = DatasetSpec(
         FormField("company_name", "Company", max_length=255),
         FormField("country", "Country", max_length=255, placeholder="FR"),
         FormField("postcode", "Postcode", max_length=255),
-        FormField("locale", "Language", FieldKind.CHOICE, choices=tuple(Choice(x, x) for x in LOCALES),
+        FormField("locale", "Language", FieldKind.CHOICE, choices=LOCALE_CHOICES,
                   help="Language of the emails Systeme.io sends this contact."),
         FormField("tags", "Tags", FieldKind.MULTI_CHOICE, choices_from="tags",
                   help="Tags are attached and detached one by one after the contact is saved."),

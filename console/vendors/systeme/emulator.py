@@ -3,8 +3,8 @@
 Served under ``/api``. ``X-API-Key`` on every request (401 otherwise); ``X-RateLimit-Limit``,
 ``X-RateLimit-Remaining`` and ``X-RateLimit-Refill`` (seconds until the window refills) on every
 answer, 429 with ``Retry-After`` when the window is spent; cursor paging with ``limit`` (10..100),
-``startingAfter`` and ``order`` (default ``desc``) in the ``{"items", "hasMore"}``
-envelope (``emulator_protocol.py``); contacts with merge-patch edits,
+``startingAfter`` (minimum 1: 0 is refused) and ``order`` (default ``desc``) in the ``{"items", "hasMore"}``
+envelope (``emulator_protocol.py``); contacts with merge-patch edits and the vendor's 28 locale codes,
 tags, contact fields; API Platform problem+json errors with ``violations``. The demo data is built in
 ``emulator_seed.py``; webhooks (§4.7, §4.8) are in ``emulator_webhooks.py``.
 
@@ -137,6 +137,10 @@ class SystemeEmulator(WebhooksMixin, EmulatorBase):
     def contact_ids(self) -> list[int]:
         """Every contact id, ascending."""
         return list(self._contact_ids)
+
+    def store_locale(self, contact_id: int, locale: str) -> None:
+        """Stores a contact's ``locale`` as given, past the check (a code the console's list lacks)."""
+        self._contacts[contact_id]["locale"] = locale
 
     def tag_id_by_name(self, name: str) -> int | None:
         """A tag's id by name (tests)."""
@@ -349,6 +353,7 @@ class SystemeEmulator(WebhooksMixin, EmulatorBase):
 
     @staticmethod
     def _check_locale(locale: Any) -> list[tuple[str, str]]:
+        # published-samples.md:24-26 [SPEC]: a closed list of exactly 28 codes.
         if locale is None or locale in LOCALES:
             return []
         return [("locale", "The value you selected is not a valid choice.")]

@@ -2,8 +2,9 @@
 
 Shared by the emulator's resources (``emulator.py``) and its webhooks (``emulator_webhooks.py``).
 Errors are problem+json bodies with ``detail`` and ``violations`` (``shared/vendors/systeme.md`` §5);
-collections take ``limit`` (10..100), ``startingAfter`` (an id) and ``order`` (``asc``|``desc``,
-default ``desc``) and answer ``{"items", "hasMore"}`` (§3).
+collections take ``limit`` (10..100), ``startingAfter`` (an id, minimum 1, left out on the first
+page: published-samples.md:21) and ``order`` (``asc``|``desc``, default ``desc``) and answer
+``{"items", "hasMore"}`` (§3).
 """
 
 from __future__ import annotations
@@ -90,6 +91,11 @@ def page_answer(request: Request, ids: list[int], match: Callable[[int], bool] |
             after = int(str(raw_after))
         except ValueError:
             violations.append(("startingAfter", "This value should be of type int."))
+        else:
+            # published-samples.md:21 [SPEC]: startingAfter is an integer, minimum 1 ("never use 0";
+            # the first page leaves it out).
+            if after < 1:
+                violations.append(("startingAfter", "This value should be greater than or equal to 1."))
     if violations:
         raise Invalid(violations)
     items: list[dict[str, Any]] = []

@@ -1,6 +1,8 @@
 """The Systeme.io emulator's demo data: tags and contacts built from the shared seeded people.
 
-Contacts take their country's language.
+Contacts speak the vendor's own locale codes (published-samples.md:24-26 [SPEC]: 28 codes, ``jp``,
+``dk`` and ``ua`` among them): most take their country's language, about one in six another code of
+the list, so the demo shows the codes that are not ISO 639-1.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from typing import Any
 
 from console.vendors.emulation import format_phone, people
 
-LOCALES = frozenset({"en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "ja", "tr", "ar", "cs", "sv", "da", "ro"})
+#: published-samples.md:24-26 [SPEC]: exactly these 28 codes, in the vendor's order.
+LOCALES = ("en", "fr", "es", "it", "pt", "de", "nl", "ru", "jp", "tr", "ar", "zh", "sv", "ro", "cs", "hu", "sk",
+           "dk", "id", "pl", "el", "sr", "hi", "no", "th", "sq", "sl", "ua")
 #: systeme.md:89 [C] (plus ``city``/``street_address`` [I]) and systeme.md:213.
 FIELD_DEFS = {
     "first_name": "First name", "surname": "Surname", "phone_number": "Phone number", "country": "Country",
@@ -24,6 +28,8 @@ SEED_TAGS = (
     "course-buyer", "coaching", "ebook", "podcast", "affiliate", "beta-tester",
 )
 SEED_START = dt.datetime(2023, 1, 2, 8, 0, tzinfo=dt.UTC)
+#: Share of contacts whose language is another code of the list than their country's.
+OTHER_LOCALE_SHARE = 0.16
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +55,8 @@ def seed_tags() -> Iterator[tuple[str, dt.datetime]]:
 def seed_contacts(seed: int, size: int) -> Iterator[SeedContact]:
     """The demo contacts, registered over about three years, oldest first."""
     rng = random.Random(seed * 7919 + 1)
+    # A generator of its own, so the languages do not change the rest of the data.
+    languages = random.Random(seed * 104_729 + 3)
     span = dt.timedelta(days=1040).total_seconds()
     tag_indexes = list(range(len(SEED_TAGS)))
     for person in people(seed, size):
@@ -66,9 +74,12 @@ def seed_contacts(seed: int, size: int) -> Iterator[SeedContact]:
         tags = rng.sample(tag_indexes, k=rng.choice((0, 0, 1, 1, 1, 2, 3)))
         if person.index == 0:
             tags = [SEED_TAGS.index("vip")]
+        locale = person.locale if person.locale in LOCALES else "en"
+        if person.index > 0 and languages.random() < OTHER_LOCALE_SHARE:
+            locale = languages.choice(LOCALES)
         yield SeedContact(
             email=person.email,
-            locale=person.locale,
+            locale=locale,
             values=values,
             registered=SEED_START + dt.timedelta(seconds=offset),
             tags=sorted(tags),

@@ -2,7 +2,8 @@
 
 Systeme.io runs on Symfony API Platform: errors are problem+json style bodies with ``detail`` (and on
 older versions ``hydra:description``), validation errors add ``violations[{propertyPath, message}]``.
-Codes are HTTP statuses (``shared/vendors/systeme.md`` §5); each has a row here.
+Codes are HTTP statuses (``shared/vendors/systeme.md`` §5, plus the 424 of
+``shared/vendors/published-samples.md``); each has a row here.
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ ERROR_TABLE: dict[str, tuple[type[VendorError], UserMessage]] = {
     "422": (ValidationError, UserMessage(
         "Please check the form", f"{NAME} did not accept some of the values.",
         "Correct the fields marked in red and save again.", Severity.WARNING)),
+    # published-samples.md:28-29: seen live on SMS endpoints when the integration behind them is not connected.
+    "424": (VendorError, UserMessage(
+        "Feature not set up", f"This feature is not set up in {NAME}: it needs an integration that is not connected.",
+        "Connect the integration in your Systeme.io settings, then try again.")),
     "429": (RateLimited, UserMessage(
         "Too many requests", f"{NAME} asks Vendor Console to slow down.",
         "The request is repeated by itself after a short wait; for longer waits the status bar counts down.",

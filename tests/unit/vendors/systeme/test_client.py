@@ -139,3 +139,60 @@ async def test_a_long_retry_after_raises_instead_of_hanging() -> None:
     assert info.value.retry_after == 3600
     assert len(rec.requests) == 1
     await client.aclose()
+
+
+async def test_the_first_page_leaves_starting_after_out() -> None:
+    # published-samples.md:21 [SPEC]: startingAfter is omitted on the first page, never 0.
+    client, rec = client_with([httpx.Response(200, json={"items": [CONTACT], "hasMore": True}),
+                               httpx.Response(200, json={"items": [], "hasMore": False})])
+    page = await client.fetch_page("contacts", Query(), None, 50)
+    assert "startingAfter" not in rec.requests[0].url.params
+    await client.fetch_page("contacts", Query(), page.next_cursor, 50)
+    assert rec.requests[1].url.params["startingAfter"] == "5"
+    await client.aclose()
+
+
+@pytest.mark.parametrize("cursor", [0, "0", -3, "abc", True])
+async def test_a_cursor_below_1_is_never_sent(cursor: object) -> None:
+    client, rec = client_with([httpx.Response(200, json={"items": [], "hasMore": False})])
+    with pytest.raises(BadResponse):
+        await client.fetch_page("contacts", Query(), cursor, 50)  # type: ignore[arg-type]
+    assert rec.requests == []
+    await client.aclose()
+
+
+@pytest.mark.allow_warnings
+async def test_a_page_whose_last_id_is_0_cannot_continue() -> None:
+    body = {"items": [dict(CONTACT, id=0)], "hasMore": True}
+    client, _rec = client_with([httpx.Response(200, json=body)], max_attempts=1)
+    with pytest.raises(BadResponse) as info:
+        await client.fetch_page("contacts", Query(), None, 50)
+    assert "cannot continue" in info.value.message
+    await client.aclose()
+
+
+async def test_a_string_id_continues_as_the_integer() -> None:
+    client, _rec = client_with([httpx.Response(200, json={"items": [dict(CONTACT, id="12")], "hasMore": True})])
+    page = await client.fetch_page("contacts", Query(), None, 50)
+    assert page.next_cursor == 12 and page.items[0].id == "12"
+    await client.aclose()
+
+
+async def test_fields_without_field_name_read_and_edit_by_slug() -> None:
+    # published-samples.md:32-33 [MOCK]: list items may carry {"slug", "value"} only.
+    bare = dict(CONTACT, fields=[{"slug": "first_name", "value": "Al"}, {"slug": "surname", "value": "Doe"},
+                                 {"slug": "phone_number", "value": "+33 6 12 34 56 78"}])
+    client, rec = client_with([httpx.Response(200, json={"items": [bare], "hasMore": False}),
+                               httpx.Response(200, json=dict(bare, fields=[{"slug": "first_name", "value": "Bo"}]))])
+    page = await client.fetch_page("contacts", Query(), None, 50)
+    record = page.items[0]
+    spec = registry.get("systeme").dataset("contacts")
+    columns = {c.key: c.extract(record) for c in spec.columns}
+    assert columns["first_name"] == "Al" and columns["surname"] == "Doe"
+    assert spec.title_of(record) == "Al Doe <a@example.com>"
+    assert spec.form_values(record)["phone_number"] == "+33 6 12 34 56 78"
+    assert spec.identity is not None and spec.identity(record).names == ("Al Doe",)
+    result = await client.update_record("contacts", record, {"first_name": "Bo"})
+    assert json.loads(rec.requests[1].content) == {"fields": [{"slug": "first_name", "value": "Bo"}]}
+    assert spec.form_values(result.record)["first_name"] == "Bo"
+    await client.aclose()

@@ -66,6 +66,7 @@ def response(status: int, body: object = None, *, headers: dict[str, str] | None
         (405, None, VendorError, "Operation not allowed"),
         (415, {"detail": "The content-type is not supported."}, VendorError, "Request format refused"),
         (422, {"detail": "email: bad"}, ValidationError, "Please check the form"),
+        (424, {"detail": "Failed Dependency"}, VendorError, "Feature not set up"),
         (429, {"detail": "Too many requests."}, RateLimited, "Too many requests"),
         (500, {"detail": "boom"}, ServerError, "Systeme.io failed"),
         (502, b"<html>Bad gateway</html>", ServerError, "Systeme.io unavailable"),
@@ -82,6 +83,17 @@ def test_mapper_gives_the_typed_error(status: int, body: object, kind: type, tit
     assert error.status == status
     if isinstance(body, dict):
         assert error.message == next(iter(body.values()))
+
+
+def test_424_says_the_feature_is_not_set_up_and_what_to_do() -> None:
+    # published-samples.md: 424 seen live when the integration behind an endpoint is not connected.
+    before = ERROR_TABLE.get("424")
+    assert before is not None, "424 has no row: it would read as the generic 'Request refused'"
+    error = to_error(response(424, {"detail": "SMS integration is not connected."}))
+    text = error.user_message.render()
+    assert "not set up in Systeme.io" in text
+    assert "Connect the integration" in text and "settings" in text
+    assert "SMS integration is not connected." in str(error)  # the vendor's own words stay in the detail
 
 
 def test_detail_then_hydra_then_message() -> None:
