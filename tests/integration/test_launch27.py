@@ -262,3 +262,25 @@ async def test_v1_lists_need_no_optional_endpoint(ws: DemoWorkspace, without_opt
         assert (await client.fetch_page("bookings", ALL, bookings.next_cursor, 50)).items
     finally:
         await client.aclose()
+
+
+# -- 2.0 "All dates" (issue 14 item 2) -----------------------------------------------------------
+
+
+async def test_v2_all_dates_and_an_unfiltered_export_bring_the_whole_history(ws: DemoWorkspace) -> None:
+    emulator: Any = ws.vendors["launch27"].emulator
+    client = client_for(ws, "2.0")
+    try:
+        await client.fetch_page("bookings", Query(), None, 50)  # "All dates": no from/to filter
+        (url,) = [e.url for e in client.http.request_log if "/api/bookings?" in e.url]
+        assert "from=2000-01-01" in url and f"to={emulator.today.year + 5}-" in url
+        out = io.StringIO()
+        await export_dataset(client, "bookings", make_writer("jsonl", out), query=Query(), page_size=200)
+        rows = [json.loads(line) for line in out.getvalue().splitlines()]
+        assert sorted(r["id"] for r in rows) == sorted(map(str, emulator.bookings))  # before: only upcoming ones
+        assert any(r["completed"] for r in rows)
+        assert any(r["service_date"][:10] < emulator.today.isoformat() for r in rows)
+        past = await client.fetch_page("bookings", Query(filters={"to": emulator.today.isoformat()}), None, 1000)
+        assert past.items and all(r.fields["service_date"][:10] <= emulator.today.isoformat() for r in past.items)
+    finally:
+        await client.aclose()

@@ -13,7 +13,9 @@ API 2.0 (``/api``):
 
 * ``POST /auth`` (:63 [C]): required, the login.
 * ``GET /bookings`` (:64 [C]): required, the bookings list; ``GET /bookings/{id}`` (:65 [C]) required
-  for one booking.
+  for one booking. Without ``from``/``to`` it lists only upcoming, not-completed bookings
+  (published-samples.md:72), so the client always sends both: "All dates" and an unfiltered export
+  ask from 2000-01-01 to five years ahead.
 * ``POST /bookings``, ``PUT /bookings/{id}``, ``DELETE /bookings/{id}`` (:66-68 [C]): the writes
   (new, edit/reschedule, cancel); ``GET /spots/{date}`` (:76 [C]) the free times of the form.
 * ``GET /services`` (:72 [L]): **optional** (``SERVICES_V2``). Without it the bookings show

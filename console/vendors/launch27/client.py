@@ -42,6 +42,10 @@ from console.vendors.times import parse_vendor_time, zone
 V1_RATE_LIMITS = HeaderNames("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset")
 _object = partial(as_object, vendor=VENDOR)
 ONE_TIME_CODES = frozenset({"o", "one", "onetime", "one_time", "once"})
+#: 2.0 "All dates": from this day (published-samples.md:72-74: wide enough for the whole history) ...
+HISTORY_START = "2000-01-01"
+#: ... to this many years ahead.
+FUTURE_YEARS = 5
 
 # The optional calls (the package docstring classifies every call; shared/vendors/launch27.md lines).
 SERVICES_V2 = OptionalCall(
@@ -359,8 +363,7 @@ class Launch27Client(VendorClient):
             if filters.get(key):
                 params[key] = filters[key]
         if self.api == "2.0":
-            if params.get("from") and not params.get("to"):
-                params["to"] = (dt.date.fromisoformat(params["from"]) + dt.timedelta(days=365)).isoformat()
+            params.update(self._v2_range(params.get("from"), params.get("to")))
             raw = _objects(await self.http.call("GET", "/bookings", params=params,
                                                 parse=_wrapped("bookings", "bookings")), "bookings")
         else:
@@ -374,6 +377,22 @@ class Launch27Client(VendorClient):
         records = await build_records(self._booking, raw)
         more = len(raw) >= limit
         return Page(records, offset + len(raw) if more else None, more, None)
+
+    def _v2_range(self, start: str | None, end: str | None) -> dict[str, str]:
+        """2.0's ``from``/``to``, both always sent.
+
+        Without them 2.0 lists only upcoming, not-completed bookings (launch27.md:64,
+        published-samples.md:72), so "All dates" and an unfiltered export lost the history: a missing
+        ``from`` is :data:`HISTORY_START`, a missing ``to`` five years after today (or after ``from``).
+        """
+        first = start or HISTORY_START
+        if end:
+            return {"from": first, "to": end}
+        try:
+            base = max(dt.date.fromisoformat(first), dt.datetime.now(self.zone).date())
+        except ValueError:  # the vendor says what it thinks of the date
+            return {"from": first, "to": first}
+        return {"from": first, "to": _years_after(base, FUTURE_YEARS).isoformat()}
 
     async def get_record(self, dataset: str, record_id: str) -> Record:
         """One booking or service."""
@@ -572,6 +591,13 @@ class Launch27Client(VendorClient):
                 "reason": answers.get("reason")}
         await self.http.call("POST", f"{path}/cancel", json_body=body, parse=reply_data)
         return WriteResult(await self.get_record("bookings", record.id))
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def _by_id(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -60,6 +60,8 @@ class LegacyRoutes(Tenant):
         except ValueError:
             raise _legacy_error(["Invalid parameters"]) from None
         if start is None and end is None:
+            # Without from/to: only not-completed bookings dated today or later (launch27.md:64 [C],
+            # published-samples.md:72 [DOC]).
             items = [b for b in items if not b["completed"] and b["start"].date() >= self.today]
         else:
             items = [
