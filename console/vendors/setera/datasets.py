@@ -19,6 +19,10 @@ from console.core.models import (
 
 PERSONAL = "Personal"
 DIRECTORY = "Directory"
+#: Contact search's path when the account sets none (a guess: setera.md:89 [I]; README.md:63 per account).
+DEFAULT_SEARCH_PATH = "/contacts/search/{domain}/{user}"
+#: The "Contact search path" value that skips OneCloud's search: the loaded directory is searched instead.
+LOCAL_SEARCH = "none"
 MEMBERSHIP_BADGES = {"in": Badge("Logged in", "#2e7d32"), "out": Badge("Logged out", "#757575"),
                      "": Badge("Not an agent", "#9e9e9e")}
 

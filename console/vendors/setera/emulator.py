@@ -12,6 +12,11 @@ Resources: ``GET /api/contacts/list/{domain}/{user}`` (``{"contact": [...]}``), 
 group endpoints (list, one, agent ``?action=login|logout``), and personal contacts under
 ``/api/contacts/personal/{domain}/{user}[/{id}]`` (invented: POST 201, PUT 200, DELETE 204, a duplicate
 email 409). The path's domain and user must be the token's owner (403). Live queue counts move with time.
+
+Optional endpoints (:attr:`SeteraEmulator.optional_routes`; with ``optional_endpoints = False`` they
+answer a plain 404, as a OneCloud server without them would): personal contacts (invented) and the
+contact search path (a guess). The directory and the ACD/attendant group calls are setera.md's [C]
+rows and always answer.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from console.vendors.emulation import EmulatorBase, format_phone, json_object, people, phone_matches
+from console.vendors.emulation import EmulatorBase, OptionalRoute, format_phone, json_object, people, phone_matches
 
 Handler = Callable[[Request], Awaitable[Response]]
 GROUPS = (("Customer Service", "ACD"), ("Sales", "ACD"), ("Reception", "ATTENDANT"), ("Tech Support", "ACD"))
@@ -57,6 +62,13 @@ class SeteraEmulator(EmulatorBase):
     """
 
     base_path = "/api"
+    optional_routes = (
+        # setera.md:113 "invented" (setera.md:91 [I]): personal contacts, read and written (any method,
+        # so a write sent as POST + X-HTTP-Method-Override is covered too).
+        OptionalRoute(r"/api/contacts/personal/[^/]+/[^/]+(?:/[^/]+)?", "setera.md:113 invented"),
+        # setera.md:89 [I]: contact search exists [C], its path is a guess (setera.md:112 gives it).
+        OptionalRoute(r"/api/contacts/search/[^/]+/[^/]+", "setera.md:89 [I]", ("GET",)),
+    )
 
     def __init__(
         self,
@@ -103,14 +115,18 @@ class SeteraEmulator(EmulatorBase):
                                 "distributionType": "LONGEST_IDLE", "phoneNumber": f"+4687{index:02d}0000"})
         self._started = time.time()
         routes = [
+            # setera.md:66 [C]
             Route("/api/contacts/list/{domain}/{user}", self._wrap(self.list_contacts), methods=["GET"]),
+            # setera.md:89 [I] path (optional route)
             Route("/api/contacts/search/{domain}/{user}", self._wrap(self.search_contacts, user_only=True),
                   methods=["GET"]),
+            # setera.md:113 invented (optional routes)
             Route("/api/contacts/personal/{domain}/{user}", self._wrap(self.list_personal), methods=["GET"]),
             Route("/api/contacts/personal/{domain}/{user}", self._wrap(self.create_personal), methods=["POST"]),
             Route("/api/contacts/personal/{domain}/{user}/{id}", self._wrap(self.update_personal), methods=["PUT"]),
             Route("/api/contacts/personal/{domain}/{user}/{id}", self._wrap(self.delete_personal),
                   methods=["DELETE"]),
+            # setera.md:67-69 [C]
             Route("/api/user/acd-attendant-group/v1/{domain}/{user}", self._wrap(self.list_groups), methods=["GET"]),
             Route("/api/user/acd-attendant-group/v1/{domain}/{user}/{group}/{group_domain}",
                   self._wrap(self.get_group), methods=["GET"]),
@@ -138,7 +154,7 @@ class SeteraEmulator(EmulatorBase):
                         self.overrides.append((wanted, scope.get("path", "")))
                         scope = dict(scope, method=wanted)
                     break
-        await self.app(scope, receive, send)
+        await super().__call__(scope, receive, send)  # the optional-endpoints switch, then the routes
 
     # -- plumbing -------------------------------------------------------------------------------
 
