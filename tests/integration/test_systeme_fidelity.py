@@ -89,3 +89,22 @@ async def test_a_stored_language_outside_the_list_survives_an_edit(client: Any, 
     result = await client.update_record("contacts", record, changes)
     assert result.record.fields["locale"] == "xx"
     assert emulator._contacts[contact_id]["locale"] == "xx"
+
+
+async def test_contacts_whose_fields_carry_no_field_name_read_the_same(client: Any, ws: DemoWorkspace) -> None:
+    # published-samples.md:32-33 [MOCK]: list items may carry {"slug", "value"} only.
+    emulator: Any = ws.vendors["systeme"].emulator
+    raw = httpx.get(f"{ws.vendors['systeme'].base_url}/contacts", params={"limit": 100},
+                    headers={"X-API-Key": DEMO_API_KEY}).json()["items"]
+    bare = [c for c in raw if c["fields"] and all("fieldName" not in f for f in c["fields"])]
+    assert bare and len(bare) < len(raw), "the emulator should answer both shapes"
+    spec = registry.get("systeme").dataset("contacts")
+    first_name = next(c for c in spec.columns if c.key == "first_name")
+    page = await client.page("contacts", Query(), None, 100)
+    by_id = {r.id: r for r in page.items}
+    for contact in bare:
+        record = by_id[str(contact["id"])]
+        stored = {f["slug"]: f["value"] for f in emulator._contacts[contact["id"]]["fields"]}
+        assert first_name.extract(record) == stored["first_name"]
+        assert spec.form_values(record)["surname"] == stored["surname"]
+        assert stored["first_name"] in spec.title_of(record)

@@ -97,6 +97,8 @@ class SystemeEmulator(WebhooksMixin, EmulatorBase):
         self._field_defs = dict(FIELD_DEFS)
         self._next_tag = 1
         self._next_contact = FIRST_CONTACT_ID
+        #: Contacts whose ``fields`` entries carry no ``fieldName`` (published-samples.md:32-33 [MOCK]).
+        self._bare_fields: set[int] = set()
         self._init_webhooks()
         self._seed(seed, size)
         routes = [
@@ -156,7 +158,7 @@ class SystemeEmulator(WebhooksMixin, EmulatorBase):
             self._add_contact(
                 email=person.email, locale=person.locale, values=person.values, registered=person.registered,
                 tags=[tag_ids[i] for i in person.tags], unsubscribed=person.unsubscribed, bounced=person.bounced,
-                needs_confirmation=person.needs_confirmation,
+                needs_confirmation=person.needs_confirmation, bare_fields=person.bare_fields,
             )
 
     def _add_tag(self, name: str, created: dt.datetime) -> dict[str, Any]:
@@ -177,6 +179,7 @@ class SystemeEmulator(WebhooksMixin, EmulatorBase):
         unsubscribed: bool = False,
         bounced: bool = False,
         needs_confirmation: bool = False,
+        bare_fields: bool = False,
     ) -> dict[str, Any]:
         contact: dict[str, Any] = {
             "id": self._next_contact,
@@ -190,6 +193,8 @@ class SystemeEmulator(WebhooksMixin, EmulatorBase):
             "fields": [],
             "tags": [{"id": t, "name": self._tags[t]["name"]} for t in tags or ()],
         }
+        if bare_fields:
+            self._bare_fields.add(self._next_contact)
         self._set_fields(contact, values)
         self._contacts[self._next_contact] = contact
         self._contact_ids.append(self._next_contact)
@@ -197,12 +202,16 @@ class SystemeEmulator(WebhooksMixin, EmulatorBase):
         return contact
 
     def _set_fields(self, contact: dict[str, Any], values: dict[str, Any]) -> None:
+        """Merges ``values`` by slug (``None`` clears) and renders ``fields`` as the vendor does."""
         current = {f["slug"]: f["value"] for f in contact["fields"]}
         for slug, value in values.items():
             if value is None:
                 current.pop(slug, None)
             else:
                 current[slug] = value
+        if contact["id"] in self._bare_fields:
+            contact["fields"] = [{"slug": slug, "value": value} for slug, value in current.items()]
+            return
         contact["fields"] = [
             {"fieldName": self._field_defs.get(slug, slug), "slug": slug, "value": value}
             for slug, value in current.items()

@@ -2,7 +2,9 @@
 
 Contacts speak the vendor's own locale codes (published-samples.md:24-26 [SPEC]: 28 codes, ``jp``,
 ``dk`` and ``ua`` among them): most take their country's language, about one in six another code of
-the list, so the demo shows the codes that are not ISO 639-1.
+the list, so the demo shows the codes that are not ISO 639-1. Every fourth contact's ``fields``
+entries come without ``fieldName`` (``{"slug", "value"}`` only), as list items do in
+published-samples.md:32-33 [MOCK], so the suite holds the client to never relying on it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ SEED_TAGS = (
 SEED_START = dt.datetime(2023, 1, 2, 8, 0, tzinfo=dt.UTC)
 #: Share of contacts whose language is another code of the list than their country's.
 OTHER_LOCALE_SHARE = 0.16
+#: Every n-th contact carries its ``fields`` without ``fieldName``.
+BARE_FIELDS_EVERY = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,7 @@ class SeedContact:
     unsubscribed: bool = False
     bounced: bool = False
     needs_confirmation: bool = False
+    bare_fields: bool = False
 
 
 def seed_tags() -> Iterator[tuple[str, dt.datetime]]:
@@ -86,4 +91,5 @@ def seed_contacts(seed: int, size: int) -> Iterator[SeedContact]:
             unsubscribed=rng.random() < 0.05,
             bounced=rng.random() < 0.02,
             needs_confirmation=rng.random() < 0.03,
+            bare_fields=person.index % BARE_FIELDS_EVERY == BARE_FIELDS_EVERY - 1,
         )
