@@ -97,7 +97,12 @@ class SystemeClient(VendorClient):
     tags are attached/detached one request each after the contact itself is saved (the API takes no
     tags on create); ``X-RateLimit-Refill`` is read as seconds, unix seconds, unix milliseconds or an
     HTTP date depending on its size (README decision).
+
+    Every call is required or a write (the audit is in the package docstring): none is optional.
     """
+
+    #: No optional call: every endpoint on a list's path is [C] and nothing enriches the lists.
+    optional_calls = ()
 
     def __init__(self, spec: VendorSpec, context: ClientContext) -> None:
         api_key = context.secrets.get("api_key", "")

@@ -14,6 +14,10 @@ ids; attaching a tag a contact already has is a 204 (no event); duplicate tag na
 422; detaching a tag the contact does not have is a 204; contact-event payloads are wrapped as
 ``{"contact": {...}}``. Communities, courses and payments are not emulated (the console does not use
 them).
+
+Optional endpoints (:attr:`SystemeEmulator.optional_routes`): the endpoints served here that the
+shared file does not confirm. None of them is on a path the console calls, so every Systeme.io list
+and write works with ``optional_endpoints = False``.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from console.vendors.emulation import EmulatorBase, QuotaWindow
+from console.vendors.emulation import EmulatorBase, OptionalRoute, QuotaWindow
 from console.vendors.systeme.emulator_protocol import (
     MERGE_PATCH,
     Invalid,
@@ -74,6 +78,13 @@ class SystemeEmulator(WebhooksMixin, EmulatorBase):
     """
 
     base_path = "/api"
+    #: Served here, not confirmed by the shared file: a real server may not have them (404 when
+    #: ``optional_endpoints`` is off). The console calls none of them.
+    optional_routes = (
+        OptionalRoute(r"/api/contact_fields", "systeme.md:110 [L]", ("POST",)),
+        OptionalRoute(r"/api/contact_fields/[^/]+", "systeme.md:112 [L]", ("DELETE",)),
+        OptionalRoute(r"/api/webhooks/[^/]+", "systeme.md:145 (unmarked: [I])", ("GET",)),
+    )
 
     def __init__(
         self,
