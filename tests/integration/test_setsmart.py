@@ -1,4 +1,5 @@
-"""SetSmart through its emulator: quota waits instead of 429s, full-replace PUT, 409 dates, errors."""
+"""SetSmart through its emulator: quota waits instead of 429s, full-replace PUT, 409 dates, errors, and
+reservations without the (optional) property names."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ from console.sandbox.workspace import DemoWorkspace
 from console.services.export import export_dataset, make_writer
 from console.vendors import registry
 from console.vendors.base import ClientContext, VendorClient
+from console.vendors.emulation import OptionalRoute
 from console.vendors.setsmart import DEMO_API_KEY
+from console.vendors.setsmart.client import PROPERTY_NAMES
 from console.vendors.setsmart.errors import ERROR_TABLE, to_error
 
 
@@ -204,3 +207,83 @@ def test_error_table(status: int, code: str, kind: type, title: str) -> None:
     if status == 403:
         assert "lacks the permission" in error.user_message.text
     assert {"400", "401", "403", "404", "429", "500"} <= set(ERROR_TABLE)
+
+
+# -- the one optional call: property names in reservations -----------------------------------------
+
+NAMES_NOTE = ("Property names unavailable: SetSmart does not offer it (HTTP 404, not found), so reservations "
+              "show the property's id instead of its name.")
+
+
+class Sent(httpx.AsyncBaseTransport):
+    """The client's own transport, noting every request as it is sent (no race with the server's records)."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.requests: list[tuple[str, str]] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append((request.method, request.url.path))
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+    def count(self, path: str) -> int:
+        return sum(1 for m, p in self.requests if p == path and m == "GET")
+
+
+def counted_client(ws: DemoWorkspace) -> tuple[VendorClient, Sent]:
+    sent = Sent()
+    return registry.get("setsmart").make_client(ClientContext(
+        account_id="t", base_url=ws.vendors["setsmart"].base_url, secrets={"api_key": DEMO_API_KEY},
+        settings=HttpSettings(max_attempts=1), transport=sent)), sent
+
+
+async def test_without_property_names_reservations_load_with_the_property_id(ws: DemoWorkspace) -> None:
+    emulator = ws.vendors["setsmart"].emulator
+    # A SetSmart whose properties list is missing (404): the reservations' names are only enrichment.
+    emulator.optional_routes = (OptionalRoute(r"/v1/properties", "test: no properties list", ("GET",)),)
+    emulator.optional_endpoints = False
+    client, sent = counted_client(ws)
+    try:
+        seen: list[str] = []
+        for _reload in range(2):
+            cursor = None
+            for _page in range(3):
+                page = await client.page("reservations", Query(), cursor, 20)
+                assert page.notes == (NAMES_NOTE,)
+                assert page.items and all(r.derived["property"] == r.fields["property_id"] for r in page.items)
+                seen.extend(r.id for r in page.items)
+                cursor = page.next_cursor
+        assert len(set(seen)) == 60 and page.total == 2000
+        one = await client.get_record("reservations", seen[0])
+        assert one.derived["property"] == one.fields["property_id"]
+        assert sent.count("/v1/properties") == 1  # found missing once, not asked on every page
+        with pytest.raises(NotFound):  # the properties list itself stays required
+            await client.page("properties", Query(), None, 20)
+    finally:
+        emulator.optional_endpoints = True
+        vars(emulator).pop("optional_routes", None)
+        await client.aclose()
+
+
+async def test_the_switch_off_changes_nothing_for_setsmart(ws: DemoWorkspace) -> None:
+    emulator = ws.vendors["setsmart"].emulator
+    assert type(emulator).optional_routes == ()  # every route is the README's contract (package docstring)
+    emulator.optional_endpoints = False
+    client, sent = counted_client(ws)
+    try:
+        properties = await client.page("properties", Query(), None, 20)
+        assert properties.total == 300 and properties.notes == ()
+        first = await client.page("reservations", Query(), None, 20)
+        names_read = sent.count("/v1/properties")
+        second = await client.page("reservations", Query(), first.next_cursor, 20)
+        for record in (*first.items, *second.items):
+            assert record.derived["property"] == emulator.properties[record.fields["property_id"]]["name"]
+        assert first.notes == second.notes == () and client.optional.gaps() == ()
+        assert sent.count("/v1/properties") == names_read  # the names are read once, not per page
+        assert {c.key for c in type(client).optional_calls} == {PROPERTY_NAMES.key}
+    finally:
+        emulator.optional_endpoints = True
+        await client.aclose()

@@ -9,6 +9,11 @@ base ``/v1``, ``X-RateLimit-Limit/Remaining/Reset`` (unix seconds) on every answ
 When ``Remaining`` reaches 0 the next request waits until ``Reset`` (the status bar counts down) rather
 than provoking a 429. A property edit sends the whole property with PUT (a full replace), so fields the
 form does not show are sent back as they were.
+
+One call is optional (:data:`PROPERTY_NAMES`, the audit is in the package docstring): the property
+names in the reservations' Property column. When reading them fails as a missing endpoint would (404,
+405, 501, or an answer the client cannot read), reservations show the property's id, with a note, and
+the names are not asked for again on that account.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from console.http.client import VendorHttp
 from console.http.ratelimit import HeaderNames
 from console.http.types import Reply
 from console.vendors.base import ClientContext, VendorClient, VendorSpec
+from console.vendors.optional import OptionalCall
 from console.vendors.parsing import as_object, record_id, reply_data
 from console.vendors.setsmart.errors import NAME, VENDOR, to_error
 
@@ -34,6 +40,11 @@ PATHS = {"properties": "/properties", "reservations": "/reservations"}
 PROPERTY_FILTERS = ("status", "q")
 RESERVATION_FILTERS = ("property_id", "status", "from", "to", "q")
 INTEGER_FIELDS = ("bedrooms", "bathrooms", "max_guests", "guests")
+#: Every page of ``GET /properties`` read for the reservations' Property column: only enriching (the
+#: reservation carries ``property_id``). README.md:53 (setsmart.md:107 [F]).
+PROPERTY_NAMES = OptionalCall(
+    "property_names", "Property names", "reservations show the property's id instead of its name",
+    ("reservations",), "README.md:53, setsmart.md:107 [F]; enrichment only")
 
 
 
@@ -62,6 +73,8 @@ def _integer(field: str, value: Any) -> int:
 class SetSmartClient(VendorClient):
     """SetSmart properties and reservations (the README's contract)."""
 
+    optional_calls = (PROPERTY_NAMES,)
+
     def __init__(self, spec: VendorSpec, context: ClientContext) -> None:
         key = context.secrets.get("api_key", "")
         log.register_secret(key)
@@ -85,25 +98,30 @@ class SetSmartClient(VendorClient):
             derived["guest"] = str(guest.get("name") or "")
             derived["guest_email"] = str(guest.get("email") or "")
             derived["guest_phone"] = str(guest.get("phone") or "")
-            derived["property"] = (self._property_names or {}).get(str(item.get("property_id")), "")
+            property_id = str(item.get("property_id") or "")
+            names = self._property_names
+            derived["property"] = property_id if names is None else names.get(property_id, "")
             price, currency = item.get("total_price"), item.get("currency") or ""
             derived["total"] = f"{price} {currency}".strip() if price not in (None, "") else ""
         return Record(VENDOR, dataset, str(raw_id), item, derived)
 
-    async def _names(self, *, refresh: bool = False) -> dict[str, str]:
-        """Property names by id (for the reservations' Property column)."""
+    async def _names(self, *, refresh: bool = False) -> dict[str, str] | None:
+        """Property names by id (for the reservations' Property column); ``None`` where SetSmart has none."""
         if self._property_names is None or refresh:
-            names: dict[str, str] = {}
-            page = 1
-            while True:
-                items, _page, per_page, total = await self.http.call(
-                    "GET", "/properties", params={"page": page, "per_page": MAX_PER_PAGE}, parse=_list_page)
-                names.update({str(p.get("id")): str(p.get("name") or "") for p in items})
-                if page * per_page >= total or not items:
-                    break
-                page += 1
-            self._property_names = names
+            self._property_names = await self.optional.run(PROPERTY_NAMES, self._read_names, None)
         return self._property_names
+
+    async def _read_names(self) -> dict[str, str] | None:
+        names: dict[str, str] = {}
+        page = 1
+        while True:
+            items, _page, per_page, total = await self.http.call(
+                "GET", "/properties", params={"page": page, "per_page": MAX_PER_PAGE}, parse=_list_page)
+            names.update({str(p.get("id")): str(p.get("name") or "") for p in items})
+            if page * per_page >= total or not items:
+                break
+            page += 1
+        return names
 
     # -- reading --------------------------------------------------------------------------------
 

@@ -13,6 +13,9 @@ overlap), ``POST /reservations/{id}/cancel``.
 Choices of ours: ``from``/``to`` select stays that overlap the range; a property with reservations
 still to come cannot be deleted (409 ``has_reservations``); requests sent after the quota was spent are
 counted in :attr:`over_quota` (tests prove the client waited instead).
+
+No route is optional (:attr:`SetSmartEmulator.optional_routes` is empty, see there): with
+``optional_endpoints = False`` it answers as before.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from console.vendors.emulation import EmulatorBase, format_phone, json_object, people, phone_matches
+from console.vendors.emulation import EmulatorBase, OptionalRoute, format_phone, json_object, people, phone_matches
 
 Handler = Callable[[Request], Awaitable[Response]]
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -69,6 +72,11 @@ class SetSmartEmulator(EmulatorBase):
     """
 
     base_path = "/v1"
+    # No optional endpoint: every route is the contract README.md:47-58 fixes for SetSmart (the seed's
+    # description, setsmart.md:97-110 [F], stands in for a [C] file), and each is the only way to its
+    # dataset or write. The one optional call, the property names in reservations (README.md:53), reads
+    # GET /v1/properties, the properties list itself: removing it would remove a dataset, not an enrichment.
+    optional_routes: tuple[OptionalRoute, ...] = ()
 
     def __init__(
         self,
