@@ -236,11 +236,14 @@ class LookupPanel(QWidget):
         openRequested(object): A hit to open (:class:`Hit`).
         closeRequested(): Esc in the results.
         historyChosen(str): A recent lookup to run again.
+        lookupFinished(str): Every account answered the current query and it is in the recent
+            lookups (the query's text); what tests and anything else reading the outcome wait for.
     """
 
     openRequested = Signal(object)
     closeRequested = Signal()
     historyChosen = Signal(str)
+    lookupFinished = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -425,6 +428,7 @@ class LookupController:
             if not self.panel.model.searching:
                 self._spinner.stop()
             self.history.add(query.text)
+            self.panel.lookupFinished.emit(query.text)
 
     def _on_edited(self, _text: str) -> None:
         self._debounce.start()

@@ -22,10 +22,12 @@ def done(harness: Any) -> bool:
 
 
 def look_up(harness: Any, qtbot: Any, text: str) -> LookupModel:
+    """Runs a lookup and returns once it has ended: every account answered and it is in the history."""
     window = harness.window
     window.lookup_box.setText(text)
-    window.lookup.run_now()
-    qtbot.waitUntil(lambda: done(harness), timeout=10000)
+    with qtbot.waitSignal(window.lookup_panel.lookupFinished, timeout=10000):
+        window.lookup.run_now()
+    assert done(harness)
     return window.lookup_panel.model
 
 
@@ -69,18 +71,26 @@ def test_results_stream_in_per_account_and_enter_opens_the_hit(harness: Any, qtb
     assert view.detail.title.text().startswith(f"Client {hit.record.id}:")
 
 
-def test_an_older_query_never_lands_after_a_newer_one(harness: Any, qtbot: Any) -> None:
+def test_an_older_query_never_lands_after_a_newer_one(harness: Any, qtbot: Any,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     window = harness.window
     window.open_lookup()
+    started: set[str] = set()
+    count_in = harness.observer.request_started
+    monkeypatch.setattr(harness.observer, "request_started", lambda account_id: (started.add(account_id),
+                                                                                  count_in(account_id)))
     harness.workspace.set_faults(FaultConfig(latency=0.3))
     try:
         window.lookup_box.setText("jane")
         window.lookup.run_now()
-        qtbot.wait(100)  # "jane" is on its way everywhere
+        searching = {a.id for a in harness.accounts.accounts() if window.lookup.service.plan(a.id, window.lookup.query)}
+        assert searching
+        qtbot.waitUntil(lambda: started >= searching, timeout=5000)  # "jane" is on its way everywhere
         window.lookup_box.setText("jane.doe@")
-        window.lookup.run_now()
-        qtbot.waitUntil(lambda: done(harness), timeout=10000)
-        qtbot.wait(600)  # long enough for every answer to "jane" to have come back
+        with qtbot.waitSignal(window.lookup_panel.lookupFinished, timeout=10000):
+            window.lookup.run_now()
+        # The cancelled searches of "jane" have ended too: nothing of theirs can land any more.
+        qtbot.waitUntil(lambda: not len(window.lookup.tasks), timeout=5000)
     finally:
         harness.workspace.set_faults(None)
     model = window.lookup_panel.model
