@@ -139,7 +139,11 @@ class ExportProgress:
     Attributes:
         records: Records written.
         pages: Pages fetched.
-        duplicates: Records skipped because their id was already written.
+        duplicates: Records skipped because their id was already written (by an earlier page).
+        answer_duplicates: Records the vendor client left out because an earlier record of the same
+            answer had the same id (the sum of :attr:`Page.duplicates`).
+        notes: Each distinct note of the pages (an optional call the vendor does not offer...), in
+            the order they first came.
         seconds: Time since the start.
         done: The last page was written.
     """
@@ -147,9 +151,25 @@ class ExportProgress:
     records: int = 0
     pages: int = 0
     duplicates: int = 0
+    answer_duplicates: int = 0
+    notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     done: bool = False
     seen: set[str] = field(default_factory=set, repr=False)
+
+    @property
+    def left_out(self) -> int:
+        """Records not written because their id repeated one already read (both kinds)."""
+        return self.duplicates + self.answer_duplicates
+
+    def duplicate_warning(self) -> str:
+        """The sentence about the records left out, or "" when none were."""
+        count = self.left_out
+        if not count:
+            return ""
+        if count == 1:
+            return "1 record was left out because its id repeated one already exported"
+        return f"{count:,} records were left out because their id repeated one already exported"
 
 
 async def export_dataset(
@@ -160,6 +180,7 @@ async def export_dataset(
     query: Query | None = None,
     page_size: int = EXPORT_PAGE_SIZE,
     progress: Callable[[ExportProgress], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> ExportProgress:
     """Fetches every page and writes each record once (a repeated id is skipped and counted).
 
@@ -170,6 +191,8 @@ async def export_dataset(
         query: Filters and order (default: the vendor's default order, no filters).
         page_size: Records per request.
         progress: Called after every page.
+        on_note: Called once per distinct page note, when it first comes (before that page's
+            ``progress``); every note is also kept in :attr:`ExportProgress.notes`.
 
     Returns:
         The final progress.
@@ -184,6 +207,12 @@ async def export_dataset(
         while True:
             page = await pending
             state.pages += 1
+            state.answer_duplicates += page.duplicates
+            for note in page.notes:
+                if note not in state.notes:
+                    state.notes.append(note)
+                    if on_note is not None:
+                        on_note(note)
             more = page.has_more and page.next_cursor is not None
             if more:
                 pending = asyncio.ensure_future(client.page(dataset, query, page.next_cursor, page_size))
@@ -211,8 +240,9 @@ async def export_dataset(
             with contextlib.suppress(asyncio.CancelledError, ConsoleError):
                 await pending
     writer.close()
-    if state.duplicates:
-        log.services.info("export of %s skipped %d repeated ids", dataset, state.duplicates)
+    if state.left_out:
+        log.services.info("export of %s left out %d repeated ids (%d across pages, %d within an answer)",
+                          dataset, state.left_out, state.duplicates, state.answer_duplicates)
     return state
 
 
@@ -231,11 +261,13 @@ async def export_to_file(
     page_size: int = EXPORT_PAGE_SIZE,
     progress: Callable[[ExportProgress], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> ExportProgress:
     """Exports into ``path`` through a temporary file next to it, renamed only once complete.
 
     A failed or cancelled export leaves nothing under the chosen name (and an older file of that
-    name untouched).
+    name untouched). The arguments are :func:`export_dataset`'s; ``on_warning`` receives the CSV
+    writer's warnings.
 
     Raises:
         ConsoleError: The vendor failed (nothing was written).
@@ -246,7 +278,7 @@ async def export_to_file(
     try:
         with tmp.open("w", encoding="utf-8", newline="") as stream:
             state = await export_dataset(client, dataset, make_writer(fmt, stream, on_warning), query=query,
-                                         page_size=page_size, progress=progress)
+                                         page_size=page_size, progress=progress, on_note=on_note)
         os.replace(tmp, path)
         ok = True
         return state

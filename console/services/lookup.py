@@ -90,6 +90,7 @@ class Outcome:
         error: The failure, when there was one.
         scanned: Records read by a bounded scan (the row says "searched the first N"); 0 for none.
         seconds: How long the account took.
+        notes: Each distinct note of the pages read (an optional call the vendor does not offer...).
     """
 
     account_id: str
@@ -102,6 +103,7 @@ class Outcome:
     error: ConsoleError | None = None
     scanned: int = 0
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -172,8 +174,11 @@ class LookupService:
             outcome.reason = f"{um.title}: {um.text}".rstrip(".") if um.text else um.title
         else:
             seen: dict[tuple[str, str], Hit] = {}
-            for hits, scanned in results:
+            for hits, scanned, notes in results:
                 outcome.scanned += scanned
+                for note in notes:
+                    if note not in outcome.notes:
+                        outcome.notes.append(note)
                 for hit in hits:
                     key = (hit.dataset, hit.record.id)
                     if key in seen:
@@ -203,9 +208,10 @@ class LookupService:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _run(self, account_id: str, client: VendorClient, kind: LookupKind, route: LookupRoute,
-                   query: LookupQuery) -> tuple[list[Hit], int]:
-        """One route: the matching hits and how many records a scan read."""
+                   query: LookupQuery) -> tuple[list[Hit], int, list[str]]:
+        """One route: the matching hits, how many records a scan read, and the pages' notes."""
         scanned = 0
+        notes: list[str] = []
         if route.method is LookupMethod.GET:
             try:
                 records = [await client.get_record(route.dataset, query.text)]
@@ -216,6 +222,7 @@ class LookupService:
             while scanned < route.limit:
                 # All that is left in one request where the vendor allows it (it may clamp).
                 page = await client.page(route.dataset, Query(), cursor, route.limit - scanned)
+                notes.extend(page.notes)
                 records.extend(page.items)
                 scanned += len(page.items)
                 if not page.has_more or page.next_cursor is None or not page.items:
@@ -224,8 +231,9 @@ class LookupService:
         else:
             page = await client.page(route.dataset, Query(filters={route.param: query.value_for(kind)}), None,
                                            route.limit)
+            notes.extend(page.notes)
             records = list(page.items)
-        return self._hits(account_id, kind, route, query, records), scanned
+        return self._hits(account_id, kind, route, query, records), scanned, notes
 
     def _hits(self, account_id: str, kind: LookupKind, route: LookupRoute, query: LookupQuery,
               records: list[Record]) -> list[Hit]:

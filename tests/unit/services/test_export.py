@@ -7,7 +7,7 @@ import io
 from typing import Any, cast
 
 from console.core.models import Cursor, Page, Query, Record
-from console.services.export import CsvWriter
+from console.services.export import CsvWriter, JsonlWriter, export_dataset
 from console.vendors.base import VendorClient
 
 
@@ -41,3 +41,29 @@ def test_csv_writes_booleans_the_same_way_at_every_depth() -> None:
     assert row["extra"] == '{"vip": true, "tags": [false]}'
     assert row["note"] == ""
     assert "True" not in out.getvalue() and "False" not in out.getvalue()
+
+
+async def test_each_note_is_given_once_in_the_order_it_came() -> None:
+    client = pages(([rec("1")], ("Frequencies are not offered.",), 0),
+                   ([rec("2")], ("Frequencies are not offered.", "Time zone unknown."), 0),
+                   ([rec("3")], ("Time zone unknown.",), 0))
+    heard: list[str] = []
+    state = await export_dataset(client, "things", JsonlWriter(io.StringIO()), on_note=heard.append)
+    assert heard == state.notes == ["Frequencies are not offered.", "Time zone unknown."]
+    assert state.records == 3 and state.pages == 3
+
+
+async def test_records_left_out_within_an_answer_and_across_pages_are_counted_together() -> None:
+    out = io.StringIO()
+    client = pages(([rec("1"), rec("2")], (), 2), ([rec("2"), rec("3")], (), 1))
+    state = await export_dataset(client, "things", JsonlWriter(out))
+    assert out.getvalue().count("\n") == state.records == 3
+    assert (state.duplicates, state.answer_duplicates, state.left_out) == (1, 3, 4)
+    assert state.duplicate_warning() == "4 records were left out because their id repeated one already exported"
+
+
+async def test_no_warning_when_nothing_was_left_out() -> None:
+    state = await export_dataset(pages(([rec("1")], (), 0)), "things", JsonlWriter(io.StringIO()))
+    assert state.left_out == 0 and state.duplicate_warning() == "" and state.notes == []
+    one = await export_dataset(pages(([rec("1")], (), 1)), "things", JsonlWriter(io.StringIO()))
+    assert one.duplicate_warning() == "1 record was left out because its id repeated one already exported"
