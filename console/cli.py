@@ -1,8 +1,18 @@
-"""Command line: the GUI's switches, and headless ``export`` for scripts.
+"""Command line: the GUI's switches, and the headless ``export`` and ``lookup`` for scripts.
 
-Exit codes of ``export``: 0 done, 2 usage, 3 authentication, 4 other vendor error, 5 network.
+The headless commands (:mod:`console.commands`) never end in a traceback: every failure is one or two
+lines on standard error and an exit code:
+
+* 0 done; 2 bad input (arguments, a filter value, a refused address, an output file that cannot be
+  written, damaged settings); 3 login (a secret refused or missing, the keychain); 4 another vendor
+  error; 5 network; 130 interrupted (Ctrl+C);
+* 141 the reader of standard output went away (``export ... | head -1``): nothing more is written or
+  said, as a program stopped by SIGPIPE would (128 + 13, which ``set -o pipefail`` scripts already
+  expect from ``cat``); the output is not complete, so it is not 0;
+* 1 an error Vendor Console did not expect (a bug): one line, the details in the log file.
+
 Secret login fields come only from ``VENDOR_CONSOLE_<FIELD>`` environment variables (or the keychain
-for a saved account), never from the command line.
+for a saved account, memory for the demo workspace), never from the command line.
 """
 
 from __future__ import annotations
@@ -17,16 +27,22 @@ from typing import IO, TYPE_CHECKING, Any
 from console import __version__
 
 if TYPE_CHECKING:
+    from console.commands.report import Reporter
     from console.core.errors import ConsoleError
 
 # The window path imports as little as possible before the window is painted (bench/startup.py); this
 # module is on that path, so logging, asyncio and the service layer are imported where they are used.
 
 EXIT_OK = 0
+EXIT_INTERNAL = 1
 EXIT_USAGE = 2
 EXIT_AUTH = 3
 EXIT_VENDOR = 4
 EXIT_NETWORK = 5
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+EXIT_CODES = ("exit codes: 0 done, 2 bad input, 3 login, 4 vendor error, 5 network, 130 interrupted, "
+              "141 standard output closed early (| head), 1 unexpected error (see the log file)")
 
 
 class UsageError(Exception):
@@ -55,17 +71,23 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="stream a dataset to JSON Lines or CSV",
         description="Stream every page of a dataset to JSON Lines or CSV. Secret login fields are read "
                     "from VENDOR_CONSOLE_<FIELD> environment variables (e.g. VENDOR_CONSOLE_API_KEY).",
+        epilog=EXIT_CODES,
     )
     exp.add_argument("--vendor", help="vendor id (systeme, setster, setsmart, launch27, setera)")
     exp.add_argument("--base-url", help="everything before the vendor's documented paths")
-    exp.add_argument("--account", metavar="LABEL", help="use a saved account instead of --vendor/--base-url")
+    exp.add_argument("--account", metavar="LABEL",
+                     help="use a saved account (or, with --demo, a demo account) instead of --vendor/--base-url")
+    exp.add_argument("--demo", action="store_true",
+                     help="export from the demo workspace (local emulators): --account \"Marketing (demo)\", "
+                          "or --vendor for its first demo account")
     exp.add_argument("--dataset", required=True, help="dataset name (e.g. contacts)")
     exp.add_argument("--format", choices=("jsonl", "csv"), default="jsonl", help="output format (default jsonl)")
     exp.add_argument("--output", "-o", type=Path, help="output file (default: standard output)")
     exp.add_argument("--field", action="append", default=[], metavar="NAME=VALUE",
                      help="a non-secret login field (repeatable)")
     exp.add_argument("--filter", action="append", default=[], metavar="NAME=VALUE",
-                     help="a server-side filter of the dataset (repeatable)")
+                     help="a server-side filter of the dataset (repeatable); the value is checked against the "
+                      "filter's type (true/false, a date as YYYY-MM-DD, one of a list)")
     exp.add_argument("--order", choices=("asc", "desc"), help="order (default: the vendor's)")
     exp.add_argument("--page-size", type=int, default=None, help="records per request (default 100)")
     exp.add_argument("--quiet", "-q", action="store_true", help="no progress on standard error")
@@ -74,11 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Search every saved account (or those given with --account) at once for an email, a phone "
                     "number, a name or a record id. Prints JSON Lines: one line per hit, and one per account that "
                     "failed or cannot search that kind. Exit code 0 when any account answered.",
+        epilog=EXIT_CODES,
     )
     look.add_argument("query", help="an email, a phone number in any common format, a name, or a record id")
     look.add_argument("--account", action="append", default=[], metavar="LABEL",
                       help="only this saved account (repeatable; default: every account)")
-    look.add_argument("--demo", action="store_true", help="search the demo workspace's accounts (local emulators)")
+    look.add_argument("--demo", action="store_true",
+                      help="search the demo workspace's accounts (local emulators), e.g. --account \"Bright Smiles "
+                           "(demo)\"")
     look.add_argument("--region", metavar="CC",
                       help="region of phone numbers written without a country code, e.g. US or GB "
                            "(default: the one chosen in the window, else your locale's)")
@@ -99,7 +124,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_gui(args)
 
 
-def _pairs(items: list[str], what: str) -> dict[str, str]:
+def pairs(items: list[str], what: str) -> dict[str, str]:
+    """``NAME=VALUE`` arguments as a dict.
+
+    Raises:
+        UsageError: An item without ``=`` or without a name.
+    """
     result: dict[str, str] = {}
     for item in items:
         name, sep, value = item.partition("=")
@@ -109,215 +139,111 @@ def _pairs(items: list[str], what: str) -> dict[str, str]:
     return result
 
 
-def _run_command(name: str, command: Callable[[argparse.Namespace, IO[str], IO[str]], Coroutine[Any, Any, int]],
-                 args: argparse.Namespace, stdout: IO[str] | None, stderr: IO[str] | None) -> int:
-    """Runs a headless subcommand on its own event loop; usage errors and Ctrl+C become exit codes."""
-    err = stderr or sys.stderr
-    from console.core import log
-    from console.core.settings import log_file
-
-    log.setup(log_file=log_file())
-    import asyncio
-
-    try:
-        return asyncio.run(command(args, stdout or sys.stdout, err))
-    except UsageError as exc:
-        print(f"vendor-console {name}: {exc}", file=err)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print(f"vendor-console {name}: interrupted", file=err)
-        return 130
+Command = Callable[[argparse.Namespace, IO[str], "Reporter"], Coroutine[Any, Any, int]]
 
 
 def run_export(args: argparse.Namespace, *, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
     """Runs ``export``; returns the exit code."""
-    return _run_command("export", _export, args, stdout, stderr)
+    from console.commands.export import export_command
+
+    return run_command("export", export_command, args, stdout, stderr)
 
 
 def run_lookup(args: argparse.Namespace, *, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
     """Runs ``lookup``; returns the exit code."""
-    return _run_command("lookup", _lookup, args, stdout, stderr)
+    from console.commands.lookup import lookup_command
+
+    return run_command("lookup", lookup_command, args, stdout, stderr)
 
 
-async def _lookup(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
-    import asyncio
-    import json
+def run_command(name: str, command: Command, args: argparse.Namespace, stdout: IO[str] | None,
+                stderr: IO[str] | None) -> int:
+    """Runs a headless command on its own event loop; every way it can end becomes an exit code.
 
-    from console.core.credentials import KeyringStore
-    from console.core.lookup import classify, system_region
-    from console.core.settings import AccountsFile, LookupHistory
-    from console.services.accounts import AccountService
-    from console.services.lookup import LookupService, State
+    Args:
+        name: The command's name (the prefix of its messages).
+        command: The coroutine function: ``command(args, stdout, reporter)`` returns the exit code.
+        args: Parsed arguments.
+        stdout: Where records go (default ``sys.stdout``).
+        stderr: Where messages go (default ``sys.stderr``).
+    """
+    from console.commands.report import Reporter, silence_broken_streams
 
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
-    region = (args.region or LookupHistory().region() or system_region()).upper()
-    if len(region) != 2 or not region.isalpha():
-        raise UsageError(f"--region must be a two-letter country code like US or GB, got {region!r}")
-    query = classify(args.query, region)
-    accounts = AccountService(accounts_file=AccountsFile(), keychain=KeyringStore())
-    accounts.load()
-    workspace = None
+    out = stdout or sys.stdout or _devnull()  # None when the shell closed the descriptor (>&-)
+    err = stderr or sys.stderr or _devnull()
+    say = Reporter(name, err)
     try:
-        if args.demo:
-            from console.sandbox.workspace import DemoWorkspace
+        code = _run_reporting(name, command, args, out, say)
+        # Python flushes standard output once more at exit, where a closed pipe is an "Exception
+        # ignored" message and exit code 120: flush here, where it can still end quietly.
+        out.flush()
+        return code
+    except BrokenPipeError:  # the reader went away (| head): nothing more to say, nowhere to say it
+        silence_broken_streams(out, err)
+        return EXIT_BROKEN_PIPE
 
-            workspace = await asyncio.to_thread(DemoWorkspace.start)
-            await accounts.add_demo(workspace.accounts, workspace.secrets)
-        chosen = accounts.accounts()
-        if args.account:
-            missing = [label for label in args.account if accounts.by_label(label) is None]
-            if missing:
-                raise UsageError(f"no account is labelled {', '.join(repr(m) for m in missing)}")
-            chosen = [a for a in chosen if a.label in args.account]
-        if not chosen:
-            raise UsageError("there are no saved accounts: add one in the window, or use --demo")
-        answered, first_error = False, None
-        service = LookupService(accounts, timeout=args.timeout)
-        async for outcome in service.stream(query, [a.id for a in chosen]):
-            for hit in outcome.hits:
-                print(json.dumps(hit.to_json(), ensure_ascii=False), file=out, flush=True)
-            if outcome.state in (State.FAILED, State.UNSUPPORTED):
-                print(json.dumps(outcome.to_json(), ensure_ascii=False), file=out, flush=True)
-            answered = answered or outcome.state in (State.HITS, State.NONE)
-            first_error = first_error or outcome.error
-        if answered:
-            return EXIT_OK
-        return exit_code_for(first_error) if first_error is not None else EXIT_VENDOR
-    finally:
-        await accounts.aclose()
-        if workspace is not None:
-            await asyncio.to_thread(workspace.stop)
+
+def _run_reporting(name: str, command: Command, args: argparse.Namespace, out: IO[str], say: Reporter) -> int:
+    """Runs the command; failures are said on ``say`` (a closed pipe raises BrokenPipeError)."""
+    from console.core.errors import ConsoleError
+
+    log_path: Path | None = None
+    try:
+        from console.core import log
+        from console.core.settings import log_file
+
+        try:
+            log_path = log_file()
+            log.setup(log_file=log_path)
+        except OSError:  # no writable log folder: the command runs without a log file
+            log_path = None
+            log.setup()
+        import asyncio
+
+        return asyncio.run(command(args, out, say))
+    except BrokenPipeError:
+        raise
+    except UsageError as exc:
+        say.say(str(exc))
+        return EXIT_USAGE
+    except ConsoleError as exc:
+        say.failure(exc)
+        from console.core import log
+
+        log.cli.warning("%s failed: %s", name, exc)
+        return exit_code_for(exc)
+    except KeyboardInterrupt:
+        say.say("interrupted")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: one line here, the traceback in the log file
+        import logging
+
+        logging.getLogger("console.cli").error("%s failed unexpectedly", name, exc_info=exc)
+        where = f"; the details are in {log_path}" if log_path is not None else ""
+        say.say(f"unexpected error ({type(exc).__name__}: {exc}){where}")
+        return EXIT_INTERNAL
+
+
+def _devnull() -> IO[str]:
+    return open(os.devnull, "w", encoding="utf-8")  # lives as long as the process
 
 
 def exit_code_for(error: ConsoleError) -> int:
-    """Maps a typed error to the export exit codes."""
-    from console.core.errors import AuthError, ConnectionFailed, KeychainUnavailable, PermissionDenied
+    """Maps a typed error to the exit codes (see the module's docstring)."""
+    from console.core.errors import (
+        AuthError,
+        ConfigError,
+        ConnectionFailed,
+        InsecureConnection,
+        KeychainUnavailable,
+        PermissionDenied,
+    )
+    from console.services.accounts import SecretMissing
 
-    if isinstance(error, AuthError | PermissionDenied | KeychainUnavailable):
+    if isinstance(error, AuthError | PermissionDenied | KeychainUnavailable | SecretMissing):
         return EXIT_AUTH
     if isinstance(error, ConnectionFailed):
         return EXIT_NETWORK
-    return EXIT_VENDOR
-
-
-async def _export(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
-    from console.core import log
-    from console.core.credentials import KeyringStore
-    from console.core.errors import ConsoleError, KeychainUnavailable
-    from console.core.models import Query
-    from console.core.settings import AccountConfig, AccountsFile
-    from console.services.accounts import AccountService, SecretMissing
-    from console.services.export import export_dataset, export_to_file, make_writer
-    from console.vendors import registry
-
-    accounts = AccountService(accounts_file=AccountsFile(), keychain=KeyringStore())
-    env_secrets: dict[str, str] = {}
-    if args.account:
-        accounts.load()
-        account = accounts.by_label(args.account)
-        if account is None:
-            raise UsageError(f"no saved account is labelled {args.account!r}")
-        if args.vendor and args.vendor != account.vendor:
-            raise UsageError(f"account {args.account!r} is a {account.vendor} account, not {args.vendor}")
-        if args.base_url:
-            account.base_url = args.base_url
-    else:
-        if not args.vendor:
-            raise UsageError("give --vendor (or --account LABEL)")
-        if args.vendor not in registry.ids():
-            raise UsageError(f"unknown vendor {args.vendor!r}; choose from {', '.join(registry.ids())}")
-        spec = registry.get(args.vendor)
-        base_url = args.base_url or spec.default_base_url_for(_pairs(args.field, "--field"))
-        if not base_url or "<" in base_url:
-            raise UsageError(f"{spec.display_name} has no default base URL; give --base-url")
-        account = AccountConfig(id="cli", vendor=spec.id, label=f"{spec.display_name} (command line)",
-                                base_url=base_url)
-    spec = registry.get(account.vendor)
-    fields = dict(account.fields)
-    fields.update(_pairs(args.field, "--field"))
-    known = {f.name for f in spec.login_fields}
-    for name in fields:
-        if name not in known:
-            raise UsageError(f"{spec.display_name} has no login field {name!r} (fields: {', '.join(sorted(known))})")
-        if any(f.name == name and f.secret for f in spec.login_fields):
-            raise UsageError(f"{name} is secret: set VENDOR_CONSOLE_{name.upper()} instead")
-    for lf in spec.plain_fields:
-        if not fields.get(lf.name) and lf.default:
-            fields[lf.name] = lf.default
-    for lf in spec.plain_fields:
-        if lf.applies(fields) and not fields.get(lf.name):
-            raise UsageError(f"{spec.display_name} needs --field {lf.name}=...")
-        if lf.choices and lf.applies(fields) and fields[lf.name] not in lf.choices:
-            raise UsageError(f"--field {lf.name} must be one of {', '.join(lf.choices)}")
-    account.fields = fields
-    for lf in spec.secrets_for(fields):
-        value = os.environ.get(lf.env_var)
-        if value:
-            log.register_secret(value)
-            env_secrets[lf.name] = value
-    try:
-        dataset = spec.dataset(args.dataset)
-    except KeyError:
-        raise UsageError(
-            f"{spec.display_name} has no dataset {args.dataset!r} "
-            f"(datasets: {', '.join(d.name for d in spec.datasets)})"
-        ) from None
-    filters = _pairs(args.filter, "--filter")
-    allowed = {f.key for f in dataset.filters if f.applies(fields)}
-    for name in filters:
-        if name not in allowed:
-            raise UsageError(f"{dataset.label} cannot be filtered by {name!r} (filters: {', '.join(sorted(allowed))})")
-    descending = dataset.default_descending if args.order is None else args.order == "desc"
-    query = Query(filters=filters, descending=descending)
-    if args.page_size is not None and args.page_size <= 0:
-        raise UsageError("--page-size must be a positive number")
-
-    try:
-        secrets = dict(env_secrets)
-        missing = [lf for lf in spec.secrets_for(fields) if lf.name not in secrets]
-        if missing and args.account:
-            stored = await accounts.secrets_of(account)
-            secrets = {**stored, **secrets}
-        elif missing:
-            names = ", ".join(lf.env_var for lf in missing)
-            raise UsageError(f"set {names} in the environment (secrets are never taken from the command line)")
-    except (SecretMissing, KeychainUnavailable) as exc:
-        print(f"vendor-console export: {exc.user_message.render()}", file=err)
-        return EXIT_AUTH
-
-    client = accounts.build_client(account, secrets)
-    target: Path | None = args.output
-    quiet = args.quiet
-
-    def warn(text: str) -> None:
-        print(f"vendor-console export: warning: {text}", file=err)
-
-    def progress(state: Any) -> None:
-        if quiet:
-            return
-        if state.done or state.pages % 10 == 1:
-            tail = " done" if state.done else ""
-            print(f"{dataset.name}: {state.records:,} records, {state.pages} pages, {state.seconds:.1f} s{tail}",
-                  file=err, flush=True)
-
-    try:
-        kwargs: dict[str, Any] = {"query": query, "progress": progress}
-        if args.page_size:
-            kwargs["page_size"] = args.page_size
-        if target is not None:  # the file appears only once complete
-            await export_to_file(client, dataset.name, target, args.format, on_warning=warn, **kwargs)
-        else:
-            await export_dataset(client, dataset.name, make_writer(args.format, out, warn), **kwargs)
-        return EXIT_OK
-    except ConsoleError as exc:
-        print(f"vendor-console export: {exc}", file=err)
-        if exc.user_message.next_step:
-            print(f"  {exc.user_message.next_step}", file=err)
-        log.cli.warning("export failed: %s", exc)
-        return exit_code_for(exc)
-    except OSError as exc:
-        print(f"vendor-console export: cannot write {target}: {exc.strerror or exc}", file=err)
+    if isinstance(error, InsecureConnection | ConfigError):
         return EXIT_USAGE
-    finally:
-        await client.aclose()
+    return EXIT_VENDOR

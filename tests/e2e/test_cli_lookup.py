@@ -7,6 +7,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.cli_in_process import InProcessCli
 
 
 def lookup(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -43,3 +48,25 @@ def test_usage_errors(console_home: Path) -> None:
     assert unknown.returncode == 2 and "'Nope'" in unknown.stderr
     region = lookup(console_home, "jane", "--demo", "--region", "USA")
     assert region.returncode == 2 and "two-letter" in region.stderr
+
+
+def test_a_demo_server_without_its_optional_endpoints_is_said_once_per_account(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from console.commands import demo
+
+    started = demo.start_demo
+
+    async def bare(vendors: tuple[str, ...]) -> Any:
+        workspace = await started(vendors)
+        workspace.set_optional_endpoints(False)
+        return workspace
+
+    monkeypatch.setattr("console.commands.lookup.start_demo", bare)
+    cli = InProcessCli(monkeypatch, capsys)
+    ran = cli("lookup", "jane.doe@example.com", "--demo", "--account", "Nordic Tel (demo)", "--account",
+              "Marketing (demo)")
+    assert ran.code == 0, ran.err
+    assert {json.loads(line)["account"] for line in ran.lines} == {"Nordic Tel (demo)", "Marketing (demo)"}
+    notes = ran.err.splitlines()
+    assert notes and all(n.startswith("vendor-console lookup: note: Nordic Tel (demo): ") for n in notes), ran.err
+    assert len(notes) == len(set(notes))
