@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from typing import IO
 
 from console.cli import EXIT_OK, EXIT_VENDOR, UsageError, exit_code_for
@@ -29,7 +30,7 @@ async def lookup_command(args: argparse.Namespace, out: IO[str], say: Reporter) 
     from console.services.accounts import AccountService
     from console.services.lookup import LookupService, State
 
-    if args.timeout <= 0:
+    if not math.isfinite(args.timeout) or args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
     region = (args.region or LookupHistory().region() or system_region()).upper()
     if len(region) != 2 or not region.isalpha():

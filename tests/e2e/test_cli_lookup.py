@@ -70,3 +70,11 @@ def test_a_demo_server_without_its_optional_endpoints_is_said_once_per_account(
     notes = ran.err.splitlines()
     assert notes and all(n.startswith("vendor-console lookup: note: Nordic Tel (demo): ") for n in notes), ran.err
     assert len(notes) == len(set(notes))
+
+
+def test_a_timeout_that_is_not_a_number_of_seconds(monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    cli = InProcessCli(monkeypatch, capsys)
+    for value in ("0", "-1", "nan", "inf"):
+        ran = cli("lookup", "jane", "--timeout", value)
+        assert ran.code == 2 and "--timeout must be a positive number" in ran.err, value
