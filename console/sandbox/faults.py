@@ -186,10 +186,14 @@ class FaultMiddleware:
     async def _pass_through(self, scope: Any, receive: Any, send: Any, method: str, path: str,
                             *, malformed: bool) -> None:
         status_box = [0]
+        fault = "malformed" if malformed else ""
 
         async def capture(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 status_box[0] = message["status"]
+                # Recorded before the answer leaves: a test that counts requests once its answer
+                # arrived must find it (recorded after, the client could be faster than the log).
+                self._record(method, path, message["status"], fault)
                 if malformed and message["status"] < 300:
                     headers = [(k, v) for k, v in message["headers"] if k.lower() != b"content-length"]
                     headers.append((b"content-length", str(len(MALFORMED_BODY)).encode()))
@@ -200,8 +204,11 @@ class FaultMiddleware:
                 message = {"type": "http.response.body", "body": MALFORMED_BODY}
             await send(message)
 
-        await self.app(scope, receive, capture)
-        self._record(method, path, status_box[0], "malformed" if malformed else "")
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            if not status_box[0]:  # the app ended without answering
+                self._record(method, path, 0, fault)
 
     @staticmethod
     async def _send_status(send: Any, status: int, retry_after: float) -> None:
