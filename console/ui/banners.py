@@ -95,5 +95,5 @@ class NotesBar(QLabel):
     def set_notes(self, notes: Sequence[str]) -> None:
         """Shows these notes (one a line), or hides the bar when there are none."""
         self.notes = tuple(notes)
-        self.setText("\n".join(f"ⓘ {note}" for note in self.notes))
+        self.setText("\n".join(f"Note: {note}" for note in self.notes))
         self.setVisible(bool(self.notes))

@@ -129,7 +129,9 @@ class ExportJob(QObject):
             self.bar.hide()
             self.bar.cancelRequested.disconnect(self.cancel)
         seconds = time.perf_counter() - started
-        self.finished.emit(f"Exported {self.state.records:,} {view.spec.noun}s to {self.path} in {seconds:.1f} s.")
+        said = [f"{self.state.duplicate_warning()}." if self.state.left_out else "", *self.state.notes]
+        self.finished.emit(" ".join([f"Exported {self.state.records:,} {view.spec.noun}s to {self.path} in "
+                                     f"{seconds:.1f} s.", *(s for s in said if s)]))
 
     def _progress(self, state: ExportProgress) -> None:
         self.state = state
