@@ -1,46 +1,121 @@
 """Setster client: session login, ``start``/``end`` paging, the envelope, local times, bookings.
 
-Choices where the sources leave it open (shared/vendors/setster.md; README decisions):
+Choices where the sources leave it open (shared/vendors/setster.md, published-samples.md; README
+decisions). Which calls are required and which optional is in :mod:`console.vendors.setster`.
 
 * The session token and ``company_id`` travel in the query string of every call; on HTTP 401 or 403
   from any call but the login the client logs in again once and repeats the call once.
+* A write refused with 403 again after that fresh login is Setster refusing the change
+  (published-samples.md:44-48), never a session failure: :class:`~console.vendors.setster.errors.ChangeRefused`
+  with what to try. For a booking or a reschedule the client then asks ``/availability`` for that
+  day: a time no longer among the free ones is :class:`~console.core.errors.SlotUnavailable` on the
+  time field ("just taken"); otherwise the refusal stays, on the time field too.
 * Paging with ``start``/``end`` is ambiguous (offset+count, or start and end index). The client asks
-  ``start=s&end=s+N``, continues from ``s + len(items)``, stops when fewer than ``N`` items come back,
-  and drops ids already seen; this is right under both readings.
-* Bodies are flat JSON by default; the account option "Request body" switches to ``{"data": ...}``
-  or form encoding.
-* Times are local to the location's zone (or the company's) with no offset in the string; they are
-  read in that zone (from ``/tz/list``'s ``dbName``; the account option "Time zone" overrides it).
+  ``start=s&end=s+N``, continues from ``s + len(items)``, stops when fewer than ``N`` items come back;
+  ids already seen on earlier pages are dropped by the services (paging overlap, said nowhere).
+  Records of ONE answer that share an id (published-samples.md:57) are different records: the first
+  is kept, ``Page.duplicates`` counts the others and a note says so.
+* Bodies are the form field ``data`` holding JSON by default (Setster's own request,
+  published-samples.md:51); the account option "Request body" switches to flat JSON,
+  ``{"data": ...}`` JSON or flat form fields.
+* Ids may be JSON integers (published-samples.md:41) or strings (setster.md:88); a record's id is
+  always a string, the other fields are kept as sent.
+* Appointment times are local to the location's zone (or the company's) with no offset in the
+  string; they are read in that zone (from ``/tz/list``'s ``dbName``; the account option "Time zone"
+  overrides it). ``created_at``, ``last_updated``, ``date_created`` and ``last_app_date`` may be ISO
+  UTC with milliseconds and ``Z`` (published-samples.md:53): read as such and shown in the company's zone.
 * ``custom_fields`` may arrive as a JSON string; it is decoded for display (the export keeps it as sent).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
 
 from console.core import log
-from console.core.errors import BadResponse, ConsoleError, UserMessage, ValidationError
+from console.core.errors import (
+    BadResponse,
+    Conflict,
+    ConsoleError,
+    NotFound,
+    Severity,
+    SlotUnavailable,
+    UserMessage,
+    ValidationError,
+)
 from console.core.models import Choice, Cursor, Page, Query, Question, Record, Slot, WriteResult
 from console.http.client import VendorHttp
 from console.http.session import SessionAuth
 from console.http.types import Reply
 from console.vendors.base import ClientContext, VendorClient, VendorSpec
+from console.vendors.optional import OptionalCall
 from console.vendors.parsing import build_records
 from console.vendors.setster.datasets import CANCELLED
-from console.vendors.setster.errors import NAME, VENDOR, status_code, to_error, unwrap
-from console.vendors.times import parse_vendor_time, zone
+from console.vendors.setster.errors import (
+    NAME,
+    SLOT_FIELD,
+    STATUS_TABLE,
+    VENDOR,
+    ChangeRefused,
+    refused_change,
+    status_code,
+    to_error,
+    unwrap,
+)
+from console.vendors.setster.records import (
+    as_list,
+    duplicate_note,
+    first_of_each,
+    flag,
+    one,
+    readable_custom_fields,
+)
+from console.vendors.times import in_zone, parse_vendor_time, zone
+
+__all__ = ["SetsterClient", "SetsterSession", "envelope", "readable_custom_fields"]
 
 PATHS = {"appointments": "/appointment", "clients": "/client", "services": "/service",
          "employees": "/employee", "locations": "/location"}
 PAGED = frozenset({"appointments", "clients"})
 ID_KEYS = {"clients": "client_id"}
+#: What the list answer of a dataset is filtered by to find one record (setster.md:174, :221).
+LIST_ID_FILTERS = {"appointments": "id", "clients": "client_id"}
 APPOINTMENT_FILTERS = ("search_text", "start_date", "end_date", "status", "employee_id", "location_id",
                        "service_id", "client_email")
 #: The statusCodes that are about the request, not the session: a 401/403 carrying one is no expiry.
 _NOT_EXPIRY = frozenset({1, 4, 5, 6, 7, 8, 9, 10, 11})
+_ALL = ("appointments", "clients", "services", "employees", "locations")
+
+TIME_ZONES = OptionalCall(
+    "time_zones", "Time zone names",
+    "times are read in the account's GMT offset and locations show no time zone (choose the account's "
+    "Time zone in its settings to read them in a named zone)",
+    ("appointments", "clients", "locations"), "setster.md:230 [L] GET /tz/list")
+ACCOUNT = OptionalCall(
+    "account", "Account details",
+    "times are read in the main location's time zone unless the account's Time zone setting names one",
+    ("appointments", "clients"), "setster.md:106 [L] GET /account")
+SERVICE_NAMES = OptionalCall(
+    "service_names", "Service names",
+    "appointments show a service name only when Setster puts it in the appointment",
+    ("appointments",), "setster.md:135 GET /service (enrichment of appointments)")
+EMPLOYEE_NAMES = OptionalCall(
+    "employee_names", "Staff names", "appointments show no staff name",
+    ("appointments",), "setster.md:124 GET /employee (enrichment of appointments)")
+LOCATION_NAMES = OptionalCall(
+    "location_names", "Location names",
+    "appointments show a location name only when Setster puts it in the appointment, and their times "
+    "are read in the account's time zone",
+    ("appointments",), "setster.md:114 GET /location (enrichment of appointments)")
+SINGLE_GET = OptionalCall(
+    "single_get", "Reading a record by its id", "a record is read again through its list",
+    _ALL, "setster.md:83, 187, 222 [L] GET /<resource>/{id}")
+#: The calls that name things in appointments (dataset -> optional call).
+NAME_CALLS = {"services": SERVICE_NAMES, "employees": EMPLOYEE_NAMES, "locations": LOCATION_NAMES}
 
 
 class SetsterSession(SessionAuth):
@@ -101,61 +176,15 @@ def envelope(reply: Reply) -> Any:
     return unwrap(reply.data, reply.status)
 
 
-def _as_list(data: Any, what: str) -> list[dict[str, Any]]:
-    if data is None:
-        return []
-    if isinstance(data, dict):
-        return [data]
-    if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
-        raise BadResponse(VENDOR, f"the {what} answer is not a list of objects")
-    return data
-
-
-def _one(data: Any, what: str) -> dict[str, Any]:
-    items = _as_list(data, what)
-    if not items:
-        raise BadResponse(VENDOR, f"the {what} answer is empty")
-    return items[0]
-
-
-def readable_custom_fields(raw: Any) -> dict[str, Any]:
-    """Setster's ``custom_fields`` as ``{label: value}``.
-
-    It may be a JSON string (seen in real list answers); each entry is ``[value, label]`` or
-    ``[value, label, "h"]`` (hidden), and an address value is ``[address, apt, city, state, zip]``.
-    """
-    if isinstance(raw, str):
-        if not raw.strip():
-            return {}
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            return {"(unreadable)": raw}
-    if not isinstance(raw, dict):
-        return {}
-    result: dict[str, Any] = {}
-    for key, entry in raw.items():
-        if isinstance(entry, list) and len(entry) >= 2:
-            value, label = entry[0], entry[1]
-            if isinstance(value, list):
-                value = ", ".join(str(part) for part in value if part)
-            hidden = len(entry) > 2 and entry[2] == "h"
-            result[f"{label}{' (hidden)' if hidden else ''}"] = value
-        else:
-            result[str(key)] = entry
-    return result
-
-
-def _flag(value: Any) -> bool:
-    return value in (True, 1, "1", "true", "True")
-
-
 class SetsterClient(VendorClient):
     """The Setster Scheduling API v2 (``shared/vendors/setster.md``)."""
 
+    optional_calls = (TIME_ZONES, ACCOUNT, SERVICE_NAMES, EMPLOYEE_NAMES, LOCATION_NAMES, SINGLE_GET)
+
     def __init__(self, spec: VendorSpec, context: ClientContext) -> None:
         self.session = SetsterSession(context.fields.get("email", ""), context.secrets.get("api_key", ""))
-        self.body_style = str(context.options.get("body", "json"))
+        defaults = {option.key: option.default for option in spec.options}
+        self.body_style = str(context.options.get("body") or defaults.get("body", "form_data"))
         self.zone_override = str(context.options.get("timezone", "") or "")
         http = VendorHttp(
             vendor=VENDOR, display_name=NAME, account_id=context.account_id, base_url=context.base_url,
@@ -165,29 +194,51 @@ class SetsterClient(VendorClient):
         )
         super().__init__(spec, http)
         self._lookups: dict[str, dict[str, dict[str, Any]]] | None = None
+        self._context_lock = asyncio.Lock()
         self._zones: dict[str, str] = {}
         self.company_zone: dt.tzinfo = dt.UTC
 
-    # -- context: zones and names ---------------------------------------------------------------
+    # -- context: zones and names (optional calls) ----------------------------------------------
 
     async def _context(self) -> dict[str, dict[str, dict[str, Any]]]:
-        """Loads (once) the account's zone, the zone list and the small lists used to name things."""
-        if self._lookups is not None:
-            return self._lookups
-        zones = await self.http.call("GET", "/tz/list", parse=envelope, auth_required=False)
-        if isinstance(zones, dict):
-            self._zones = {str(k): str(v.get("dbName") or "") for k, v in zones.items() if isinstance(v, dict)}
-        account = await self.http.call("GET", "/account", parse=envelope)
-        account = account[0] if isinstance(account, list) and account else account
-        self.company_zone = self._company_zone(account if isinstance(account, dict) else {})
+        """Loads (once) the zone list, the account's zone and the small lists used to name things.
+
+        Every one of these calls is optional (the package docstring): one the server does not offer
+        leaves its part out, is not asked again, and the lists say so.
+        """
+        if self._lookups is None:
+            async with self._context_lock:  # lists loading side by side share one round of these calls
+                if self._lookups is None:
+                    self._lookups = await self._load_context()
+        return self._lookups
+
+    async def _load_context(self) -> dict[str, dict[str, dict[str, Any]]]:
+        no_zones: dict[str, str] = {}
+        no_account: dict[str, Any] = {}
+        self._zones = await self.optional.run(TIME_ZONES, self._fetch_zones, no_zones)
+        account = await self.optional.run(ACCOUNT, self._fetch_account, no_account)
         lookups: dict[str, dict[str, dict[str, Any]]] = {}
-        for dataset in ("services", "employees", "locations"):
-            items = _as_list(await self.http.call("GET", PATHS[dataset], parse=envelope), dataset)
-            lookups[dataset] = {str(item.get("id")): item for item in items}
-        self._lookups = lookups
+        for dataset, call in NAME_CALLS.items():
+            no_names: dict[str, dict[str, Any]] = {}
+            lookups[dataset] = await self.optional.run(call, functools.partial(self._fetch_named, dataset), no_names)
+        self.company_zone = self._company_zone(account, lookups["locations"])
         return lookups
 
-    def _company_zone(self, account: Mapping[str, Any]) -> dt.tzinfo:
+    async def _fetch_zones(self) -> dict[str, str]:
+        zones = await self.http.call("GET", "/tz/list", parse=envelope, auth_required=False)
+        if not isinstance(zones, dict):
+            raise BadResponse(VENDOR, "the time zone list is not an object")
+        return {str(k): str(v.get("dbName") or "") for k, v in zones.items() if isinstance(v, dict)}
+
+    async def _fetch_account(self) -> dict[str, Any]:
+        account = await self.http.call("GET", "/account", parse=envelope)
+        return one(account, "account") if account else {}
+
+    async def _fetch_named(self, dataset: str) -> dict[str, dict[str, Any]]:
+        items = as_list(await self.http.call("GET", PATHS[dataset], parse=envelope), dataset)
+        return {str(item.get("id")): item for item in items}
+
+    def _company_zone(self, account: Mapping[str, Any], locations: Mapping[str, Mapping[str, Any]]) -> dt.tzinfo:
         if self.zone_override:
             return zone(self.zone_override)
         name = self._zones.get(str(account.get("timezone_id", "")))
@@ -200,6 +251,11 @@ class SetsterClient(VendorClient):
             minutes = None
         if minutes is not None:
             return dt.timezone(dt.timedelta(minutes=minutes))
+        # Without the account: the main location's zone (then any location's), when the zones are named.
+        for location in sorted(locations.values(), key=lambda x: not flag(x.get("is_main"))):
+            name = self._zones.get(str(location.get("timezone_id", "")))
+            if name:
+                return zone(name)
         return dt.UTC
 
     def _zone_of(self, appointment: Mapping[str, Any], lookups: Mapping[str, Mapping[str, Any]]) -> dt.tzinfo:
@@ -214,6 +270,13 @@ class SetsterClient(VendorClient):
 
     # -- records --------------------------------------------------------------------------------
 
+    def _stamp(self, value: Any) -> dt.datetime | None:
+        """A record's own date-time (``created_at``...): local to the company, or ISO UTC with ``Z``.
+
+        Either way it is shown in the company's zone (published-samples.md:53).
+        """
+        return in_zone(parse_vendor_time(value, self.company_zone), self.company_zone)
+
     def _record(self, dataset: str, item: dict[str, Any], lookups: Mapping[str, Mapping[str, Any]]) -> Record:
         key = ID_KEYS.get(dataset, "id")
         raw_id = item.get(key)
@@ -224,7 +287,7 @@ class SetsterClient(VendorClient):
             local = self._zone_of(item, lookups)
             derived["start"] = parse_vendor_time(item.get("start_date"), local)
             derived["end"] = parse_vendor_time(item.get("end_date"), local)
-            derived["created"] = parse_vendor_time(item.get("created_at"), self.company_zone)
+            derived["created"] = self._stamp(item.get("created_at"))
             service = lookups["services"].get(str(item.get("service_id")), {})
             derived["service"] = item.get("type") or service.get("name") or ""
             employee = lookups["employees"].get(str(item.get("employee_id")), {})
@@ -235,10 +298,10 @@ class SetsterClient(VendorClient):
             if custom:
                 derived["custom_fields"] = custom
         elif dataset == "clients":
-            derived["last_app"] = parse_vendor_time(item.get("last_app_date"), self.company_zone)
-            derived["created"] = parse_vendor_time(item.get("date_created"), self.company_zone)
+            derived["last_app"] = self._stamp(item.get("last_app_date"))
+            derived["created"] = self._stamp(item.get("date_created"))
         elif dataset == "services":
-            derived["auto_confirm"] = _flag(item.get("auto_confirm"))
+            derived["auto_confirm"] = flag(item.get("auto_confirm"))
         elif dataset == "locations":
             derived["zone"] = self._zones.get(str(item.get("timezone_id")), "")
         return Record(VENDOR, dataset, str(raw_id), item, derived)
@@ -263,41 +326,121 @@ class SetsterClient(VendorClient):
             params["sort_order"] = "desc" if query.descending else "asc"
         elif dataset == "clients":
             params.update({k: v for k, v in filters.items() if k in ("q", "email")})
+
         def build(item: Any) -> Record:
             return self._record(dataset, item, lookups)
 
         if dataset not in PAGED:
-            items = _as_list(await self.http.call("GET", path, params=params, parse=envelope), dataset)
-            return Page(await build_records(build, items), None, False, len(items))
+            items = as_list(await self.http.call("GET", path, params=params, parse=envelope), dataset)
+            return self._page(await build_records(build, items), None, False, len(items))
         start = int(cursor or 0)
         params.update({"start": start, "end": start + limit})
-        items = _as_list(await self.http.call("GET", path, params=params, parse=envelope), dataset)
-        records = await build_records(build, items)
-        more = len(items) >= limit
-        return Page(records, start + len(items) if more else None, more, None)
+        items = as_list(await self.http.call("GET", path, params=params, parse=envelope), dataset)
+        more = len(items) >= limit  # the answer's own length: records sharing an id still took a place
+        return self._page(await build_records(build, items), start + len(items) if more else None, more, None)
+
+    @staticmethod
+    def _page(records: list[Record], cursor: Cursor, more: bool, total: int | None) -> Page[Record]:
+        kept, left_out = first_of_each(records)
+        if not left_out:
+            return Page(records, cursor, more, total)
+        log.http.info("Setster: %d records of one answer shared an id with an earlier one; kept the first",
+                      left_out)
+        return Page(kept, cursor, more, total if total is None else len(kept), notes=(duplicate_note(left_out),),
+                    duplicates=left_out)
 
     async def get_record(self, dataset: str, record_id: str) -> Record:
-        """One record (Setster answers a list of one)."""
+        """One record (Setster answers a list of one); through its list when the server has no single GET."""
+        path = f"{self._path(dataset)}/{record_id}"
         lookups = await self._context()
-        data = await self.http.call("GET", f"{self._path(dataset)}/{record_id}", parse=envelope)
-        return self._record(dataset, _one(data, dataset), lookups)
+
+        async def fetch() -> dict[str, Any] | NotFound | None:
+            try:
+                return one(await self.http.call("GET", path, parse=envelope), dataset)
+            except NotFound as exc:
+                if (exc.vendor_code or "").startswith("7"):  # Setster's own NOT_FOUND: the endpoint exists
+                    return exc
+                raise
+
+        found = await self.optional.run(SINGLE_GET, fetch, None)
+        if isinstance(found, NotFound):
+            raise found
+        if found is None:
+            found = await self._find_in_list(dataset, record_id)
+        return self._record(dataset, found, lookups)
+
+    async def _find_in_list(self, dataset: str, record_id: str) -> dict[str, Any]:
+        """The record from its list (filtered by id where the list has that filter)."""
+        key = ID_KEYS.get(dataset, "id")
+        params = {LIST_ID_FILTERS[dataset]: record_id} if dataset in LIST_ID_FILTERS else {}
+        items = as_list(await self.http.call("GET", self._path(dataset), params=params, parse=envelope), dataset)
+        for item in items:
+            if str(item.get(key)) == record_id:
+                return item
+        name, _kind, message = STATUS_TABLE[7]
+        raise NotFound(VENDOR, f"{dataset} {record_id} not found", user_message=message, vendor_code=f"7 {name}")
 
     # -- writing --------------------------------------------------------------------------------
 
     def _body(self, payload: dict[str, Any]) -> dict[str, Any]:
         """The request body in the account's chosen encoding (``json_body=`` or ``data=`` kwargs)."""
+        if self.body_style == "json":
+            return {"json_body": payload}
         if self.body_style == "json_data":
             return {"json_body": {"data": payload}}
         if self.body_style == "form":
             return {"data": {k: "" if v is None else str(v) for k, v in payload.items()}}
-        return {"json_body": payload}
+        # form_data, the default: one form field "data" holding the JSON (published-samples.md:51).
+        return {"data": {"data": json.dumps(payload, ensure_ascii=False, separators=(",", ":"))}}
 
     async def _write(self, method: str, path: str, payload: dict[str, Any], dataset: str,
-                     params: Mapping[str, Any] | None = None) -> Record:
+                     params: Mapping[str, Any] | None = None, *, booking: Mapping[str, Any] | None = None,
+                     action: str | None = None) -> Record:
+        """Sends a write and reads the record it answers.
+
+        Args:
+            method: HTTP method.
+            path: Vendor path.
+            payload: The fields to send (``company_id`` is added).
+            dataset: Whose record the answer is.
+            params: Query parameters.
+            booking: For a booking or a reschedule, the service, location, provider and ``start_date``:
+                a refusal is then checked against the free times of that day.
+            action: What the PUT is for (``RESCHEDULE``, ``CANCEL``), for the refusal's words.
+        """
         lookups = await self._context()
         payload = {"company_id": self.session.company_id, **payload}
-        data = await self.http.call(method, path, params=params, parse=envelope, **self._body(payload))
-        return self._record(dataset, _one(data, dataset), lookups)
+        try:
+            data = await self.http.call(method, path, params=params, parse=envelope, **self._body(payload))
+        except ChangeRefused as refused:
+            if action is not None:
+                refused = refused_change(action, path, preview=refused.body)
+            if booking is None:
+                raise refused from None
+            raise await self._refused_booking(refused, booking) from None
+        return self._record(dataset, one(data, dataset), lookups)
+
+    async def _refused_booking(self, refused: ChangeRefused, booking: Mapping[str, Any]) -> Conflict:
+        """A refused booking, said on its time field: "just taken" when the time is no longer free."""
+        start = str(booking.get("start_date") or "")
+        message = refused.user_message
+        on_field = ChangeRefused(VENDOR, refused.message, user_message=message, status=refused.status,
+                                 vendor_code=refused.vendor_code, body=refused.body,
+                                 fields={SLOT_FIELD: [f"{message.text} {message.next_step}"]})
+        try:
+            day = dt.date.fromisoformat(start[:10])
+            free = await self.slots("appointments", SLOT_FIELD, booking, day)
+        except (ValueError, ConsoleError):
+            return on_field
+        if any(slot.value[:16] == start[:16] for slot in free):
+            return on_field  # still offered: the account's rules refused it, not the calendar
+        taken = UserMessage("Time no longer free",
+                            "Setster refused the booking, and that time is no longer among its free times: "
+                            "it was just taken, or it cannot be booked.",
+                            "Pick another time from the list.", Severity.WARNING)
+        return SlotUnavailable(VENDOR, refused.message, user_message=taken, status=refused.status,
+                               vendor_code=refused.vendor_code, body=refused.body,
+                               fields={SLOT_FIELD: [f"{taken.text} {taken.next_step}"]})
 
     async def create_record(self, dataset: str, values: Mapping[str, Any]) -> WriteResult:
         """Books an appointment or adds a client."""
@@ -306,7 +449,7 @@ class SetsterClient(VendorClient):
             payload = {k: clean[k] for k in ("service_id", "employee_id", "location_id", "client_name",
                                              "client_email", "client_phone", "start_date", "note")
                        if clean.get(k)}
-            return WriteResult(await self._write("POST", "/appointment", payload, dataset))
+            return WriteResult(await self._write("POST", "/appointment", payload, dataset, booking=payload))
         if dataset == "clients":
             payload = {k: v for k, v in clean.items() if v}
             return WriteResult(await self._write("POST", "/client", payload, dataset))
@@ -375,13 +518,16 @@ class SetsterClient(VendorClient):
             if answers.get("confirm") != "yes":
                 raise ConsoleError("not confirmed")
             return WriteResult(await self._write("PUT", path, {"status": int(CANCELLED)}, dataset,
-                                                 params={"id": record.id}))
+                                                 params={"id": record.id}, action="CANCEL"))
         if dataset == "appointments" and action == "reschedule":
             start = str(values.get("start_date") or "").strip()
             if not start:
                 raise ValidationError(VENDOR, "no time chosen", fields={"start_date": ["Pick a new time."]})
+            where = {k: "" if record.fields.get(k) is None else str(record.fields.get(k))
+                     for k in ("service_id", "location_id", "employee_id")}
             return WriteResult(await self._write("PUT", path, {"start_date": start}, dataset,
-                                                 params={"id": record.id}))
+                                                 params={"id": record.id}, booking={**where, "start_date": start},
+                                                 action="RESCHEDULE"))
         raise self._unsupported(dataset, action)
 
     @staticmethod

@@ -1,28 +1,45 @@
-"""A fake Setster API v2 (``shared/vendors/setster.md``, "Emulator contract").
+"""A fake Setster API v2 (``shared/vendors/setster.md``, "Emulator contract"; ``published-samples.md``).
 
 Served under ``/api/v2``. Sessions come from ``POST /account/authenticate?email=&token=``; every other
 call needs ``session_token`` in the query (``/tz/*`` is public). Answers are the envelope
-``{"statusCode", "<description key>", "data"}`` with string ids; single GETs answer a list of one.
-Bodies are accepted as flat JSON, ``{"data": {...}}`` JSON, flat form fields or a form field ``data``
-holding JSON. Appointment times are local to the location's zone, without offset.
+``{"statusCode", "<description key>", "data"}``; single GETs answer a list of one. Bodies are
+accepted as flat JSON, ``{"data": {...}}`` JSON, flat form fields or a form field ``data`` holding
+JSON (setster.md:35). Appointment times are local to the location's zone, without offset. The data
+and the booking rules are :mod:`console.vendors.setster.emulator_data`'s.
+
+What Setster's own published bodies show (published-samples.md:37-58), answered by default so the
+suite holds the client to them:
+
+* success is ``statusCode: null`` and the description key is ``statusDescriptions`` (:43);
+* ids are JSON integers (:41) in list answers and the login answer; single GETs and write answers
+  keep string ids (setster.md:88 [C]), so the client meets both;
+* ``created_at``/``last_updated``/``date_created``/``last_app_date`` are ISO UTC with milliseconds and
+  ``Z`` (:53) in list and write answers; single GETs give ``created_at`` with an offset and
+  ``start_date`` as ``YYYY-MM-DD HH:MM`` (setster.md:90), lists ``YYYY-MM-DD HH:MM:SS``;
+* a booking refused because its time is not free is HTTP 403 with
+  ``{"statusCode": null, "statusDescriptions": "OK", "data": {}}`` (:44), the same body for the retry
+  after a new login;
+* a wrong API key is HTTP 401 with ``statusCode: 3``, "Account is not active" (:49).
 
 Knobs for tests and the demo (each is an unknown in the sources, so each is configurable):
-``description_key`` (``statusDescription``/``statusDescriptions``/``description``), ``paging``
+``description_key`` (``statusDescriptions``/``statusDescription``/``description``), ``paging``
 (``offset_count``: ``end`` is a count; ``start_end``: ``end`` is an end index), ``expired_status``
 (403 as documented, or 401 as seen in old client code), ``not_found_http`` (200 with statusCode 7),
-:meth:`expire_sessions`, and the login counter :attr:`logins`.
+``integer_ids`` (``lists``, ``all`` or ``none``), ``refusal`` (``published``, or ``coded``: 403 with
+``statusCode`` 9/10 as setster.md:268 guessed), ``wrong_key_code`` (3 published, 2 the older guess),
+``duplicate_ids`` (that many records after the first of each list answer carry the first's id, as in
+the published collection, :40), :meth:`expire_sessions`, the login counter :attr:`logins`, and
+:attr:`optional_endpoints` (``False``: the [L] endpoints of :attr:`optional_routes` answer 404).
 
-Date formats vary on purpose, as the vendor warns: lists give ``YYYY-MM-DD HH:MM:SS`` and
-``custom_fields`` as a JSON string; single GETs give ``YYYY-MM-DD HH:MM``, ``created_at`` with an
-offset, and ``custom_fields`` as an object. Not emulated: custom field definitions, webhooks
-(``/subscribe``), location/employee/service writes, holidays.
+``custom_fields`` is a JSON string in lists (setster.md:94 [C]) and an object in single GETs.
+Not emulated: custom field definitions, webhooks (``/subscribe``), location/employee/service writes,
+holidays.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import random
 import secrets
 import string
 import urllib.parse
@@ -35,53 +52,46 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from console.vendors.emulation import EmulatorBase, format_phone, people, phone_matches
+from console.vendors.emulation import EmulatorBase, OptionalRoute, phone_matches
+from console.vendors.setster.emulator_data import (
+    COMPANY_ZONE,
+    FULL,
+    STEP_MINUTES,
+    TZ_LIST,
+    Failure,
+    SetsterData,
+    local_text,
+)
 
 Handler = Callable[[Request], Awaitable[Response]]
 EMAIL_CHARS = set(string.ascii_letters + string.digits + "._%+-@")
-TZ_LIST = {
-    "553": {"gmt": "GMT -05:00", "caption": "(GMT -05:00) Eastern Time (US & Canada)", "dbName": "America/New_York",
-            "short": "EST", "friendly": "Eastern Time"},
-    "540": {"gmt": "GMT -06:00", "caption": "(GMT -06:00) Central Time (US & Canada)", "dbName": "America/Chicago",
-            "short": "CST", "friendly": "Central Time"},
-    "571": {"gmt": "GMT -08:00", "caption": "(GMT -08:00) Pacific Time (US & Canada)",
-            "dbName": "America/Los_Angeles", "short": "PST", "friendly": "Pacific Time"},
-    "600": {"gmt": "GMT +00:00", "caption": "(GMT +00:00) London", "dbName": "Europe/London", "short": "GMT",
-            "friendly": "London"},
-}
-LOCATIONS = (
-    ("101", "Downtown", "12 Main St", "New York", "NY", "10001", "553"),
-    ("102", "Uptown", "880 Lexington Ave", "New York", "NY", "10065", "553"),
-    ("103", "Lakeside", "233 S Wacker Dr", "Chicago", "IL", "60606", "540"),
-)
-STAFF = (
-    ("201", "Maya", "Patel", "Dentist", "101"), ("202", "Tom", "Okafor", "Hygienist", "101"),
-    ("203", "Lena", "Fischer", "Dentist", "102"), ("204", "Diego", "Santos", "Hygienist", "102"),
-    ("205", "Grace", "Kim", "Orthodontist", "101"), ("206", "Omar", "Haddad", "Dentist", "103"),
-    ("207", "Ruth", "Nowak", "Hygienist", "103"), ("208", "Sam", "Walsh", "Dentist", "102"),
-)
-SERVICES = (
-    ("301", "Check-up", 30, "45.00", 1), ("302", "Cleaning", 45, "90.00", 1), ("303", "Whitening", 60, "250.00", 0),
-    ("304", "Filling", 60, "180.00", 0), ("305", "Consultation", 30, "0.00", 1), ("306", "Root canal", 90, "900.00", 0),
-)
-OPEN_HOUR, CLOSE_HOUR, STEP_MINUTES = 9, 17, 30
 DEMO_OWNER = "owner@brightsmiles.example"
-FULL = "%Y-%m-%d %H:%M:%S"
+#: Keys that hold ids; published bodies give them as JSON integers (published-samples.md:41).
+ID_FIELDS = ("id", "client_id", "company_id", "service_id", "employee_id", "location_id", "timezone_id")
+#: Date-times that published bodies give as ISO UTC with milliseconds and ``Z`` (published-samples.md:53).
+STAMP_FIELDS = ("created_at", "last_updated", "date_created", "last_app_date")
 
 
-class Failure(Exception):
-    """Answered with the envelope's error form."""
-
-    def __init__(self, code: int, text: str, http: int = 200) -> None:
-        super().__init__(text)
-        self.code, self.text, self.http = code, text, http
+def integer_ids(item: dict[str, Any]) -> dict[str, Any]:
+    """The item with its digit-only ids as JSON integers (published-samples.md:41)."""
+    return {k: int(v) if k in ID_FIELDS and isinstance(v, str) and v.isdigit() else v for k, v in item.items()}
 
 
-def _local(moment: dt.datetime) -> str:
-    return moment.strftime(FULL)
+def utc_stamp(local: Any, zone: ZoneInfo, salt: int) -> Any:
+    """A stored local time as ``2012-03-18T02:48:03.798Z`` (published-samples.md:53); others unchanged.
+
+    The milliseconds come from ``salt`` (the record's id): stored times have none, published ones do.
+    """
+    if not isinstance(local, str):
+        return local
+    try:
+        moment = dt.datetime.strptime(local, FULL).replace(tzinfo=zone).astimezone(dt.UTC)
+    except ValueError:
+        return local
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{salt % 1000:03d}Z"
 
 
-class SetsterEmulator(EmulatorBase):
+class SetsterEmulator(EmulatorBase, SetsterData):
     """The emulator: an ASGI app, its data, and its knobs.
 
     Args:
@@ -93,10 +103,24 @@ class SetsterEmulator(EmulatorBase):
         paging: ``offset_count`` or ``start_end`` (the two readings of ``start``/``end``).
         expired_status: HTTP status for an unknown or expired session (403 or 401).
         not_found_http: HTTP status that goes with ``statusCode`` 7.
+        integer_ids: Which answers carry ids as JSON integers: ``lists`` (and the login), ``all``, ``none``.
+        refusal: How a booking whose time is not free is refused: ``published`` (403, ``statusCode``
+            null, "OK") or ``coded`` (403, ``statusCode`` 9 or 10).
+        wrong_key_code: The ``statusCode`` of a refused login (3 published, 2).
+        duplicate_ids: In every list answer, that many records after the first carry the first's id.
         today: The day the data is centred on (default: today in New York).
     """
 
     base_path = "/api/v2"
+    #: The [L] endpoints the client can do without (``console.vendors.setster``'s docstring has the audit).
+    optional_routes = (
+        OptionalRoute(r"/api/v2/tz/list", "setster.md:230 [L] GET /tz/list (time zone names)", ("GET",)),
+        OptionalRoute(r"/api/v2/account", "setster.md:106 [L] GET /account (the company's zone)", ("GET",)),
+        OptionalRoute(r"/api/v2/appointment/[^/]+", "setster.md:187 [L] GET /appointment/{id}", ("GET",)),
+        OptionalRoute(r"/api/v2/client/[^/]+", "setster.md:222 [L] GET /client/{id}", ("GET",)),
+        OptionalRoute(r"/api/v2/(service|employee|location)/[^/]+",
+                      "setster.md:136, 125, 115 [L] GET /service|employee|location/{id}", ("GET",)),
+    )
 
     def __init__(
         self,
@@ -105,46 +129,30 @@ class SetsterEmulator(EmulatorBase):
         size: int = 2000,
         clients: int | None = None,
         owners: dict[str, str] | None = None,
-        description_key: str = "statusDescription",
+        description_key: str = "statusDescriptions",
         paging: str = "offset_count",
         expired_status: int = 403,
         not_found_http: int = 200,
+        integer_ids: str = "lists",
+        refusal: str = "published",
+        wrong_key_code: int = 3,
+        duplicate_ids: int = 0,
         today: dt.date | None = None,
     ) -> None:
-        super().__init__()
+        EmulatorBase.__init__(self)
+        SetsterData.__init__(self, seed=seed, size=size, today=today,
+                             client_count=clients if clients is not None else max(50, min(1500, size)))
         self.owners = dict(owners or {})
         self.description_key = description_key
         self.paging = paging
         self.expired_status = expired_status
         self.not_found_http = not_found_http
-        self.company_id = "2423"
+        self.integer_ids = integer_ids
+        self.refusal = refusal
+        self.wrong_key_code = wrong_key_code
+        self.duplicate_ids = duplicate_ids
         self.sessions: dict[str, str] = {}
         self.logins = 0
-        self.locations = {
-            lid: {"id": lid, "name": name, "company_id": self.company_id, "street1": street, "street2": "",
-                  "city": city, "state": state, "zip": zip_code, "country": "US", "timezone_id": tz,
-                  "is_main": "1" if lid == "101" else "0", "virtual": "0", "phone": "", "email": ""}
-            for lid, name, street, city, state, zip_code, tz in LOCATIONS
-        }
-        self.employees = {
-            eid: {"id": eid, "company_id": self.company_id, "first_name": first, "last_name": last, "job": job,
-                  "email": f"{first.lower()}.{last.lower()}@brightsmiles.example", "phone": "", "status": "1",
-                  "location_id": loc}
-            for eid, first, last, job, loc in STAFF
-        }
-        self.services = {
-            sid: {"id": sid, "company_id": self.company_id, "name": name, "duration": str(minutes),
-                  "price": price, "auto_confirm": str(auto), "description": f"{name} ({minutes} min)",
-                  "status": "1", "max_clients": "1"}
-            for sid, name, minutes, price, auto in SERVICES
-        }
-        self.clients: dict[str, dict[str, Any]] = {}
-        self.appointments: dict[str, dict[str, Any]] = {}
-        self._next_client = 5001
-        self._next_appointment = 70001
-        ny = ZoneInfo("America/New_York")
-        self.today = today or dt.datetime.now(ny).date()
-        self._seed(seed, size, clients if clients is not None else max(50, min(1500, size)))
         routes = [
             Route("/api/v2/account/authenticate", self._wrap(self.authenticate, public=True), methods=["POST"]),
             Route("/api/v2/account", self._wrap(self.account), methods=["GET"]),
@@ -169,121 +177,16 @@ class SetsterEmulator(EmulatorBase):
         ]
         self.app = Starlette(routes=routes)
 
-
     # -- knobs ----------------------------------------------------------------------------------
-
 
     def expire_sessions(self) -> None:
         """Ends every session now (the next call gets the expiry answer)."""
         self.sessions.clear()
 
-    def appointment_ids(self) -> list[str]:
-        """Every appointment id in the default order (start time, ascending)."""
-        return [a["id"] for a in sorted(self.appointments.values(), key=lambda a: (a["_start"], a["id"]))]
-
-    # -- seeding --------------------------------------------------------------------------------
-
-    def _zone(self, location_id: str) -> ZoneInfo:
-        return ZoneInfo(TZ_LIST[self.locations[location_id]["timezone_id"]]["dbName"])
-
-    def _seed(self, seed: int, size: int, client_count: int) -> None:
-        rng = random.Random(seed * 31 + 5)
-        for person in people(seed, client_count):
-            since = self.today - dt.timedelta(days=rng.randint(30, 900))
-            self._add_client({
-                "name": person.full_name, "email": person.email, "phone": format_phone(person, "national"),
-                "address": f"{rng.randint(1, 999)} {rng.choice(('Oak', 'Pine', 'Maple', 'Elm'))} St",
-                "city": person.city, "state": "", "zip": person.postcode, "country": person.country,
-                "date_created": f"{since:%Y-%m-%d} 10:00:00", "notes": "",
-            })
-        client_ids = list(self.clients)
-        staff = list(self.employees.values())
-        services = list(self.services.values())
-        attempts = 0
-        # Who is busy when, per employee and day: seeding checks here, not through every appointment.
-        busy: dict[tuple[str, dt.date], list[tuple[dt.datetime, dt.datetime]]] = {}
-        while len(self.appointments) < size and attempts < size * 30:
-            attempts += 1
-            day = self.today + dt.timedelta(days=rng.randint(-60, 60))
-            if day.weekday() == 6:
-                continue
-            employee = rng.choice(staff)
-            service = rng.choice(services)
-            minutes = int(service["duration"])
-            last_start = (CLOSE_HOUR - OPEN_HOUR) * 60 - minutes
-            offset = rng.randrange(0, last_start + 1, STEP_MINUTES)
-            start = dt.datetime.combine(day, dt.time(OPEN_HOUR)) + dt.timedelta(minutes=offset)
-            end = start + dt.timedelta(minutes=minutes)
-            taken = busy.setdefault((employee["id"], day), [])
-            if any(other_start < end and start < other_end for other_start, other_end in taken):
-                continue
-            client = self.clients[rng.choice(client_ids)]
-            weights = ((8, 9, 3), (70, 10, 20)) if day < self.today else ((2, 1, 0, 3), (60, 20, 10, 10))
-            status = rng.choices(*weights)[0]
-            created = start - dt.timedelta(days=rng.randint(1, 30), minutes=rng.randint(0, 600))
-            custom = {"1": ["none" if rng.random() < 0.7 else "penicillin", "Allergies"],
-                      "2": ["yes" if rng.random() < 0.2 else "no", "First visit"]}
-            self._add_appointment(employee["location_id"], employee["id"], service, client, start, status,
-                                  created, note=rng.choice(("", "", "Prefers mornings", "Anxious patient",
-                                                            "Bring X-rays")), custom=custom)
-            if status != 3:  # a cancelled appointment leaves its time free
-                taken.append((start, end))
-
-    def _add_client(self, values: dict[str, Any]) -> dict[str, Any]:
-        client_id = str(self._next_client)
-        self._next_client += 1
-        client = {"client_id": client_id, "company_id": self.company_id, "employee_id": "", "email": "",
-                  "name": "", "phone": "", "last_app_date": None, "date_created": _local(dt.datetime.now()),
-                  "notes": "", "preferences": "", "address": "", "address2": "", "city": "", "state": "",
-                  "zip": "", "country": "", "gender": "", "birthday": None, "accept_emails": "1"}
-        client.update(values)
-        self.clients[client_id] = client
-        return client
-
-    def _add_appointment(self, location_id: str, employee_id: str, service: dict[str, Any], client: dict[str, Any],
-                         start: dt.datetime, status: int, created: dt.datetime, *, note: str = "",
-                         custom: dict[str, Any] | None = None) -> dict[str, Any]:
-        appointment_id = str(self._next_appointment)
-        self._next_appointment += 1
-        minutes = int(service["duration"])
-        end = start + dt.timedelta(minutes=minutes)
-        appointment = {
-            "id": appointment_id, "company_id": self.company_id, "client_id": client["client_id"],
-            "client_email": client["email"], "client_name": client["name"], "client_phone": client["phone"],
-            "client_address": client.get("address", ""), "employee_id": employee_id, "location_id": location_id,
-            "location_name": self.locations[location_id]["name"], "service_id": service["id"],
-            "type": service["name"], "start_date": _local(start), "end_date": _local(end),
-            "length": str(minutes * 60_000), "duration": str(minutes), "duration_padding": "0",
-            "note": note, "status": str(status), "paid": "0", "price": service["price"], "ews_id": "",
-            "created_at": _local(created), "last_updated": _local(created),
-            "custom_fields": custom or {}, "timezone_id": self.locations[location_id]["timezone_id"],
-            "_start": start, "_end": end,
-        }
-        self.appointments[appointment_id] = appointment
-        last = client.get("last_app_date")
-        if last is None or str(last) < appointment["start_date"]:
-            client["last_app_date"] = appointment["start_date"]
-        return appointment
-
-    def _free(self, employee_id: str, start: dt.datetime, minutes: int, ignore: str | None) -> bool:
-        end = start + dt.timedelta(minutes=minutes)
-        for other in self.appointments.values():
-            if (other["employee_id"] == employee_id and other["id"] != ignore and other["status"] != "3"
-                    and other["_start"] < end and start < other["_end"]):
-                return False
-        return True
-
-    def _bookable(self, location_id: str, start: dt.datetime, minutes: int) -> bool:
-        if start.weekday() == 6:
-            return False
-        opening = dt.datetime.combine(start.date(), dt.time(OPEN_HOUR))
-        closing = dt.datetime.combine(start.date(), dt.time(CLOSE_HOUR))
-        now_local = dt.datetime.now(self._zone(location_id)).replace(tzinfo=None)
-        return opening <= start and start + dt.timedelta(minutes=minutes) <= closing and start > now_local
-
     # -- plumbing -------------------------------------------------------------------------------
 
-    def _envelope(self, data: Any, code: int = 0, text: str = "OK", http: int = 200) -> JSONResponse:
+    def _envelope(self, data: Any, code: int | None = None, text: str = "OK", http: int = 200) -> JSONResponse:
+        # Success is statusCode null with "OK" (published-samples.md:43).
         return JSONResponse({"statusCode": code, self.description_key: text, "data": data}, status_code=http)
 
     def _wrap(self, handler: Handler, *, public: bool = False) -> Handler:
@@ -291,19 +194,23 @@ class SetsterEmulator(EmulatorBase):
             if not public:
                 token = request.query_params.get("session_token", "")
                 if token not in self.sessions:
+                    # setster.md:57 [C] expired session -> 403; the body is unknown (setster.md:279).
                     return self._envelope({}, 2, "Invalid or expired session token", self.expired_status)
             if request.method != "GET":
                 self.writes.add(request.method, request.url.path)
             try:
                 return await handler(request)
             except Failure as failure:
+                if failure.refused_write and self.refusal == "published":
+                    # published-samples.md:44: "can not be created" is 403 with statusCode null and "OK".
+                    return self._envelope({}, None, "OK", 403)
                 return self._envelope(None, failure.code, failure.text, failure.http)
 
         return endpoint
 
     @staticmethod
     async def _body(request: Request) -> dict[str, Any]:
-        """Accepts the four body shapes of the sources (JSON or form; flat or under ``data``)."""
+        """Accepts the four body shapes of the sources (JSON or form; flat or under ``data``; setster.md:35)."""
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         body: Any
         raw = await request.body()
@@ -329,7 +236,7 @@ class SetsterEmulator(EmulatorBase):
         return body
 
     def _window(self, request: Request, items: list[Any]) -> list[Any]:
-        """``start``/``end`` paging under the configured reading (``end=all`` or ``0``: no limit)."""
+        """``start``/``end`` paging under the configured reading (``end=all`` or ``0``: no limit; setster.md:177)."""
         q = request.query_params
         try:
             start = max(0, int(q.get("start", "0") or 0))
@@ -353,31 +260,69 @@ class SetsterEmulator(EmulatorBase):
     def _public(item: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in item.items() if not k.startswith("_")}
 
+    # -- the published shapes -------------------------------------------------------------------
+
+    def _listed(self, items: list[dict[str, Any]], id_key: str = "id") -> list[dict[str, Any]]:
+        """A list answer: integer ids (published-samples.md:41) and the ``duplicate_ids`` knob (:57)."""
+        if self.integer_ids != "none":
+            items = [integer_ids(item) for item in items]
+        if self.duplicate_ids and len(items) > 1:
+            first = items[0][id_key]
+            items = [items[0], *({**item, id_key: first} for item in items[1:1 + self.duplicate_ids]),
+                     *items[1 + self.duplicate_ids:]]
+        return items
+
+    def _single(self, item: dict[str, Any]) -> dict[str, Any]:
+        """A single or write answer: string ids (setster.md:88) unless ``integer_ids`` is ``all``."""
+        return integer_ids(item) if self.integer_ids == "all" else item
+
+    def _stamped(self, item: dict[str, Any], zone: ZoneInfo, salt: str) -> dict[str, Any]:
+        """The item with its date-times as ISO UTC with milliseconds and ``Z`` (published-samples.md:53)."""
+        ms = int(salt) if salt.isdigit() else 0
+        return {k: utc_stamp(v, zone, ms) if k in STAMP_FIELDS else v for k, v in item.items()}
+
+    def _appointment_out(self, appointment: dict[str, Any]) -> dict[str, Any]:
+        return self._stamped(self._public(appointment), self.zone_of(appointment["location_id"]), appointment["id"])
+
+    def _client_out(self, client: dict[str, Any]) -> dict[str, Any]:
+        item = self._stamped(self._public(client), COMPANY_ZONE, client["client_id"])
+        last_zone = client.get("_last_app_zone")
+        if last_zone:  # the last appointment's time is local to its location
+            item["last_app_date"] = utc_stamp(client.get("last_app_date"),
+                                              ZoneInfo(TZ_LIST[last_zone]["dbName"]), int(client["client_id"]))
+        return item
+
     # -- account --------------------------------------------------------------------------------
 
     async def authenticate(self, request: Request) -> Response:
-        """POST /account/authenticate?email=&token=."""
+        """POST /account/authenticate?email=&token= (setster.md:40 [C])."""
         q = request.query_params
         email, token = q.get("email", ""), q.get("token") or q.get("password") or ""
         if not email or not token:
             return self._envelope({}, 1, "email and token are required", 401)
         if self.owners.get(email) != token:
-            return self._envelope({}, 2, "Invalid credentials", 401)
+            # published-samples.md:49: a wrong key is 401, statusCode 3, "Account is not active".
+            text = "Account is not active" if self.wrong_key_code == 3 else "Invalid credentials"
+            return self._envelope({}, self.wrong_key_code, text, 401)
         session = "".join(secrets.choice(string.ascii_lowercase[:22] + string.digits) for _ in range(26))
         self.sessions[session] = self.company_id
         self.logins += 1
-        user = {"id": "2343", "company_id": self.company_id, "account_type": 4, "enable_locations": True,
-                "intuit_user_id": None, "nick_name": "brightsmiles", "is_owner": True, "enabled": True}
+        user: dict[str, Any] = {"id": "2343", "company_id": self.company_id, "account_type": 4,
+                                "enable_locations": True, "intuit_user_id": None, "nick_name": "brightsmiles",
+                                "is_owner": True, "enabled": True}
+        if self.integer_ids != "none":  # setster.md:48 and published-samples.md:41: integers
+            user = integer_ids(user)
         return self._envelope({"user": user, "session_token": session})
 
     async def account(self, request: Request) -> Response:
-        """GET /account."""
-        return self._envelope({"company_id": self.company_id, "name": "Bright Smiles Dental", "account_type": 4,
-                               "lang": "en", "enable_locations": 1, "timezone": -300, "timezone_id": "553",
-                               "max_providers": 20, "city": "New York", "country": "US"})
+        """GET /account (setster.md:106 [L])."""
+        return self._envelope(self._single({
+            "company_id": self.company_id, "name": "Bright Smiles Dental", "account_type": 4, "lang": "en",
+            "enable_locations": 1, "timezone": -300, "timezone_id": "553", "max_providers": 20,
+            "city": "New York", "country": "US"}))
 
     async def tz_list(self, request: Request) -> Response:
-        """GET /tz/list (public)."""
+        """GET /tz/list (public; setster.md:230 [L])."""
         return self._envelope(TZ_LIST)
 
     def _lister(self, table: dict[str, dict[str, Any]]) -> Handler:
@@ -385,7 +330,7 @@ class SetsterEmulator(EmulatorBase):
             skip = {"session_token", "company_id", "start", "end", "statuses", "include_links"}
             filters = {k: v for k, v in request.query_params.items() if k not in skip}
             items = [x for x in table.values() if all(str(x.get(k, "")) == v for k, v in filters.items())]
-            return self._envelope(items)
+            return self._envelope(self._listed(items))
 
         return handler
 
@@ -394,30 +339,14 @@ class SetsterEmulator(EmulatorBase):
             item = table.get(request.path_params["id"])
             if item is None:
                 raise self._not_found("Record")
-            return self._envelope([item])
+            return self._envelope([self._single(item)])
 
         return handler
 
     # -- availability ---------------------------------------------------------------------------
 
-    def _free_times(self, day: dt.date, service: dict[str, Any], location_id: str | None,
-                    provider_id: str | None) -> list[str]:
-        minutes = int(service["duration"])
-        staff = [e for e in self.employees.values()
-                 if (provider_id is None or e["id"] == provider_id)
-                 and (location_id is None or e["location_id"] == location_id)]
-        times = []
-        for offset in range(0, (CLOSE_HOUR - OPEN_HOUR) * 60 - minutes + 1, STEP_MINUTES):
-            start = dt.datetime.combine(day, dt.time(OPEN_HOUR)) + dt.timedelta(minutes=offset)
-            for employee in staff:
-                if (self._bookable(employee["location_id"], start, minutes)
-                        and self._free(employee["id"], start, minutes, None)):
-                    times.append(start.strftime("%H:%M:%S"))
-                    break
-        return times
-
     async def availability(self, request: Request) -> Response:
-        """GET /availability?service_id&start_date&t&return (times only)."""
+        """GET /availability?service_id&start_date&t&return (times only; setster.md:142 [C])."""
         q = request.query_params
         service = self.services.get(q.get("service_id", ""))
         if service is None:
@@ -438,14 +367,14 @@ class SetsterEmulator(EmulatorBase):
         if q.get("t", "daily") == "weekly":
             monday = day - dt.timedelta(days=day.weekday())
             week = {(monday + dt.timedelta(days=i)).isoformat():
-                    self._free_times(monday + dt.timedelta(days=i), service, location, provider) for i in range(7)}
+                    self.free_times(monday + dt.timedelta(days=i), service, location, provider) for i in range(7)}
             return self._envelope({**base, "times": week})
-        return self._envelope({**base, "times": self._free_times(day, service, location, provider)})
+        return self._envelope({**base, "times": self.free_times(day, service, location, provider)})
 
     # -- appointments ---------------------------------------------------------------------------
 
     def _list_form(self, appointment: dict[str, Any]) -> dict[str, Any]:
-        item = self._public(appointment)
+        item = self._appointment_out(appointment)
         item["custom_fields"] = json.dumps(appointment["custom_fields"])  # as real list answers carried it
         return item
 
@@ -453,13 +382,13 @@ class SetsterEmulator(EmulatorBase):
         item = self._public(appointment)
         item["start_date"] = appointment["_start"].strftime("%Y-%m-%d %H:%M")
         item["end_date"] = appointment["_end"].strftime("%Y-%m-%d %H:%M")
-        zone = self._zone(appointment["location_id"])
+        zone = self.zone_of(appointment["location_id"])
         created = dt.datetime.strptime(appointment["created_at"], FULL).replace(tzinfo=zone)
         item["created_at"] = created.isoformat()
-        return item
+        return self._single(item)
 
     async def list_appointments(self, request: Request) -> Response:
-        """GET /appointment with filters, sort and start/end paging."""
+        """GET /appointment with filters, sort and start/end paging (setster.md:172-180)."""
         q = request.query_params
         items = list(self.appointments.values())
         for key in ("employee_id", "location_id", "service_id", "client_id", "status", "id"):
@@ -492,7 +421,7 @@ class SetsterEmulator(EmulatorBase):
         items.sort(key=lambda a: (a[key_name], int(a["id"])), reverse=descending)
         if q.get("num_results") == "1":
             return self._envelope(len(items))
-        return self._envelope([self._list_form(a) for a in self._window(request, items)])
+        return self._envelope(self._listed([self._list_form(a) for a in self._window(request, items)]))
 
     def _appointment(self, request: Request) -> dict[str, Any]:
         appointment = self.appointments.get(request.path_params["id"])
@@ -501,7 +430,7 @@ class SetsterEmulator(EmulatorBase):
         return appointment
 
     async def get_appointment(self, request: Request) -> Response:
-        """GET /appointment/{id}: a list of one."""
+        """GET /appointment/{id}: a list of one (setster.md:187 [L])."""
         return self._envelope([self._single_form(self._appointment(request))])
 
     @staticmethod
@@ -514,25 +443,8 @@ class SetsterEmulator(EmulatorBase):
                 continue
         raise Failure(1, "start_date must be YYYY-MM-DD HH:MM:SS")
 
-    def _place(self, start: dt.datetime, service: dict[str, Any], location_id: str | None,
-               employee_id: str | None, ignore: str | None) -> tuple[str, str]:
-        """Finds (location, employee) for a booking or raises the slot failure (HTTP 403)."""
-        minutes = int(service["duration"])
-        staff = [e for e in self.employees.values()
-                 if (employee_id is None or e["id"] == employee_id)
-                 and (location_id is None or e["location_id"] == location_id)]
-        if employee_id is not None and not staff:
-            raise Failure(1, "The provider does not work at this location")
-        bookable = [e for e in staff if self._bookable(e["location_id"], start, minutes)]
-        if not bookable:
-            raise Failure(9, "Slot not available", 403)
-        free = [e for e in bookable if self._free(e["id"], start, minutes, ignore)]
-        if not free:
-            raise Failure(10, "Slot occupied", 403)
-        return free[0]["location_id"], free[0]["id"]
-
     async def create_appointment(self, request: Request) -> Response:
-        """POST /appointment."""
+        """POST /appointment (setster.md:186; a time not free is refused with 403, published-samples.md:44)."""
         body = await self._body(request)
         missing = [k for k in ("client_email", "client_name", "service_id", "start_date") if not str(body.get(k) or "")]
         if missing:
@@ -550,21 +462,21 @@ class SetsterEmulator(EmulatorBase):
         if employee is not None and employee not in self.employees:
             raise self._not_found("Provider")
         start = self._parse_start(body["start_date"])
-        location_id, employee_id = self._place(start, service, location, employee, None)
+        location_id, employee_id = self.place(start, service, location, employee, None)
         client = next((c for c in self.clients.values() if c["email"].lower() == email.lower()), None)
         if client is None:
-            client = self._add_client({"name": str(body["client_name"]), "email": email,
-                                       "phone": str(body.get("client_phone") or "")})
+            client = self.add_client({"name": str(body["client_name"]), "email": email,
+                                      "phone": str(body.get("client_phone") or "")})
         status = 2 if service["auto_confirm"] == "1" else 1
-        appointment = self._add_appointment(location_id, employee_id, service, client, start, status,
-                                            dt.datetime.now(self._zone(location_id)).replace(tzinfo=None),
-                                            note=str(body.get("note") or ""))
+        appointment = self.add_appointment(location_id, employee_id, service, client, start, status,
+                                           dt.datetime.now(self.zone_of(location_id)).replace(tzinfo=None),
+                                           note=str(body.get("note") or ""))
         appointment["client_name"] = str(body["client_name"])
         appointment["client_phone"] = str(body.get("client_phone") or client["phone"])
-        return self._envelope(self._public(appointment))
+        return self._envelope(self._single(self._appointment_out(appointment)))
 
     async def update_appointment(self, request: Request) -> Response:
-        """PUT /appointment/{id}: partial; ``status: 3`` cancels, a new ``start_date`` reschedules."""
+        """PUT /appointment/{id}: partial; ``status: 3`` cancels, a new ``start_date`` reschedules (setster.md:188)."""
         appointment = self._appointment(request)
         body = await self._body(request)
         if "status" in body:
@@ -579,21 +491,21 @@ class SetsterEmulator(EmulatorBase):
             start = self._parse_start(body["start_date"])
             service = self.services[appointment["service_id"]]
             employee = str(body.get("employee_id") or appointment["employee_id"])
-            location, employee = self._place(start, service, None, employee, appointment["id"])
+            location, employee = self.place(start, service, None, employee, appointment["id"])
             minutes = int(service["duration"])
             appointment.update({"_start": start, "_end": start + dt.timedelta(minutes=minutes),
-                                "start_date": _local(start),
-                                "end_date": _local(start + dt.timedelta(minutes=minutes)),
+                                "start_date": local_text(start),
+                                "end_date": local_text(start + dt.timedelta(minutes=minutes)),
                                 "employee_id": employee, "location_id": location,
                                 "location_name": self.locations[location]["name"]})
         for key in ("note", "client_name", "client_email", "client_phone"):
             if key in body:
                 appointment[key] = str(body[key] or "")
-        appointment["last_updated"] = _local(dt.datetime.now())
-        return self._envelope(self._public(appointment))
+        appointment["last_updated"] = local_text(dt.datetime.now(self.zone_of(appointment["location_id"])))
+        return self._envelope(self._single(self._appointment_out(appointment)))
 
     async def delete_appointment(self, request: Request) -> Response:
-        """DELETE /appointment/{id}: erases it."""
+        """DELETE /appointment/{id}: erases it (setster.md:189 [C])."""
         appointment = self._appointment(request)
         del self.appointments[appointment["id"]]
         return self._envelope(None)
@@ -607,20 +519,23 @@ class SetsterEmulator(EmulatorBase):
         return client
 
     async def list_clients(self, request: Request) -> Response:
-        """GET /client with ``q``, ``email`` and start/end paging (by client id)."""
+        """GET /client with ``q``, ``email``, ``client_id`` and start/end paging (by client id; setster.md:221)."""
         q = request.query_params
         items = list(self.clients.values())
+        if q.get("client_id"):
+            items = [c for c in items if c["client_id"] == q["client_id"]]
         if q.get("email"):
             items = [c for c in items if c["email"].lower() == q["email"].lower()]
         if q.get("q"):
             needle = q["q"].lower()
             items = [c for c in items if needle in c["name"].lower() or needle in c["email"].lower()
                      or phone_matches(c["phone"], needle)]
-        return self._envelope(self._window(request, items))
+        return self._envelope(self._listed([self._client_out(c) for c in self._window(request, items)],
+                                           "client_id"))
 
     async def get_client(self, request: Request) -> Response:
-        """GET /client/{id}: a list of one."""
-        return self._envelope([self._client(request)])
+        """GET /client/{id}: a list of one (setster.md:222 [L])."""
+        return self._envelope([self._single(self._public(self._client(request)))])
 
     def _check_client(self, body: dict[str, Any], current: str | None) -> None:
         email = str(body.get("email", "")).strip()
@@ -631,16 +546,17 @@ class SetsterEmulator(EmulatorBase):
             raise Failure(5, "A client with this email already exists")
 
     async def create_client(self, request: Request) -> Response:
-        """POST /client: name and email required."""
+        """POST /client: name and email required (setster.md:222 [L])."""
         body = await self._body(request)
         if not str(body.get("name") or "").strip() or not str(body.get("email") or "").strip():
             raise Failure(1, "name and email are required")
         self._check_client(body, None)
         fields = ("name", "email", "phone", "address", "city", "state", "zip", "country", "notes")
-        return self._envelope(self._add_client({k: str(body[k]).strip() for k in fields if k in body}))
+        client = self.add_client({k: str(body[k]).strip() for k in fields if k in body})
+        return self._envelope(self._single(self._client_out(client)))
 
     async def update_client(self, request: Request) -> Response:
-        """PUT /client/{id}."""
+        """PUT /client/{id} (setster.md:222 [L])."""
         client = self._client(request)
         body = await self._body(request)
         if "name" in body and not str(body["name"] or "").strip():
@@ -649,10 +565,10 @@ class SetsterEmulator(EmulatorBase):
         for key in ("name", "email", "phone", "address", "city", "state", "zip", "country", "notes"):
             if key in body:
                 client[key] = str(body[key] or "").strip()
-        return self._envelope(client)
+        return self._envelope(self._single(self._client_out(client)))
 
     async def delete_client(self, request: Request) -> Response:
-        """DELETE /client/{id}."""
+        """DELETE /client/{id} (setster.md:222 [L])."""
         client = self._client(request)
         del self.clients[client["client_id"]]
         return self._envelope(None)

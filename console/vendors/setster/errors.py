@@ -2,17 +2,24 @@
 
 Setster answers ``{"statusCode": n, "<description>": "...", "data": ...}``; any ``statusCode`` other
 than 0 or ``null`` is an error whatever the HTTP status (README decision). The description key has
-three spellings in the sources; all are read.
+three spellings in the sources; all are read (the published bodies use ``statusDescriptions``).
+
+A write answered 403 without a ``statusCode`` reaches :func:`to_error` only after the session layer
+logged in again and resent it once (``SetsterSession.is_expired``): it is Setster refusing the change
+(published-samples.md:44-48, :class:`ChangeRefused`), never a session failure. A read answered so
+stays a session failure (``HTTP 403``, "Session refused").
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from console.core.errors import (
     AuthError,
     BadResponse,
+    Conflict,
     NotFound,
     PermissionDenied,
     ServerError,
@@ -41,9 +48,14 @@ STATUS_TABLE: dict[int, tuple[str, type[VendorError], UserMessage]] = {
     2: ("INVALID_CREDENTIALS", AuthError, UserMessage(
         "Wrong email or API key", "Setster did not accept the owner email and API key of this account.",
         "Copy the API key again from your Setster account (Settings > API) and check the email.")),
+    # published-samples.md:49: a wrong API key answers 401 with statusCode 3; the vendor's own title for
+    # that answer is "Account is not active or Incorrect API key". The key is the likelier cause: first.
     3: ("ACCOUNT_NOT_ACTIVE", AuthError, UserMessage(
-        "Setster account not active", "This Setster account is not active.",
-        "Check the subscription in Setster, or ask the account owner.")),
+        "Wrong API key or inactive account",
+        'Setster answered "Account is not active or Incorrect API key": the API key may be wrong, '
+        "or the account's subscription may not be active.",
+        "Copy the API key again from your Setster account (Settings > API) and check the owner email; "
+        "if both are right, check the subscription in Setster or ask the account owner.")),
     4: ("INTERNAL_ERROR", ServerError, UserMessage(
         "Setster failed", "Setster had an internal error.", "Try again in a minute.")),
     5: ("ERROR_SAVING_ENTITY", VendorError, UserMessage(
@@ -75,6 +87,7 @@ HTTP_TABLE: dict[str, tuple[type[VendorError], UserMessage]] = {
         "Check the values and try again.", Severity.WARNING)),
     "401": (AuthError, UserMessage(
         "Not logged in", "Setster refused the login of this account.", "Check the owner email and API key.")),
+    # A read refused with 403 after a fresh login; a write is a refused change (REFUSED_CHANGES).
     "403": (AuthError, UserMessage(
         "Session refused", "Setster refused the session even after logging in again.",
         "Check the owner email and API key, then try again.")),
@@ -85,6 +98,71 @@ HTTP_TABLE: dict[str, tuple[type[VendorError], UserMessage]] = {
     "5xx": (ServerError, UserMessage("Setster unavailable", "Setster is not answering properly.",
                                      "Try again in a few minutes.")),
 }
+
+
+class ChangeRefused(Conflict):
+    """Setster refused a write with HTTP 403 again after a fresh login: the change, not the session.
+
+    published-samples.md:44-48: "The appointment can not be created" is HTTP 403 with
+    ``{"statusCode": null, "statusDescriptions": "OK", "data": {}}``, which cannot be told from an
+    expired session by its body. The client logs in again and resends once; a second 403 is this.
+    """
+
+    default_title = "Setster refused this change"
+
+
+_TRY_ANOTHER_TIME = ("Pick another time (refresh the free times) and save again; if Setster keeps refusing, "
+                     "check the account's booking rules in Setster.")
+_CHECK_PERMISSION = "Check in Setster that this account may make this change, then try again."
+#: (method, resource) -> what Setster refused, for a write refused with 403 after a fresh login.
+REFUSED_CHANGES: dict[tuple[str, str], UserMessage] = {
+    ("POST", "appointment"): UserMessage(
+        ChangeRefused.default_title, "The appointment could not be created: the time may no longer be free, "
+        "or the account may not allow it.", _TRY_ANOTHER_TIME, Severity.WARNING),
+    ("PUT", "appointment"): UserMessage(
+        ChangeRefused.default_title, "The appointment could not be changed: the account may not allow it.",
+        _CHECK_PERMISSION, Severity.WARNING),
+    # The client knows which PUT it sent (SetsterClient.run_action) and says so.
+    ("RESCHEDULE", "appointment"): UserMessage(
+        ChangeRefused.default_title, "The appointment could not be moved: the new time may no longer be free, "
+        "or the account may not allow it.", _TRY_ANOTHER_TIME, Severity.WARNING),
+    ("CANCEL", "appointment"): UserMessage(
+        ChangeRefused.default_title, "The appointment could not be cancelled: the account may not allow it.",
+        _CHECK_PERMISSION, Severity.WARNING),
+    ("DELETE", "appointment"): UserMessage(
+        ChangeRefused.default_title, "The appointment could not be deleted: the account may not allow it.",
+        _CHECK_PERMISSION, Severity.WARNING),
+    ("POST", "client"): UserMessage(
+        ChangeRefused.default_title, "The client could not be added: the account may not allow it.",
+        _CHECK_PERMISSION, Severity.WARNING),
+    ("PUT", "client"): UserMessage(
+        ChangeRefused.default_title, "The client could not be saved: the account may not allow it.",
+        _CHECK_PERMISSION, Severity.WARNING),
+    ("DELETE", "client"): UserMessage(
+        ChangeRefused.default_title, "The client could not be deleted: it may still have appointments, "
+        "or the account may not allow it.", _CHECK_PERMISSION, Severity.WARNING),
+}
+_REFUSED_OTHER = UserMessage(ChangeRefused.default_title, "Setster did not make the change: the account may "
+                             "not allow it.", _CHECK_PERMISSION, Severity.WARNING)
+_RESOURCE = re.compile(r"/(appointment|client|service|employee|location)(?:/[^/]*)?/?$")
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def refused_change(method: str, path: str, *, preview: str | None = None, text: str = "",
+                   fields: dict[str, list[str]] | None = None) -> ChangeRefused:
+    """The error for a write Setster refused with 403 after a fresh login (never a session failure).
+
+    Args:
+        method: The HTTP method, or the action the client sent it for (``RESCHEDULE``, ``CANCEL``).
+        path: The request path (its resource picks the sentence of :data:`REFUSED_CHANGES`).
+        preview: The start of the answer's body, for the request log.
+        text: The vendor's description ("OK" in the published body says nothing and is left out).
+        fields: Messages per form field (the client puts a refused booking on its time field).
+    """
+    match = _RESOURCE.search(path)
+    message = REFUSED_CHANGES.get((method, match.group(1) if match else ""), _REFUSED_OTHER)
+    return ChangeRefused(VENDOR, text if text and text != "OK" else message.text, user_message=message,
+                         status=403, vendor_code="403", body=preview, fields=fields)
 
 
 def description(body: Any) -> str:
@@ -140,9 +218,21 @@ def to_error(response: httpx.Response) -> VendorError:
     if code is not None and code > 0:
         return error_for_code(code, body, http_status=response.status_code, preview=preview)
     status = response.status_code
+    request = _request_of(response)
+    if status == 403 and request is not None and request.method in WRITE_METHODS:
+        # The session layer renewed the session and resent the write once before this answer came
+        # (SetsterSession.is_expired): a 403 again is Setster refusing the change (published-samples.md:44).
+        return refused_change(request.method, request.url.path, preview=preview, text=description(body))
     kind, message = HTTP_TABLE.get(str(status)) or HTTP_TABLE["5xx" if status >= 500 else "4xx"]
     return kind(VENDOR, description(body) or message.text, user_message=message, status=status,
                 vendor_code=str(status), body=preview)
+
+
+def _request_of(response: httpx.Response) -> httpx.Request | None:
+    try:
+        return response.request
+    except RuntimeError:  # a response built without its request (tests)
+        return None
 
 
 def unwrap(body: Any, http_status: int) -> Any:

@@ -22,7 +22,7 @@ from console.vendors.setster.errors import STATUS_TABLE, to_error, unwrap
 CASES = [
     (1, ValidationError, "Setster did not accept the values", set()),
     (2, AuthError, "Wrong email or API key", set()),
-    (3, AuthError, "Setster account not active", set()),
+    (3, AuthError, "Wrong API key or inactive account", set()),
     (4, ServerError, "Setster failed", set()),
     (5, VendorError, "Not saved", set()),
     (6, VendorError, "Not deleted", set()),
@@ -38,8 +38,12 @@ def test_the_seed_codes_all_have_rows() -> None:
     assert set(STATUS_TABLE) == set(range(1, 12))
     assert STATUS_TABLE[10][2].text == "That time was just taken."
     assert STATUS_TABLE[10][2].next_step == "Pick another slot."
-    assert STATUS_TABLE[3][2].text == "This Setster account is not active."
-    assert "subscription" in STATUS_TABLE[3][2].next_step
+    # published-samples.md:49-50: "Account is not active or Incorrect API key", the key named first.
+    wrong_key = STATUS_TABLE[3][2]
+    assert "Account is not active or Incorrect API key" in wrong_key.text
+    assert wrong_key.title.index("API key") < wrong_key.title.index("inactive")
+    assert wrong_key.text.index("API key may be wrong") < wrong_key.text.index("subscription")
+    assert wrong_key.next_step.index("API key") < wrong_key.next_step.index("subscription")
 
 
 @pytest.mark.parametrize(("code", "kind", "title", "fields"), CASES)
@@ -101,3 +105,41 @@ def test_custom_fields_are_made_readable(raw: object, expected: dict[str, object
     from console.vendors.setster.client import readable_custom_fields
 
     assert readable_custom_fields(raw) == expected
+
+
+def _answer(status: int, body: object, method: str, path: str) -> httpx.Response:
+    request = httpx.Request(method, f"https://www.setster.com/api/v2{path}")
+    return httpx.Response(status, content=json.dumps(body).encode(), request=request)
+
+
+PUBLISHED_REFUSAL = {"statusCode": None, "statusDescriptions": "OK", "data": {}}  # published-samples.md:44
+
+
+@pytest.mark.parametrize(("method", "path", "text"), [
+    ("POST", "/appointment", "The appointment could not be created: the time may no longer be free, "
+                             "or the account may not allow it."),
+    ("PUT", "/appointment/70001", "The appointment could not be changed: the account may not allow it."),
+    ("DELETE", "/client/5001", "The client could not be deleted: it may still have appointments, "
+                               "or the account may not allow it."),
+])
+def test_a_write_answered_403_without_a_code_is_a_refused_change(method: str, path: str, text: str) -> None:
+    from console.vendors.setster.errors import ChangeRefused
+
+    error = to_error(_answer(403, PUBLISHED_REFUSAL, method, path))
+    assert type(error) is ChangeRefused and not isinstance(error, AuthError)
+    assert error.user_message.title == "Setster refused this change"
+    assert error.user_message.text == text
+    assert error.message == text  # the body's "OK" says nothing
+    assert error.status == 403
+
+
+def test_a_read_answered_403_without_a_code_is_still_a_session_failure() -> None:
+    error = to_error(_answer(403, PUBLISHED_REFUSAL, "GET", "/appointment"))
+    assert type(error) is AuthError
+    assert error.user_message.title == "Session refused"
+
+
+def test_a_write_answered_403_with_a_code_keeps_the_code() -> None:
+    body = {"statusCode": 10, "statusDescriptions": "Slot occupied", "data": None}
+    error = to_error(_answer(403, body, "POST", "/appointment"))
+    assert type(error) is SlotUnavailable and error.vendor_code == "10 SLOT_OCCUPIED"

@@ -1,0 +1,91 @@
+"""Reading Setster's answers into items: lists of one, ``custom_fields``, flags, ids shared in one answer.
+
+Setster's bodies vary (setster.md §3-4, published-samples.md:37-58): a single GET answers a list,
+``custom_fields`` is an object or a JSON string, flags are booleans, ``0``/``1`` or ``"0"``/``"1"``,
+ids are integers or strings, and the published collection's lists give two different records the
+same id. The client (:mod:`console.vendors.setster.client`) reads them through these helpers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from console.core.errors import BadResponse
+from console.core.models import Record
+from console.vendors.setster.errors import NAME, VENDOR
+
+
+def as_list(data: Any, what: str) -> list[dict[str, Any]]:
+    """``data`` as a list of objects (an object is a list of one; ``null`` is empty; setster.md:83)."""
+    if data is None:
+        return []
+    if isinstance(data, dict):
+        return [data]
+    if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+        raise BadResponse(VENDOR, f"the {what} answer is not a list of objects")
+    return data
+
+
+def one(data: Any, what: str) -> dict[str, Any]:
+    """The first object of an answer that must hold one."""
+    items = as_list(data, what)
+    if not items:
+        raise BadResponse(VENDOR, f"the {what} answer is empty")
+    return items[0]
+
+
+def readable_custom_fields(raw: Any) -> dict[str, Any]:
+    """Setster's ``custom_fields`` as ``{label: value}``.
+
+    It may be a JSON string (seen in real list answers); each entry is ``[value, label]`` or
+    ``[value, label, "h"]`` (hidden), and an address value is ``[address, apt, city, state, zip]``.
+    """
+    if isinstance(raw, str):
+        if not raw.strip():
+            return {}
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return {"(unreadable)": raw}
+    if not isinstance(raw, dict):
+        return {}
+    result: dict[str, Any] = {}
+    for key, entry in raw.items():
+        if isinstance(entry, list) and len(entry) >= 2:
+            value, label = entry[0], entry[1]
+            if isinstance(value, list):
+                value = ", ".join(str(part) for part in value if part)
+            hidden = len(entry) > 2 and entry[2] == "h"
+            result[f"{label}{' (hidden)' if hidden else ''}"] = value
+        else:
+            result[str(key)] = entry
+    return result
+
+
+def flag(value: Any) -> bool:
+    """A Setster flag (JSON boolean, ``1``/``0`` or ``"1"``/``"0"``; setster.md:89) as a bool."""
+    return value in (True, 1, "1", "true", "True")
+
+
+def first_of_each(records: Sequence[Record]) -> tuple[list[Record], int]:
+    """Keeps the first record of each id of one answer; returns them and how many were left out.
+
+    published-samples.md:57: two different records with the same id in one list are never dropped
+    silently; the count goes into the page and :func:`duplicate_note` says it.
+    """
+    seen: set[str] = set()
+    kept: list[Record] = []
+    for record in records:
+        if record.id not in seen:
+            seen.add(record.id)
+            kept.append(record)
+    return kept, len(records) - len(kept)
+
+
+def duplicate_note(count: int) -> str:
+    """The sentence under the list (and on the CLI's standard error) for records sharing an id."""
+    noun = "record" if count == 1 else "records"
+    return (f"{NAME} sent {count} {noun} with an id another record of the same answer already had; "
+            "the first of each is shown.")
