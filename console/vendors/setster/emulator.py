@@ -85,7 +85,7 @@ def utc_stamp(local: Any, zone: ZoneInfo, salt: int) -> Any:
     if not isinstance(local, str):
         return local
     try:
-        moment = dt.datetime.strptime(local, FULL).replace(tzinfo=zone).astimezone(dt.UTC)
+        moment = dt.datetime.fromisoformat(local).replace(tzinfo=zone).astimezone(dt.UTC)  # FULL is ISO-shaped
     except ValueError:
         return local
     return f"{moment:%Y-%m-%dT%H:%M:%S}.{salt % 1000:03d}Z"
