@@ -36,6 +36,7 @@ from console.vendors.setera.client import (
     e164,
 )
 from console.vendors.setera.errors import ERROR_TABLE, reference_of, to_error
+from tests.integration.transports import SentTransport
 
 
 @pytest.fixture(scope="module")
@@ -51,26 +52,8 @@ def client_for(ws: DemoWorkspace, token: str = DEMO_TOKEN, **options: Any) -> Ve
         secrets={"token": token}, options=options, settings=HttpSettings(max_attempts=1)))
 
 
-class Sent(httpx.AsyncBaseTransport):
-    """The client's own transport, noting every request as it is sent (no race with the server's records)."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.requests: list[tuple[str, str]] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append((request.method, request.url.path))
-        return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-    def count(self, part: str, method: str = "GET") -> int:
-        return sum(1 for m, path in self.requests if part in path and m == method)
-
-
-def counted_client(ws: DemoWorkspace, **options: Any) -> tuple[VendorClient, Sent]:
-    sent = Sent()
+def counted_client(ws: DemoWorkspace, **options: Any) -> tuple[VendorClient, SentTransport]:
+    sent = SentTransport()
     client = registry.get("setera").make_client(ClientContext(
         account_id="t", base_url=ws.vendors["setera"].base_url, fields={"domain": DEMO_DOMAIN, "user": DEMO_USER},
         secrets={"token": DEMO_TOKEN}, options=options, settings=HttpSettings(max_attempts=1), transport=sent))

@@ -31,6 +31,7 @@ from console.vendors.emulation import OptionalRoute
 from console.vendors.setsmart import DEMO_API_KEY
 from console.vendors.setsmart.client import PROPERTY_NAMES
 from console.vendors.setsmart.errors import ERROR_TABLE, to_error
+from tests.integration.transports import SentTransport
 
 
 class Waits:
@@ -215,26 +216,8 @@ NAMES_NOTE = ("Property names unavailable: SetSmart does not offer it (HTTP 404,
               "show the property's id instead of its name.")
 
 
-class Sent(httpx.AsyncBaseTransport):
-    """The client's own transport, noting every request as it is sent (no race with the server's records)."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.requests: list[tuple[str, str]] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append((request.method, request.url.path))
-        return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-    def count(self, path: str) -> int:
-        return sum(1 for m, p in self.requests if p == path and m == "GET")
-
-
-def counted_client(ws: DemoWorkspace) -> tuple[VendorClient, Sent]:
-    sent = Sent()
+def counted_client(ws: DemoWorkspace) -> tuple[VendorClient, SentTransport]:
+    sent = SentTransport()
     return registry.get("setsmart").make_client(ClientContext(
         account_id="t", base_url=ws.vendors["setsmart"].base_url, secrets={"api_key": DEMO_API_KEY},
         settings=HttpSettings(max_attempts=1), transport=sent)), sent
@@ -259,7 +242,7 @@ async def test_without_property_names_reservations_load_with_the_property_id(ws:
         assert len(set(seen)) == 60 and page.total == 2000
         one = await client.get_record("reservations", seen[0])
         assert one.derived["property"] == one.fields["property_id"]
-        assert sent.count("/v1/properties") == 1  # found missing once, not asked on every page
+        assert sent.count("/v1/properties", exact=True) == 1  # found missing once, not asked on every page
         with pytest.raises(NotFound):  # the properties list itself stays required
             await client.page("properties", Query(), None, 20)
     finally:
@@ -277,12 +260,12 @@ async def test_the_switch_off_changes_nothing_for_setsmart(ws: DemoWorkspace) ->
         properties = await client.page("properties", Query(), None, 20)
         assert properties.total == 300 and properties.notes == ()
         first = await client.page("reservations", Query(), None, 20)
-        names_read = sent.count("/v1/properties")
+        names_read = sent.count("/v1/properties", exact=True)
         second = await client.page("reservations", Query(), first.next_cursor, 20)
         for record in (*first.items, *second.items):
             assert record.derived["property"] == emulator.properties[record.fields["property_id"]]["name"]
         assert first.notes == second.notes == () and client.optional.gaps() == ()
-        assert sent.count("/v1/properties") == names_read  # the names are read once, not per page
+        assert sent.count("/v1/properties", exact=True) == names_read  # the names are read once, not per page
         assert {c.key for c in type(client).optional_calls} == {PROPERTY_NAMES.key}
     finally:
         emulator.optional_endpoints = True
