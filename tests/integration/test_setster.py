@@ -330,3 +330,20 @@ async def test_every_dataset_loads_without_the_optional_endpoints(ws: DemoWorksp
     finally:
         emulator.optional_endpoints = True
         await client.aclose()
+
+
+async def test_an_export_counts_and_says_the_records_that_shared_an_id(ws: DemoWorkspace) -> None:
+    emulator = ws.vendors["setster"].emulator
+    emulator.duplicate_ids = 1  # type: ignore[attr-defined]
+    client = client_for(ws)
+    try:
+        out = io.StringIO()
+        state = await export_dataset(client, "appointments", make_writer("jsonl", out), page_size=100)
+        # One per answer of more than one record: each counted and said, none dropped silently.
+        assert 1 <= state.answer_duplicates <= state.pages and state.duplicates == 0
+        assert state.records + state.answer_duplicates == len(emulator.appointments)  # type: ignore[attr-defined]
+        assert any(n.startswith("Setster sent 1 record with an id") for n in state.notes)
+        assert f"{state.answer_duplicates} records were left out" in state.duplicate_warning()
+    finally:
+        emulator.duplicate_ids = 0  # type: ignore[attr-defined]
+        await client.aclose()
