@@ -24,7 +24,7 @@ class FilterValueError(ValueError):
     """A filter value its filter cannot take; the message names what it accepts."""
 
 
-def filter_value(spec: FilterSpec, text: str) -> str:
+def filter_value(spec: FilterSpec, text: str, *, name: str | None = None) -> str:
     """Returns the value to send for a typed filter value (an empty one stays empty: no filter).
 
     Yes/no filters take ``true``/``false`` (also ``yes``/``no``, ``1``/``0``) and send ``true`` or
@@ -33,9 +33,16 @@ def filter_value(spec: FilterSpec, text: str) -> str:
     numbers. Choices that come from another dataset (tags, providers) and text are not checked here:
     the vendor says whether it knows them.
 
+    Args:
+        spec: The filter.
+        text: The value as typed.
+        name: How messages call the filter (default its key, as a script writes it; the window
+            uses its label).
+
     Raises:
         FilterValueError: The value does not fit the filter.
     """
+    key = spec.key if name is None else name
     value = text.strip()
     if not value:
         return ""
@@ -43,7 +50,7 @@ def filter_value(spec: FilterSpec, text: str) -> str:
     if kind is FieldKind.BOOLEAN:
         word = BOOLEAN_WORDS.get(value.lower())
         if word is None:
-            raise FilterValueError(f"{spec.key} is a yes/no filter: use true or false (yes/no and 1/0 work too), "
+            raise FilterValueError(f"{key} is a yes/no filter: use true or false (yes/no and 1/0 work too), "
                                    f"not {value!r}")
         return word
     if kind is FieldKind.CHOICE and spec.choices:
@@ -53,23 +60,23 @@ def filter_value(spec: FilterSpec, text: str) -> str:
                 return choice.value
         accepted = ", ".join(c.value if c.label.casefold() == c.value.casefold() else f"{c.value} ({c.label})"
                              for c in spec.choices)
-        raise FilterValueError(f"{spec.key} must be one of {accepted}; not {value!r}")
+        raise FilterValueError(f"{key} must be one of {accepted}; not {value!r}")
     if kind is FieldKind.DATE:
         try:
             if not _DATE_RE.match(value):
                 raise ValueError(value)
             dt.date.fromisoformat(value)
         except ValueError:
-            raise FilterValueError(f"{spec.key} is a date: write it as YYYY-MM-DD, not {value!r}") from None
+            raise FilterValueError(f"{key} is a date: write it as YYYY-MM-DD, not {value!r}") from None
         return value
     if kind is FieldKind.EMAIL and not _EMAIL_RE.match(value):
-        raise FilterValueError(f"{spec.key} needs a whole email address (the vendor matches exact addresses), "
+        raise FilterValueError(f"{key} needs a whole email address (the vendor matches exact addresses), "
                                f"not {value!r}")
     if kind is FieldKind.INTEGER and not re.fullmatch(r"[+-]?\d+", value):
-        raise FilterValueError(f"{spec.key} is a whole number, not {value!r}")
+        raise FilterValueError(f"{key} is a whole number, not {value!r}")
     if kind is FieldKind.DECIMAL:
         try:
             float(value)
         except ValueError:
-            raise FilterValueError(f"{spec.key} is a number, not {value!r}") from None
+            raise FilterValueError(f"{key} is a number, not {value!r}") from None
     return value

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.models import Choice, FieldKind, FilterSpec
-from console.ui.forms import EMAIL_RE, ERROR_STYLE
+from console.services.filters import FilterValueError, filter_value
+from console.ui.forms import ERROR_STYLE
 
 DEBOUNCE_MS = 350
 
@@ -112,17 +113,11 @@ class DateRangeBar(QWidget):
 
 
 def filter_problem(spec: FilterSpec, text: str) -> str:
-    """Returns why a filter value cannot be sent, or "" when it can."""
-    value = text.strip()
-    if not value:
-        return ""
-    if spec.kind is FieldKind.EMAIL and not EMAIL_RE.match(value):
-        return f"{spec.label}: type a whole email address; the vendor matches exact addresses only."
-    if spec.kind is FieldKind.DATE:
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return f"{spec.label}: write the date as YYYY-MM-DD."
+    """Returns why a filter value cannot be sent, or "" when it can (the CLI's rules, by the filter's label)."""
+    try:
+        filter_value(spec, text, name=spec.label)
+    except FilterValueError as exc:
+        return f"{exc}."
     return ""
 
 
