@@ -68,7 +68,6 @@ from console.vendors.setster.errors import (
 )
 from console.vendors.setster.records import (
     as_list,
-    duplicate_note,
     first_of_each,
     flag,
     one,
@@ -346,8 +345,7 @@ class SetsterClient(VendorClient):
             return Page(records, cursor, more, total)
         log.http.info("Setster: %d records of one answer shared an id with an earlier one; kept the first",
                       left_out)
-        return Page(kept, cursor, more, total if total is None else len(kept), notes=(duplicate_note(left_out),),
-                    duplicates=left_out)
+        return Page(kept, cursor, more, total if total is None else len(kept), duplicates=left_out)
 
     async def get_record(self, dataset: str, record_id: str) -> Record:
         """One record (Setster answers a list of one); through its list when the server has no single GET."""

@@ -14,7 +14,7 @@ from typing import Any
 
 from console.core.errors import BadResponse
 from console.core.models import Record
-from console.vendors.setster.errors import NAME, VENDOR
+from console.vendors.setster.errors import VENDOR
 
 
 def as_list(data: Any, what: str) -> list[dict[str, Any]]:
@@ -73,7 +73,7 @@ def first_of_each(records: Sequence[Record]) -> tuple[list[Record], int]:
     """Keeps the first record of each id of one answer; returns them and how many were left out.
 
     published-samples.md:57: two different records with the same id in one list are never dropped
-    silently; the count goes into the page and :func:`duplicate_note` says it.
+    silently; the count goes into the page (``Page.duplicates``), which the list and the CLI say.
     """
     seen: set[str] = set()
     kept: list[Record] = []
@@ -82,10 +82,3 @@ def first_of_each(records: Sequence[Record]) -> tuple[list[Record], int]:
             seen.add(record.id)
             kept.append(record)
     return kept, len(records) - len(kept)
-
-
-def duplicate_note(count: int) -> str:
-    """The sentence under the list (and on the CLI's standard error) for records sharing an id."""
-    noun = "record" if count == 1 else "records"
-    return (f"{NAME} sent {count} {noun} with an id another record of the same answer already had; "
-            "the first of each is shown.")
