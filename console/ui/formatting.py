@@ -31,11 +31,23 @@ def format_datetime(value: str) -> str:
     return f"{local:%Y-%m-%d %H:%M} {local.tzname() or ''}".rstrip()
 
 
+def clock_time(moment: dt.datetime) -> str:
+    """The time of day: "14:30", or "2:30 PM" for a time on a 12-hour clock.
+
+    A vendor whose account shows 12-hour times hands datetimes whose class says ``hour_clock = 12``
+    (Launch27: ``console.vendors.launch27.clock``); every other datetime is shown on 24 hours.
+    """
+    if getattr(moment, "hour_clock", 24) == 12:
+        return f"{moment.hour % 12 or 12}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+    return f"{moment:%H:%M}"
+
+
 def format_moment(moment: dt.datetime) -> str:
-    """An aware time in its own zone with the zone's name ("Tue 24 Nov 2026 10:00 EST")."""
+    """An aware time in its own zone with the zone's name ("Tue 24 Nov 2026 10:00 EST", "... 2:30 PM EST")."""
+    shown = f"{moment:%a %d %b %Y} {clock_time(moment)}"
     if moment.tzinfo is None:
-        return f"{moment:%a %d %b %Y %H:%M}"
-    return f"{moment:%a %d %b %Y %H:%M} {moment.tzname() or ''}".rstrip()
+        return shown
+    return f"{shown} {moment.tzname() or ''}".rstrip()
 
 
 def display(kind: FieldKind, value: Any) -> str:

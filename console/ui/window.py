@@ -981,26 +981,14 @@ class MainWindow(QMainWindow):
         self._refresh_quota()
 
     def _refresh_quota(self) -> None:
+        from console.ui.status import quota_text
+
         account_id = self._current_account
         if account_id is None or self.observer is None:
             self.quota.show_text("")
             return
-        text = ""
-        snap = self.observer.snapshots.get(account_id)
-        if snap is not None:
-            parts = []
-            if snap.remaining is not None and snap.limit is not None:
-                parts.append(f"Quota {snap.remaining:,}/{snap.limit:,}")
-            elif snap.remaining is not None:
-                parts.append(f"Quota {snap.remaining:,} left")
-            left = snap.seconds_to_reset()
-            if left is not None:
-                parts.append(f"refills in {left:.0f} s")
-            text = " · ".join(parts)
         waiting = math.ceil(self._wait_until.get(account_id, 0.0) - time.monotonic())
-        if waiting > 0:
-            text = f"Waiting {waiting} s · {text}" if text else f"Waiting {waiting} s"
-        self.quota.show_text(text)
+        self.quota.show_text(quota_text(self.observer.snapshots.get(account_id), waiting))
 
     def _on_view_count(self, _text: str) -> None:
         self._sync_count()

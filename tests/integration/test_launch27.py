@@ -284,3 +284,50 @@ async def test_v2_all_dates_and_an_unfiltered_export_bring_the_whole_history(ws:
         assert past.items and all(r.fields["service_date"][:10] <= emulator.today.isoformat() for r in past.items)
     finally:
         await client.aclose()
+
+
+# -- v1 clock, quotas and text/plain answers (issue 14 items 6 and 8) ----------------------------
+
+
+async def test_v1_times_follow_the_accounts_clock(ws: DemoWorkspace) -> None:
+    from console.core.models import FieldKind
+    from console.ui.formatting import display
+
+    emulator: Any = ws.vendors["launch27"].emulator
+    twelve = client_for(ws, "v1")
+    try:
+        record = (await twelve.fetch_page("bookings", ALL, None, 5)).items[0]
+        start = record.derived["start"]
+        shown = display(FieldKind.DATETIME, start)  # the table and the detail pane show it so
+        assert shown.endswith(("AM EST", "PM EST", "AM EDT", "PM EDT")) and f"{start.hour % 12 or 12}:00" in shown
+        assert registry.get("launch27").datasets[0].title_of(record).endswith(shown[-11:])
+        slot = (await twelve.slots("bookings", "service_date", {"service_id": "2"}, next_open_day()))[0]
+        assert slot.label.startswith(("8:00 AM", "9:00 AM", "10:00 AM", "11:00 AM", "12:00 PM", "1:00 PM"))
+    finally:
+        await twelve.aclose()
+    emulator.time_format = "24"
+    try:
+        for client in (client_for(ws, "v1"), client_for(ws, "2.0")):
+            try:
+                start = (await client.fetch_page("bookings", ALL, None, 5)).items[0].derived["start"]
+                assert not hasattr(start, "hour_clock")
+                assert display(FieldKind.DATETIME, start)[-9:-4] == f"{start:%H:%M}"
+            finally:
+                await client.aclose()
+    finally:
+        emulator.time_format = "12"
+
+
+async def test_v1_tracks_the_stricter_quota_and_reads_plain_text_json(ws: DemoWorkspace) -> None:
+    client = client_for(ws, "v1")
+    try:
+        page = await client.fetch_page("bookings", ALL, None, 20)
+        for _ in range(3):
+            page = await client.fetch_page("bookings", ALL, page.next_cursor, 20)
+        labels = [dict(e.response_headers).get("content-type", "") for e in client.http.request_log]
+        assert any(t.startswith("text/plain") for t in labels)  # parsed all the same (published-samples.md:63)
+        snap = client.http.rate_limit.snapshot
+        assert snap is not None and snap.limit == 10 and snap.window == 1.0  # 10 a second, not 30
+        assert snap.remaining is not None and snap.remaining < 10
+    finally:
+        await client.aclose()

@@ -7,13 +7,20 @@
   ``DELETE`` with ``cancel_late``/``cancel_recurring``/``cancel_future``.
 * **v1** (``/v1``, current): ``POST /login`` -> Bearer JWT; admins read ``/staff/bookings``, customers
   ``/customer/bookings`` (``from``, ``to``, ``query``, ``options``, ``limit``, ``offset``, ``sort``);
-  times UTC with ``Z`` out and account-local in; rate-limit headers ``ratelimit-*``; cancel is
-  ``POST .../cancel`` with ``confirmed_late``/``confirmed_recurring``/``reason``.
+  times UTC with ``Z`` out and account-local in; cancel is ``POST .../cancel`` with
+  ``confirmed_late``/``confirmed_recurring``/``reason``. Answers carry two quota header sets
+  (``ratelimit-*`` for the answer's own kind, 30 reads or 10 writes a second, and
+  ``x-rate-limit-limit`` naming 30 and 10 again): every quota is read and the stricter kept
+  (:data:`V1_RATE_LIMITS`), so waits follow the 10 a second and the status bar always counts that one.
+  Counting a GET against the 10 as well is the safe reading (the headers do not say which requests
+  the second limit counts): reads go at most 10 a second. ``/v1/settings`` ``locale.data.time_format``
+  ("12"/"24") puts booking times on the account's clock (:mod:`console.vendors.launch27.clock`).
 
 Choices where the sources are silent: admin writes use ``/staff/bookings/{id}`` (GET/PUT) and
 ``/staff/bookings/{id}/cancel``, mirroring the documented customer routes; an admin creates a booking
 through the guest route ``POST /booking`` with the customer's ``user``. API 2.0 has no settings call,
-so its time zone is the account option "Time zone" (default: this computer's); a booking counts as
+so its time zone is the account option "Time zone" (default: this computer's) and its clock the option
+"Clock" (default 24-hour; the option also overrides v1's setting); a booking counts as
 "late" within the option "Late-cancellation window" (default 24 hours), which the server confirms.
 On 401 the client logs in again once and repeats the call once.
 """
@@ -23,24 +30,28 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Mapping
-from functools import partial
 from typing import Any
 
 from console.core import log
 from console.core.errors import BadResponse, ConsoleError, ValidationError
 from console.core.models import Choice, Cursor, Page, Query, Question, Record, Slot, WriteResult
 from console.http.client import VendorHttp
-from console.http.ratelimit import HeaderNames
-from console.http.session import SessionAuth
-from console.http.types import Reply
+from console.http.ratelimit import HeaderNames, StrictestQuota
 from console.vendors.base import ClientContext, VendorClient, VendorSpec
+from console.vendors.launch27.clock import clock_time, hh_mm, on_clock, time_format
 from console.vendors.launch27.errors import NAME, VENDOR, to_error
+from console.vendors.launch27.session import V1Session, V2Session, _object, _objects, _wrapped
 from console.vendors.optional import OptionalCall
-from console.vendors.parsing import as_list, as_object, build_records, record_id, reply_data
+from console.vendors.parsing import as_list, build_records, record_id, reply_data
 from console.vendors.times import parse_vendor_time, zone
 
-V1_RATE_LIMITS = HeaderNames("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset")
-_object = partial(as_object, vendor=VENDOR)
+#: v1's quotas: ``ratelimit-*`` counts the answer's own (30 reads or 10 writes a second) and
+#: ``x-rate-limit-limit`` names both (``30.00`` and ``10.00``), ``x-rate-limit-duration: 1`` the window
+#: (launch27.md:136, published-samples.md:69-71). The stricter drives the waits and the status bar.
+V1_RATE_LIMITS = StrictestQuota((
+    HeaderNames("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", window="x-rate-limit-duration"),
+    HeaderNames("x-rate-limit-limit", "", "", window="x-rate-limit-duration"),
+))
 ONE_TIME_CODES = frozenset({"o", "one", "onetime", "one_time", "once"})
 #: 2.0 "All dates": from this day (published-samples.md:72-74: wide enough for the whole history) ...
 HISTORY_START = "2000-01-01"
@@ -55,8 +66,8 @@ FREQUENCIES_V2 = OptionalCall(
     "frequencies", "Frequency names", "bookings show frequency numbers (frequency 1 is taken as one-time, "
     "any other as recurring)", ("bookings",), "launch27.md:73 [L] GET /api/frequencies")
 SETTINGS_V1 = OptionalCall(
-    "settings", "Account settings", "times are shown in this computer's time zone",
-    ("bookings",), "launch27.md:177 [C] GET /settings, enrichment (time zone)")
+    "settings", "Account settings", "times are shown on a 24-hour clock, in this computer's time zone unless the "
+    "account sets one", ("bookings",), "launch27.md:177 [C] GET /settings, enrichment (time zone, clock)")
 FREQUENCIES_V1 = OptionalCall(
     "frequencies", "Frequencies list", "a new booking offers only the frequencies seen on bookings",
     ("bookings",), "launch27.md:182 [C] GET /booking/frequencies, enrichment (the form's choices)")
@@ -64,26 +75,6 @@ POLICY_V1 = OptionalCall(
     "cancellation_policy", "Cancellation policy", "cancelling asks for a reason in case Launch27 wants one "
     "and cannot name the late fee", ("bookings",), "launch27.md:188 [C] GET /policy/cancellation, enrichment")
 
-
-
-
-
-def _objects(value: Any, what: str) -> list[dict[str, Any]]:
-    if not isinstance(value, list) or not all(isinstance(x, dict) for x in value):
-        raise BadResponse(VENDOR, f"the {what} answer is not a list of objects")
-    return value
-
-
-def _wrapped(key: str, what: str) -> Any:
-    """Parser of 2.0's wrapper objects (``{"booking": {...}}``, ``{"bookings": [...]}``)."""
-
-    def parse(reply: Reply) -> Any:
-        data = _object(reply.data, what)
-        if key not in data:
-            raise BadResponse(VENDOR, f"the {what} answer has no '{key}'")
-        return data[key]
-
-    return parse
 
 
 
@@ -101,59 +92,6 @@ def _money(value: Any) -> float | None:
         return round(float(value), 2) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
-
-
-class V2Session(SessionAuth):
-    """2.0: ``POST /auth`` -> ``single_access_token``; ``X-Authentication: email:token``."""
-
-    def __init__(self, email: str, password: str) -> None:
-        super().__init__()
-        self.email, self.password, self.token = email, password, ""
-        log.register_secret(password)
-
-    async def login(self, http: VendorHttp) -> None:
-        """Logs in."""
-        user = await http.call("POST", "/auth", json_body={"auth": {"email": self.email, "password": self.password}},
-                               parse=_wrapped("user", "login"), auth_required=False)
-        token = _object(user, "login").get("single_access_token")
-        if not isinstance(token, str) or not token:
-            raise BadResponse(VENDOR, "the login answer has no single_access_token")
-        self.token = token
-        log.register_secret(token)
-
-    def credentials(self) -> tuple[dict[str, str], dict[str, str]]:
-        """``X-Authentication: email:token``."""
-        return {}, {"X-Authentication": f"{self.email}:{self.token}"}
-
-
-class V1Session(SessionAuth):
-    """v1: ``POST /login`` -> Bearer JWT; remembers whether the user is staff or a customer."""
-
-    def __init__(self, email: str, password: str) -> None:
-        super().__init__()
-        self.email, self.password, self.bearer, self.user_type = email, password, "", ""
-        log.register_secret(password)
-
-    async def login(self, http: VendorHttp) -> None:
-        """Logs in."""
-        data = _object(await http.call("POST", "/login", json_body={"email": self.email, "password": self.password},
-                                       parse=reply_data, auth_required=False), "login")
-        log.register_secrets_in(data)  # the user's single_access_token rides along with the bearer
-        bearer = data.get("bearer")
-        if not isinstance(bearer, str) or not bearer:
-            raise BadResponse(VENDOR, "the login answer has no bearer token")
-        self.bearer = bearer
-        self.user_type = str(data.get("type") or "")
-        log.register_secret(bearer)
-
-    @property
-    def staff(self) -> bool:
-        """Admins and staff see every booking; customers their own."""
-        return not self.user_type.endswith("Customer")
-
-    def credentials(self) -> tuple[dict[str, str], dict[str, str]]:
-        """``Authorization: Bearer <JWT>``."""
-        return {}, {"Authorization": f"Bearer {self.bearer}"}
 
 
 class Launch27Client(VendorClient):
@@ -187,6 +125,10 @@ class Launch27Client(VendorClient):
         except (TypeError, ValueError):
             self.late_hours = 24.0
         self.zone: dt.tzinfo = zone(self.zone_name, "UTC") if self.zone_name else _local_zone()
+        chosen = str(context.options.get("time_format", "") or "")
+        #: 12 or 24: the account option, else (v1) what Launch27's settings say, else 24.
+        self.clock = int(chosen) if chosen in ("12", "24") else 24
+        self._clock_from_vendor = chosen not in ("12", "24") and self.api != "2.0"
         self._services: dict[str, dict[str, Any]] | None = None
         self._frequencies: dict[str, dict[str, Any]] | None = None
         #: Frequencies named on the bookings read so far (v1 bookings carry theirs).
@@ -210,11 +152,13 @@ class Launch27Client(VendorClient):
             if self.api == "2.0":
                 self._services = _by_id(await self.optional.run(SERVICES_V2, self._raw_services, []))
                 self._frequencies = _by_id(await self.optional.run(FREQUENCIES_V2, self._raw_frequencies, []))
-            elif not self.zone_name:
+            elif not self.zone_name or self._clock_from_vendor:
                 none: dict[str, Any] = {}
                 settings = await self.optional.run(SETTINGS_V1, self._raw_settings, none)
-                if settings.get("timezone"):
+                if settings.get("timezone") and not self.zone_name:
                     self.zone = zone(str(settings["timezone"]), "UTC")
+                if self._clock_from_vendor:  # locale.data.time_format (published-samples.md:65-66)
+                    self.clock = time_format(settings) or 24
             self._ready = True
 
     async def _raw_settings(self) -> dict[str, Any]:
@@ -272,7 +216,7 @@ class Launch27Client(VendorClient):
         raw_id = record_id(raw.get("id"), "booking", VENDOR)
         services = self._services or {}
         start = parse_vendor_time(raw.get("service_date"), self.zone)
-        start = start.astimezone(self.zone) if start is not None else None
+        start = on_clock(start.astimezone(self.zone), self.clock) if start is not None else None
         frequency = self._frequency(raw)
         items = as_list(raw.get("services"))
         names = [str(s.get("name") or services.get(str(s.get("id")), {}).get("name") or f"service {s.get('id')}")
@@ -503,7 +447,7 @@ class Launch27Client(VendorClient):
             spots = _objects(await self.http.call("GET", f"/spots/{day.isoformat()}",
                                                   parse=_wrapped("spots", "spots")), "spots")
             return [Slot(f"{day.isoformat()}T{int(s['hours']):02d}:{int(s['minutes']):02d}",
-                         f"{int(s['hours']):02d}:{int(s['minutes']):02d}")
+                         hh_mm(int(s["hours"]), int(s["minutes"]), self.clock))
                     for s in spots if int(s.get("remaining", s.get("value", 0)) or 0) > 0]
         mode = "reschedule" if values.get("service_date") else "new"
         days = _objects(await self.http.call("POST", "/booking/spots",
@@ -516,8 +460,9 @@ class Launch27Client(VendorClient):
             for spot in entry.get("spots") or []:
                 if spot.get("free") and not spot.get("past"):
                     hhmm = f"{int(spot['hours']):02d}:{int(spot['minutes']):02d}"
+                    shown = hh_mm(int(spot["hours"]), int(spot["minutes"]), self.clock)
                     window = int(spot.get("arrival_window") or 0)
-                    label = f"{hhmm} (arrival window {window // 60} h)" if window >= 60 else hhmm
+                    label = f"{shown} (arrival window {window // 60} h)" if window >= 60 else shown
                     result.append(Slot(f"{day.isoformat()}T{hhmm}:00", label))
         return result
 
@@ -539,7 +484,7 @@ class Launch27Client(VendorClient):
         if dataset != "bookings" or action != "cancel":
             return []
         start = record.derived.get("start")
-        when = f"{start:%A %d %B at %H:%M} {start.tzname() or ''}".rstrip() if start else "(no date)"
+        when = f"{start:%A %d %B} at {clock_time(start)} {start.tzname() or ''}".rstrip() if start else "(no date)"
         who = record.derived.get("customer") or "this customer"
         asked = [Question("confirm", "Cancel booking", f"Cancel the booking of {who} on {when}?",
                           (Choice("yes", "Cancel booking"),),

@@ -17,6 +17,7 @@ from console.core.models import (
     from_derived,
     from_field,
 )
+from console.vendors.launch27.clock import clock_time
 
 STATUS_BADGES = {
     "scheduled": Badge("Scheduled", "#2e7d32"),
@@ -29,7 +30,7 @@ PAYMENT_CHOICES = (Choice("cash", "Cash"), Choice("check", "Check"))
 
 def _title(record: Record) -> str:
     start = record.derived.get("start")
-    when = f" on {start:%a %d %b %Y %H:%M} {start.tzname() or ''}".rstrip() if start else ""
+    when = f" on {start:%a %d %b %Y} {clock_time(start)} {start.tzname() or ''}".rstrip() if start else ""
     return f"{record.derived.get('customer') or 'booking ' + record.id}{when}"
 
 
@@ -40,7 +41,7 @@ SLOT_FIELD = FormField(
 
 def _booking_identity(record: Record) -> Identity:
     start = record.derived.get("start")
-    when = f"{start:%a %d %b %Y %H:%M}" if start else ""
+    when = f"{start:%a %d %b %Y} {clock_time(start)}" if start else ""
     summary = ", ".join(x for x in (when, str(record.derived.get("service") or ""), str(record.derived.get("status")))
                         if x)
     return Identity(emails=(str(record.derived.get("email") or ""),), phones=(str(record.fields.get("phone") or ""),),

@@ -12,7 +12,10 @@ and the v1 handlers.
   (``/v1/settings``, ``/v1/booking/services``, ``/v1/booking/frequencies``, ``POST /v1/booking/spots``,
   ``POST /v1/booking/estimate_price``, ``/v1/policy/*``); 422 ``{field: [{type, message}]}``; UTC
   times with ``Z`` out, account-local in (seconds required); ``ratelimit-limit/remaining/reset`` on
-  every answer (30 reads and 10 writes a second), 429 with ``Retry-After`` beyond.
+  every answer (30 reads and 10 writes a second) plus ``x-rate-limit-limit`` twice (30.00, 10.00) and
+  ``x-rate-limit-duration``, 429 with ``Retry-After`` beyond; every fourth answer labelled
+  ``text/plain`` over the same JSON; ``/v1/settings`` ``locale`` as an object with the account's
+  ``time_format``/``date_format``.
 
 Choices where the sources are silent: staff writes mirror the documented customer routes; the tenant
 serves a fixed list of ZIP codes (others get a field error, the vendor-only validation the form shows);
@@ -58,6 +61,9 @@ from console.vendors.launch27.tenant import (
     _obj,
 )
 
+#: v1's quotas a second (launch27.md:136): GET answers count reads, other methods writes.
+READ_LIMIT, WRITE_LIMIT = 30, 10
+
 
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
@@ -74,6 +80,10 @@ class Launch27Emulator(LegacyRoutes, EmulatorBase):
         require_accept: 2.0 routes refuse requests without ``Accept: application/launch27.v2``.
         enforce_rate_limit: v1 answers 429 beyond 30 reads / 10 writes a second.
         today: The day the data is centred on.
+        plain_text_every: Every n-th v1 answer says ``content-type: text/plain`` over its JSON (7 of 28
+            recorded answers did, published-samples.md:63); 0 never.
+        time_format: ``/v1/settings`` ``locale.data.time_format``: "12" (the recorded US tenant) or "24".
+        date_format: ``locale.data.date_format``: "MD" (recorded) or "DM".
     """
 
     base_path = "/v1"
@@ -98,6 +108,9 @@ class Launch27Emulator(LegacyRoutes, EmulatorBase):
         require_accept: bool = False,
         enforce_rate_limit: bool = True,
         today: dt.date | None = None,
+        plain_text_every: int = 4,
+        time_format: str = "12",
+        date_format: str = "MD",
     ) -> None:
         EmulatorBase.__init__(self)
         Tenant.__init__(self, seed=seed, size=size, today=today or dt.datetime.now(ZONE).date())
@@ -112,6 +125,9 @@ class Launch27Emulator(LegacyRoutes, EmulatorBase):
         self._locked: dict[str, float] = {}
         self._windows: dict[tuple[str, str], tuple[int, int]] = {}
         self._lock = threading.Lock()
+        self.plain_text_every = plain_text_every
+        self._answers = 0
+        self.time_format, self.date_format = time_format, date_format
         api = [
             ("/auth", self.v2_auth, ["POST"], False),
             ("/bookings", self.v2_list, ["GET"], True),
@@ -193,9 +209,17 @@ class Launch27Emulator(LegacyRoutes, EmulatorBase):
             return {"email": email, "admin": True}
         return None
 
+    def _plain_text_now(self) -> bool:
+        """Whether this v1 answer is labelled ``text/plain`` (every :attr:`plain_text_every`-th)."""
+        if self.plain_text_every <= 0:
+            return False
+        with self._lock:
+            self._answers += 1
+            return self._answers % self.plain_text_every == 0
+
     def _rate(self, request: Request) -> tuple[bool, int, int]:
         kind = "read" if request.method == "GET" else "write"
-        limit = 30 if kind == "read" else 10
+        limit = READ_LIMIT if kind == "read" else WRITE_LIMIT
         who = request.client.host if request.client else "?"
         second = int(time.monotonic())
         with self._lock:
@@ -209,10 +233,14 @@ class Launch27Emulator(LegacyRoutes, EmulatorBase):
     def _v1(self, handler: Callable[[Request, dict[str, Any] | None], Awaitable[Any]], role: str | None) -> Handler:
         async def endpoint(request: Request) -> Response:
             allowed, limit, remaining = self._rate(request)
+            started = time.monotonic()
+            # The recorded headers (launch27.md:136, published-samples.md:69-71): this answer's own quota,
+            # then both limits again as x-rate-limit-limit (twice), the window and the request's id.
             headers = {
                 "ratelimit-limit": str(limit),
                 "ratelimit-remaining": str(remaining),
                 "ratelimit-reset": "1",
+                "x-rate-limit-duration": "1",
                 "x-request-id": str(uuid.uuid4()),
             }
             try:
@@ -232,6 +260,11 @@ class Launch27Emulator(LegacyRoutes, EmulatorBase):
             except Refused as refused:
                 response = JSONResponse(refused.body, status_code=refused.status, headers=refused.headers)
             response.headers.update(headers)
+            for both in (READ_LIMIT, WRITE_LIMIT):
+                response.headers.append("x-rate-limit-limit", f"{both:.2f}")
+            response.headers["x-request-duration"] = f"{(time.monotonic() - started) * 1000:.3f}ms"
+            if self._plain_text_now():  # published-samples.md:63: the same JSON bytes, labelled text/plain
+                response.headers["content-type"] = "text/plain; charset=utf-8"
             return response
 
         return endpoint
@@ -303,8 +336,9 @@ class Launch27Emulator(LegacyRoutes, EmulatorBase):
             "status": "active",
             "sandbox": False,
             "timezone": "America/New_York",
-            "currency": {"code": "USD", "symbol": "$"},
-            "locale": "en",
+            # published-samples.md:65-66 [REC]: the currency code is lower case and the locale an object.
+            "currency": {"code": "usd", "symbol": "$"},
+            "locale": {"name": "en", "data": {"time_format": self.time_format, "date_format": self.date_format}},
             "country": {"code": "US", "name": "United States", "phone_prefix": "+1", "metric_system": False},
             "payment_methods": {"stripe": False, "cash": True, "check": True, "paypal": False},
             "default_location": {"id": 1, "name": "Manhattan & Brooklyn"},
@@ -355,18 +389,18 @@ class Launch27Emulator(LegacyRoutes, EmulatorBase):
         ]
 
     async def v1_frequencies(self, request: Request, user: dict[str, Any] | None) -> Any:
-        """GET /v1/booking/frequencies."""
+        """GET /v1/booking/frequencies: sorted by name, integer ``percent`` (published-samples.md:67 [REC])."""
         return [
             {
                 "id": f[0],
                 "interval": f[2],
                 "name": f[3],
-                "percent": f[4],
+                "percent": int(f[4]),
                 "amount": 0.00,
                 "exclude_first": False,
                 "default": f[0] == 1,
             }
-            for f in FREQUENCIES
+            for f in sorted(FREQUENCIES, key=lambda f: f[3])
         ]
 
     async def v1_custom_fields(self, request: Request, user: dict[str, Any] | None) -> Any:

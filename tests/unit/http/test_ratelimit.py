@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
-from console.http.ratelimit import HeaderNames, RateLimitSnapshot, RateLimitTracker, parse_reset
+from console.http.ratelimit import (
+    HeaderNames,
+    RateLimitSnapshot,
+    RateLimitTracker,
+    StrictestQuota,
+    header_values,
+    parse_reset,
+)
 
 NOW = 1_800_000_000.0
 SYSTEME = HeaderNames("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Refill")
@@ -64,3 +72,51 @@ def test_tracker_counts_requests_on_their_way() -> None:
     assert tracker.snapshot.remaining == 0
     tracker.update(RateLimitSnapshot(100, 99, NOW + 120, NOW + 61))  # the next window
     assert tracker.snapshot.remaining == 99
+
+
+# -- several quotas on one answer (Launch27 v1, published-samples.md:69-71) -----------------------
+
+#: Launch27 v1's two families (its client's parser is the same; tests/unit/vendors/launch27).
+V1_RATE_LIMITS = StrictestQuota((
+    HeaderNames("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", window="x-rate-limit-duration"),
+    HeaderNames("x-rate-limit-limit", "", "", window="x-rate-limit-duration"),
+))
+#: A recorded GET answer's quota headers: its own 30 a second, both limits again, the window.
+RECORDED_GET = [("ratelimit-limit", "30"), ("ratelimit-remaining", "29"), ("ratelimit-reset", "1"),
+                ("x-rate-limit-limit", "30.00"), ("x-rate-limit-limit", "10.00"), ("x-rate-limit-duration", "1")]
+
+
+def test_every_quota_is_read_and_the_stricter_kept() -> None:
+    snap = V1_RATE_LIMITS(httpx.Headers(RECORDED_GET), NOW)
+    # 30 a second with 29 left, and 10 a second counted the same way: 9 left of 10 runs out first.
+    assert snap == RateLimitSnapshot(10, 9, NOW + 1, NOW, 1.0)
+    post = [("ratelimit-limit", "10"), ("ratelimit-remaining", "9"), ("ratelimit-reset", "1"),
+            ("x-rate-limit-limit", "30.00"), ("x-rate-limit-limit", "10.00"), ("x-rate-limit-duration", "1")]
+    assert V1_RATE_LIMITS(httpx.Headers(post), NOW) == snap  # the same figure, whatever the endpoint
+    joined = [*RECORDED_GET[:3], ("x-rate-limit-limit", "30.00, 10.00"), ("x-rate-limit-duration", "1")]
+    assert V1_RATE_LIMITS(httpx.Headers(joined), NOW) == snap  # a proxy joined the repeats
+    assert V1_RATE_LIMITS(httpx.Headers(RECORDED_GET[:3]), NOW) == RateLimitSnapshot(30, 29, NOW + 1, NOW)
+    assert V1_RATE_LIMITS(httpx.Headers([("x-request-id", "r")]), NOW) is None
+
+
+def test_the_counted_quota_wins_when_it_is_the_one_running_out() -> None:
+    parser = StrictestQuota((HeaderNames("a-limit", "a-remaining", "a-reset"), HeaderNames("b-limit", "", "")))
+    snap = parser({"a-limit": "100", "a-remaining": "3", "a-reset": "20", "b-limit": "500"}, NOW)
+    assert snap == RateLimitSnapshot(100, 3, NOW + 20, NOW)
+
+
+def test_header_values_keep_dates_whole() -> None:
+    date = "Fri, 15 Jan 2027 08:01:00 GMT"
+    assert header_values(httpx.Headers([("x-refill", date)]), "x-refill") == [date]
+    assert header_values({"X-Limit": "30.00, 10.00"}, "x-limit") == ["30.00", "10.00"]
+    assert header_values({}, "") == []
+
+
+def test_waits_follow_the_stricter_quota() -> None:
+    tracker = RateLimitTracker()
+    tracker.update(V1_RATE_LIMITS(httpx.Headers(RECORDED_GET), NOW) or RateLimitSnapshot(None, None, None, NOW))
+    for _ in range(9):  # 29 reads would be left of 30, but only 9 of the 10
+        assert tracker.quota_wait(NOW) == 0
+        tracker.consume()
+    assert tracker.quota_wait(NOW) == pytest.approx(1)
+    assert tracker.snapshot is not None and tracker.snapshot.window == 1.0  # kept through the counting

@@ -23,3 +23,24 @@ def test_a_quiet_label_changes_at_once_a_busy_one_at_most_once_per_interval(qtbo
     qtbot.wait(status.INTERVAL_MS * 2)
     label.show_text("⟳ 1 request")
     assert label.text() == "⟳ 1 request"  # quiet again: at once
+
+
+NOW = 1_800_000_000.0
+
+
+def test_quota_text_says_what_the_figure_counts() -> None:
+    from console.http.ratelimit import RateLimitSnapshot
+
+    per_second = RateLimitSnapshot(30, 29, NOW + 1, NOW, 1.0)
+    assert status.quota_text(per_second, now=NOW) == "29 of 30 requests left this second"
+    per_minute = RateLimitSnapshot(1000, 998, NOW + 42, NOW, 60.0)
+    assert status.quota_text(per_minute, now=NOW) == "998 of 1,000 requests left this minute · refills in 42 s"
+    odd = RateLimitSnapshot(10, 4, None, NOW, 5.0)
+    assert status.quota_text(odd, now=NOW) == "4 of 10 requests left in this 5-second window"
+    # Vendors that do not say their window: the text the README shows, unchanged.
+    setsmart = RateLimitSnapshot(100, 99, NOW + 60, NOW)
+    assert status.quota_text(setsmart, now=NOW) == "Quota 99/100 · refills in 60 s"
+    assert status.quota_text(RateLimitSnapshot(None, 7, None, NOW), now=NOW) == "Quota 7 left"
+    assert status.quota_text(setsmart, 12, now=NOW) == "Waiting 12 s · Quota 99/100 · refills in 60 s"
+    assert status.quota_text(None, 3) == "Waiting 3 s"
+    assert status.quota_text(None) == ""

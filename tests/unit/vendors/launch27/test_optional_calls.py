@@ -45,7 +45,9 @@ async def test_bookings_load_without_settings_and_say_so_once(client: VendorClie
     second = await client.page("bookings", ALL, first.next_cursor, 20)
     assert len(first.items) == len(second.items) == 20
     assert first.notes == ("Account settings unavailable: Launch27 does not offer it (HTTP 404, not found), so "
-                           "times are shown in this computer's time zone.",)
+                           "times are shown on a 24-hour clock, in this computer's time zone unless the account "
+                           "sets one.",)
+    assert not hasattr(first.items[0].derived["start"], "hour_clock")
     assert asked(client, "/v1/settings") == 1
 
 
