@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
 from typing import Any
 
@@ -331,3 +332,8 @@ async def test_v1_tracks_the_stricter_quota_and_reads_plain_text_json(ws: DemoWo
         assert snap.remaining is not None and snap.remaining < 10
     finally:
         await client.aclose()
+
+
+def test_booking_ids_are_not_consecutive(ws: DemoWorkspace) -> None:
+    ids = sorted(ws.vendors["launch27"].emulator.bookings)  # type: ignore[attr-defined]
+    assert len({b - a for a, b in itertools.pairwise(ids)}) > 1  # published-samples.md:68

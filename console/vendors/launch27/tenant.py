@@ -173,7 +173,7 @@ class Tenant:
         address: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         booking_id = self._next_booking
-        self._next_booking += 1
+        self._next_booking += 1 + booking_id % 7 % 3  # ids are not consecutive (published-samples.md:68 [REC])
         place = address or {k: customer[k] for k in ("address", "city", "state", "zip")}
         booking = {
             "id": booking_id,
