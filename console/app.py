@@ -248,8 +248,12 @@ class AppController:
         self.workspace = await asyncio.to_thread(DemoWorkspace.start)
         await self.accounts.add_demo(self.workspace.accounts, self.workspace.secrets)
         workspace = self.workspace
+        async def confirmed_only(on: bool) -> None:
+            workspace.set_optional_endpoints(not on)
+            await self.accounts.apply_settings(self.accounts.settings)  # fresh clients forget what was missing
+
         self.window.add_demo_controls(lambda on: workspace.set_faults(UNRELIABLE if on else None),
-                                      workspace.expire_sessions)
+                                      workspace.expire_sessions, confirmed_only)
 
     async def _first_page(self) -> tuple[Any, float]:
         """Waits until the visible table has its first page (or failed); returns (view, seconds)."""

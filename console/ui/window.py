@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QSize, QTimer, Signal
@@ -403,37 +403,12 @@ class MainWindow(QMainWindow):
             page.setCurrentIndex(number - 1)
 
     def add_demo_controls(self, set_unreliable: Callable[[bool], None],
-                          expire_sessions: Callable[[], list[str]] | None = None) -> None:
-        """Adds the Demo menu (shown only with the demo workspace)."""
-        from console.ui.actions import ActionSpec
+                          expire_sessions: Callable[[], list[str]] | None = None,
+                          set_confirmed_only: Callable[[bool], Awaitable[None]] | None = None) -> None:
+        """Adds the Demo menu (shown only with the demo workspace; :mod:`console.ui.demo_menu`)."""
+        from console.ui.demo_menu import add_demo_controls
 
-        self.build()
-        if "demo.unreliable" in self.registry.specs:
-            return
-
-        def toggled() -> None:
-            on = self.registry.actions["demo.unreliable"].isChecked()
-            set_unreliable(on)
-            self.statusBar().showMessage(
-                "Demo: unreliable network on (slow answers, errors, rate limits)" if on
-                else "Demo: unreliable network off", 5000)
-
-        action = self.registry.add(ActionSpec(
-            "demo.unreliable", "&Unreliable network", "Demo", toggled, checkable=True,
-            tip="Make the demo emulators slow and flaky, to see how the console copes"))
-        action.setObjectName("unreliableAction")
-        if expire_sessions is not None:
-            def expire_now() -> None:
-                names = expire_sessions()
-                self.statusBar().showMessage(
-                    f"Demo: sessions ended for {', '.join(names)}; the next request logs in again." if names
-                    else "Demo: no vendor here uses login sessions.", 6000)
-
-            expire = self.registry.add(ActionSpec(
-                "demo.expire", "&Expire vendor sessions now", "Demo", expire_now,
-                tip="End the demo vendors' login sessions, to see the console log in again by itself"))
-            expire.setObjectName("expireSessionsAction")
-        self.demo_menu.menuAction().setVisible(True)
+        add_demo_controls(self, set_unreliable, expire_sessions, set_confirmed_only)
 
     def attach(self, accounts: AccountService, datasets: DatasetService, observer: QtHttpObserver) -> None:
         """Connects the services and shows the accounts."""

@@ -67,3 +67,24 @@ def test_the_windows_export_says_what_the_server_does_not_offer(harness: Any, qt
     message = harness.window.statusBar().currentMessage()
     assert message.startswith("Exported 120 contacts"), message
     assert "Personal contacts unavailable: Setera OneCloud does not offer it" in message
+
+
+@pytest.mark.parametrize("emulators", [{"setera": 120}], indirect=True)
+def test_demo_menu_switches_to_confirmed_endpoints_and_back(harness: Any, qtbot: Any) -> None:
+    async def confirmed_only(on: bool) -> None:  # what the app wires (console/app.py)
+        harness.workspace.set_optional_endpoints(not on)
+        await harness.accounts.apply_settings(harness.accounts.settings)
+
+    harness.window.add_demo_controls(lambda on: None, None, confirmed_only)
+    view = harness.view("contacts")
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0 and not view.model.loading, timeout=10000)
+    assert view.notes_bar.notes == () and not view.notes_bar.isVisible()
+    action = harness.window.registry.actions["demo.confirmed"]
+    action.trigger()  # on: the list loads again, directory only, and says so
+    qtbot.waitUntil(lambda: any(n.startswith("Personal contacts unavailable") for n in view.notes_bar.notes),
+                    timeout=10000)
+    assert "confirmed endpoints" in harness.window.statusBar().currentMessage()
+    action.trigger()  # off: fresh clients ask again, and the note goes
+    qtbot.waitUntil(lambda: not view.model.loading and view.model.rowCount() > 0 and not view.notes_bar.notes,
+                    timeout=10000)
+    assert harness.workspace.vendors["setera"].emulator.optional_endpoints
