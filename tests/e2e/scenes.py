@@ -145,7 +145,22 @@ async def lookup(out: Path) -> None:
         window.grab().save(str(out))
 
 
-SCENES = {"launch27-form": launch27_form, "setsmart-409": setsmart_409, "lookup": lookup}
+async def confirmed_only(out: Path) -> None:
+    """Launch27 2.0 bookings on a server with only the confirmed endpoints: the list loads and says what it lacks."""
+    async with Stage({"launch27": 300}) as stage:
+        stage.workspace.set_optional_endpoints(False)
+        account = next(a for a in stage.accounts.accounts() if a.fields.get("api") == "2.0")
+        view = stage.view(account.label, "bookings")
+        view.filters.dates.set_preset("all")
+        view.filters.apply()
+        await _wait(lambda: view.model.rowCount() > 0 and not view.model.loading and bool(view.notes_bar.notes))
+        await asyncio.sleep(0.3)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        stage.window.grab().save(str(out))
+
+
+SCENES = {"launch27-form": launch27_form, "setsmart-409": setsmart_409, "lookup": lookup,
+          "confirmed-only": confirmed_only}
 
 
 def main(argv: list[str]) -> int:

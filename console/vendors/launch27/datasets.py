@@ -56,7 +56,7 @@ BOOKINGS = DatasetSpec(
     default_descending=False,
     columns=(
         Column("start", "Date and time", from_derived("start"), FieldKind.DATETIME, sort_key="service_date",
-               width=29, sort_when=V1),
+               width=33, sort_when=V1),
         Column("customer", "Customer", from_derived("customer"), width=18),
         Column("status", "Status", from_derived("status"), FieldKind.STATUS, width=14, badges=STATUS_BADGES),
         Column("service", "Service", from_derived("service"), width=20),
