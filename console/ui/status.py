@@ -13,11 +13,13 @@ long its window is, else "Quota 99/100 · refills in 60 s".
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
-from console.http.ratelimit import RateLimitSnapshot
+if TYPE_CHECKING:  # the snapshot reaches the window through the observer's signal
+    from console.http.ratelimit import RateLimitSnapshot
 
 #: Shortest time between two visible changes while a label is busy.
 INTERVAL_MS = 150
