@@ -64,7 +64,9 @@ async def test_every_dataset_loads_without_the_optional_endpoints(
     pages = [first]
     while pages[-1].has_more and len(pages) < 3:
         pages.append(await datasets.fetch_page(account, dataset, query, pages[-1].next_cursor, 20))
-    assert sum(len(p.items) for p in pages) > 0, f"{label}/{dataset} loaded nothing"
+    # Only a list whose own listing is an optional call (Launch27 2.0's services, [L]) may come back
+    # empty, and it says why.
+    assert sum(len(p.items) for p in pages) > 0 or pages[-1].notes, f"{label}/{dataset} loaded nothing"
     # Every 404 the client met was an optional endpoint's, and each was asked once, whatever the pages.
     emulator = workspace.vendors[vendor].emulator
     missing = [(m, p) for m, p in _seen(workspace, vendor)
