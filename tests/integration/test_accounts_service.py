@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,15 @@ from console.sandbox.faults import FaultConfig
 from console.sandbox.workspace import DemoWorkspace
 from console.services.accounts import AccountService
 from console.services.datasets import DatasetService
+
+
+async def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
+    """Waits for a condition, turn by turn of the loop (never a guessed delay)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not condition():
+        assert loop.time() < deadline, "the condition never came true"
+        await asyncio.sleep(0.005)
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +46,7 @@ async def test_a_replaced_client_closes_after_its_requests(workspace: DemoWorksp
         old = await accounts.client(account.id)
         pages = [asyncio.ensure_future(datasets.fetch_page(account.id, "contacts", Query(), None, 10))
                  for _ in range(3)]
-        await asyncio.sleep(0.1)  # the three are on their way
-        assert old.http.active == 3
+        await until(lambda: old.http.active == 3)  # the three are on their way
         if change == "settings":
             await accounts.apply_settings(HttpSettings(timeout=5.0))
         elif change == "base_url":
@@ -49,8 +57,8 @@ async def test_a_replaced_client_closes_after_its_requests(workspace: DemoWorksp
         assert new is not old
         results = await asyncio.gather(*pages)  # none was cut
         assert all(len(page.items) == 10 for page in results)
-        await asyncio.sleep(0.05)
-        assert old.http._client.is_closed and not new.http._client.is_closed
+        await until(lambda: old.http._client.is_closed)  # closed once its requests ended
+        assert not new.http._client.is_closed
         assert (await datasets.fetch_page(account.id, "contacts", Query(), None, 5)).items
     finally:
         workspace.vendors["systeme"].faults.configure(FaultConfig())
