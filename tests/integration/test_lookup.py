@@ -116,7 +116,11 @@ async def test_a_failing_and_a_silent_vendor_do_not_hold_back_the_others(service
     assert outcomes["Nordic Tel (demo)"].reason == "no answer within 2 s"
     others = [label for label in outcomes if label not in ("Marketing (demo)", "Nordic Tel (demo)")]
     assert all(outcomes[label].state in (State.HITS, State.UNSUPPORTED) for label in others)
-    assert max(arrivals[label] for label in others) < 1.0 < arrivals["Nordic Tel (demo)"]
+    # Not held back: every other account answered before the silent one's time ran out (an order, not a
+    # guessed duration: how fast the others answer depends on the machine).
+    assert max(arrivals[label] for label in others) < arrivals["Nordic Tel (demo)"]
+    assert arrivals["Nordic Tel (demo)"] >= service.timeout
+    assert list(outcomes)[-1] == "Nordic Tel (demo)"
 
 
 async def test_closing_the_stream_cancels_the_searches_still_running(service: LookupService,
