@@ -79,5 +79,7 @@ def test_a_day_of_opening_scrolling_looking_up_and_closing(harness: Any, qtbot: 
     # threads, whose malloc arenas kept freed memory). The request log (1,000 exchanges) is still filling
     # after cycle 50. RSS is the allocator's as much as the code's: this bound catches a leak, not noise.
     assert growth <= 0.2
-    assert last["widgets"] <= first["widgets"] and last["qobjects"] <= first["qobjects"]
+    # A leak grows with the 450 cycles between the two marks; a couple of objects still waiting for their
+    # deleteLater at the mark do not (one clean .ci/run in six saw 175 -> 177, 2026-12-03).
+    assert last["widgets"] <= first["widgets"] + 2 and last["qobjects"] <= first["qobjects"] + 5
     assert last["tasks"] <= first["tasks"]
