@@ -1,16 +1,18 @@
 """A support desk's day in a few minutes: 500 cycles of open an account, scroll 2,000 rows, look
-someone up, close the account's lists. Memory after the last cycle stays within 10 % of memory after
-the 50th, and neither Qt objects nor asyncio tasks pile up."""
+someone up, close the account's lists. Memory after the last cycle stays within 20 % of memory after
+the 50th (the target is 10 %, measured +9 %: the bound leaves the allocator room), and neither Qt objects
+nor asyncio tasks pile up."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 import time
+from collections import Counter
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, QObject
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject
 from PySide6.QtWidgets import QApplication
 
 from tests.integration.ui.test_load import rss_bytes
@@ -25,16 +27,30 @@ CYCLES = 500
 ROWS = 2_000
 
 
-def counts(window: Any) -> dict[str, int]:
-    gc.collect()
+def kinds(window: Any) -> Counter[str]:
+    """The window's objects by class, so a failed check names what piled up."""
+    return Counter(type(o).__name__ for o in window.findChildren(QObject))
+
+
+async def settle(window: Any) -> dict[str, Any]:
+    """Runs the deferred deletes and the window's quiet-moment collection until the object count stops
+    changing (three passes alike), then measures: the mark waits for that condition, not for a delay."""
+    seen: list[int] = []
+    while len(seen) < 3 or len(set(seen[-3:])) > 1:
+        await asyncio.sleep(0)  # lets finished requests and their callbacks run
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        window.collector.collect()  # what the window does at its next quiet moment
+        gc.collect()
+        seen.append(len(window.findChildren(QObject)))
+        assert len(seen) < 1_000, f"the window's objects never settle: {seen[-5:]}"
     return {"rss": rss_bytes(), "widgets": len(QApplication.allWidgets()),
-            "qobjects": len(window.findChildren(QObject)), "tasks": len(asyncio.all_tasks())}
+            "qobjects": seen[-1], "kinds": kinds(window), "tasks": len(asyncio.all_tasks())}
 
 
 def test_a_day_of_opening_scrolling_looking_up_and_closing(harness: Any, qtbot: Any, running_qloop: Any) -> None:
     window = harness.window
     accounts = [a.id for a in harness.accounts.accounts()]
-    marks: dict[int, dict[str, int]] = {}
+    marks: dict[int, dict[str, Any]] = {}
 
     async def day() -> None:
         for cycle in range(1, CYCLES + 1):
@@ -60,9 +76,7 @@ def test_a_day_of_opening_scrolling_looking_up_and_closing(harness: Any, qtbot: 
             assert await window.close_account_page(account)
             await asyncio.sleep(0)
             if cycle in (50, CYCLES):
-                await asyncio.sleep(0.3)  # deleteLater runs
-                window.collector.collect()  # what the window does at its next quiet moment
-                marks[cycle] = counts(window)
+                marks[cycle] = await settle(window)
 
     started = time.perf_counter()
     task = asyncio.ensure_future(day(), loop=running_qloop)
@@ -79,7 +93,9 @@ def test_a_day_of_opening_scrolling_looking_up_and_closing(harness: Any, qtbot: 
     # threads, whose malloc arenas kept freed memory). The request log (1,000 exchanges) is still filling
     # after cycle 50. RSS is the allocator's as much as the code's: this bound catches a leak, not noise.
     assert growth <= 0.2
-    # A leak grows with the 450 cycles between the two marks; a couple of objects still waiting for their
-    # deleteLater at the mark do not (one clean .ci/run in six saw 175 -> 177, 2026-12-03).
-    assert last["widgets"] <= first["widgets"] + 2 and last["qobjects"] <= first["qobjects"] + 5
+    # Both marks are taken once deferred deletes have run and the count is steady (one clean .ci/run in six
+    # saw 175 -> 177 when the mark was a 0.3 s sleep), so any growth is a leak.
+    grown = last["kinds"] - first["kinds"]
+    assert last["widgets"] <= first["widgets"], grown
+    assert last["qobjects"] <= first["qobjects"], grown
     assert last["tasks"] <= first["tasks"]
