@@ -894,6 +894,43 @@ class DatasetView(QWidget):
         self.hold_delete(record)
         return True
 
+    # -- what the window may ask (intent methods: the window never reaches into the model or forms) --
+
+    @property
+    def busy(self) -> bool:
+        """Whether the list is loading a page."""
+        return self.model.loading
+
+    def set_page_size(self, rows: int) -> None:
+        """Rows asked per page from the next load on."""
+        self.model.page_size = rows
+
+    def has_open_forms(self) -> bool:
+        """Whether a form of this list is open (saved or not)."""
+        return bool(self.forms)
+
+    def unsaved_forms(self) -> list[RecordForm]:
+        """Open forms of this list with changes that are not saved."""
+        return [form for form in self.forms if form.isVisible() and form.is_dirty()]
+
+    def pending_count(self) -> int:
+        """Deletes of this list held behind "Undo"."""
+        return len(self.pending)
+
+    def count_text(self) -> str:
+        """The loaded-rows text ("50 loaded, more available")."""
+        return self.model.count_text()
+
+    def refresh_if_loaded(self) -> None:
+        """Reloads a list that shows rows or an error (its address changed); an untouched list waits."""
+        if self.model.rowCount() or self.model.error is not None:
+            self.refresh()
+
+    def refresh_if_failed_or_empty(self) -> None:
+        """Reloads a list that failed or came back empty (its secret changed)."""
+        if self.model.error is not None or self.model.rowCount() == 0:
+            self.refresh()
+
     # -- undoable deletes ---------------------------------------------------------------------------
 
     #: Seconds a confirmed delete waits (behind "Undo") before it is sent.
