@@ -35,6 +35,11 @@ if TYPE_CHECKING:
     import httpx
 
     from console.http.client import VendorHttp
+    from console.http.ratelimit import RateLimitParser
+    from console.http.session import SessionAuth
+
+#: A vendor's one error function: an error answer -> a typed error (``<vendor>/errors.py`` ``to_error``).
+ErrorMapper = Callable[["httpx.Response"], ConsoleError]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,45 @@ class ClientContext:
     observer: HttpObserver | None = None
     request_log: RequestLog | None = None
     transport: httpx.AsyncBaseTransport | None = None
+
+    def http(
+        self,
+        spec: VendorSpec,
+        *,
+        headers: Mapping[str, str] | None = None,
+        rate_limit_parser: RateLimitParser | None = None,
+        session: SessionAuth | None = None,
+        reference_parser: Callable[[Mapping[str, str]], str] | None = None,
+        error_mapper: ErrorMapper | None = None,
+    ) -> VendorHttp:
+        """The account's :class:`VendorHttp`, in one call.
+
+        The vendor's id, name and error function come from ``spec``; the account, base URL, network
+        settings, observer, request log and transport from this context. The client adds only what is
+        its own: the auth headers, its quota headers, its session, its reference header.
+
+        Args:
+            spec: The vendor (its ``to_error`` maps error answers unless ``error_mapper`` is given).
+            headers: Headers sent with every request (auth, ``Accept``).
+            rate_limit_parser: The vendor's quota headers, when it sends them.
+            session: Token-based login renewed on the vendor's signal.
+            reference_parser: Reads a support reference out of an answer's headers.
+            error_mapper: Overrides the spec's error function.
+
+        Raises:
+            TypeError: Neither the spec nor the call names an error function.
+        """
+        from console.http.client import VendorHttp  # the window path imports no httpx before painting
+
+        mapper = error_mapper or spec.to_error
+        if mapper is None:
+            raise TypeError(f"{spec.id}: the spec has no to_error and none was given")
+        return VendorHttp(
+            vendor=spec.id, display_name=spec.display_name, account_id=self.account_id, base_url=self.base_url,
+            error_mapper=mapper, rate_limit_parser=rate_limit_parser, headers=headers, settings=self.settings,
+            observer=self.observer, request_log=self.request_log, transport=self.transport, session=session,
+            reference_parser=reference_parser,
+        )
 
 
 class VendorClient:
@@ -199,11 +243,13 @@ class EmulatorSpec:
         factory: Builds the emulator: ``factory(seed=..., size=..., accounts=...)``.
         demo_accounts: Accounts the demo workspace configures against it.
         demo_size: Records of the main dataset in the demo.
+        main_dataset: The dataset ``size`` counts (the largest one: what load and chaos tests page through).
     """
 
     factory: Callable[..., EmulatorApp]
     demo_accounts: tuple[DemoAccount, ...]
     demo_size: int
+    main_dataset: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +271,7 @@ class VendorSpec:
             suggests when that login field has that value (Launch27's two API generations).
         lookups: How the support-desk lookup searches this vendor, per kind of query (a kind with no
             route is "cannot search by ..." for the vendor).
+        to_error: The vendor's one error function (what :meth:`ClientContext.http` gives its client).
     """
 
     id: str
@@ -239,6 +286,7 @@ class VendorSpec:
     options: tuple[AccountOption, ...] = ()
     base_url_variants: tuple[tuple[tuple[str, str], str], ...] = ()
     lookups: tuple[LookupRoute, ...] = ()
+    to_error: ErrorMapper | None = None
 
     def default_base_url_for(self, fields: Mapping[str, str]) -> str:
         """The documented base URL for an account's login fields."""

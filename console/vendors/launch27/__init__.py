@@ -52,7 +52,7 @@ from console.core.lookup import LookupMethod, routes
 from console.core.models import AccountOption, Choice, LoginField
 from console.vendors.base import ClientContext, DemoAccount, EmulatorApp, EmulatorSpec, VendorClient, VendorSpec
 from console.vendors.launch27.datasets import DATASETS
-from console.vendors.launch27.errors import ERROR_TABLE, NAME, VENDOR
+from console.vendors.launch27.errors import ERROR_TABLE, NAME, VENDOR, to_error
 
 DEMO_ADMIN = "admin@sparkleclean.example"
 #: The demo workspace's password and 2.0 key (the emulator accepts them; they open nothing real).
@@ -92,6 +92,7 @@ SPEC = VendorSpec(
     ),
     datasets=DATASETS,
     client_factory=_client,
+    to_error=to_error,
     emulator=EmulatorSpec(
         factory=_emulator,
         demo_accounts=(
@@ -102,6 +103,7 @@ SPEC = VendorSpec(
                         options={"timezone": "America/New_York"}, base_path="/api"),
         ),
         demo_size=1500,
+        main_dataset="bookings",
     ),
     # v1's booking `query` covers address, city and phone; nothing searches emails or names, so those
     # are a bounded scan of the bookings v1 lists first. 2.0 has no search at all (phone numbers are a

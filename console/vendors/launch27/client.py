@@ -35,11 +35,10 @@ from typing import Any
 from console.core import log
 from console.core.errors import BadResponse, ConsoleError, ValidationError
 from console.core.models import Choice, Cursor, Page, Query, Question, Record, Slot, WriteResult
-from console.http.client import VendorHttp
 from console.http.ratelimit import HeaderNames, StrictestQuota
 from console.vendors.base import ClientContext, VendorClient, VendorSpec
 from console.vendors.launch27.clock import clock_time, hh_mm, on_clock, time_format
-from console.vendors.launch27.errors import NAME, VENDOR, to_error
+from console.vendors.launch27.errors import VENDOR
 from console.vendors.launch27.session import V1Session, V2Session, _object, _objects, _wrapped
 from console.vendors.optional import OptionalCall
 from console.vendors.parsing import as_list, build_records, record_id, reply_data
@@ -112,12 +111,8 @@ class Launch27Client(VendorClient):
             self.session = V2Session(email, password)
         else:
             self.session = V1Session(email, password)
-        http = VendorHttp(
-            vendor=VENDOR, display_name=NAME, account_id=context.account_id, base_url=context.base_url,
-            error_mapper=to_error, rate_limit_parser=V1_RATE_LIMITS if self.api != "2.0" else None,
-            headers=headers, settings=context.settings, observer=context.observer,
-            request_log=context.request_log, transport=context.transport, session=self.session,
-        )
+        http = context.http(spec, headers=headers, session=self.session,
+                            rate_limit_parser=V1_RATE_LIMITS if self.api != "2.0" else None)
         super().__init__(spec, http)
         self.zone_name = str(context.options.get("timezone", "") or "")
         try:

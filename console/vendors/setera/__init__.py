@@ -57,7 +57,7 @@ from console.core.lookup import routes
 from console.core.models import AccountOption, Choice, LoginField
 from console.vendors.base import ClientContext, DemoAccount, EmulatorApp, EmulatorSpec, VendorClient, VendorSpec
 from console.vendors.setera.datasets import DATASETS, DEFAULT_SEARCH_PATH, LOCAL_SEARCH
-from console.vendors.setera.errors import ERROR_TABLE, NAME, VENDOR
+from console.vendors.setera.errors import ERROR_TABLE, NAME, VENDOR, to_error
 
 DEMO_DOMAIN = "nordictel.example"
 DEMO_USER = "alex"
@@ -95,11 +95,13 @@ SPEC = VendorSpec(
     ),
     datasets=DATASETS,
     client_factory=_client,
+    to_error=to_error,
     emulator=EmulatorSpec(
         factory=_emulator,
         demo_accounts=(DemoAccount("Nordic Tel (demo)", fields={"domain": DEMO_DOMAIN, "user": DEMO_USER},
                                    secrets={"token": DEMO_TOKEN}),),
         demo_size=2500,
+        main_dataset="contacts",
     ),
     # The contact search endpoint (a user token only) matches names, emails and numbers.
     lookups=(routes("email phone name", "contacts", param="query"),),

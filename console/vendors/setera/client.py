@@ -37,13 +37,12 @@ from console.core.errors import (
     VendorError,
 )
 from console.core.models import Cursor, Page, Query, Record, WriteResult
-from console.http.client import VendorHttp
 from console.http.types import Reply
 from console.vendors.base import ClientContext, VendorClient, VendorSpec
 from console.vendors.optional import MISSING_STATUSES, OptionalCall, missing_reason
 from console.vendors.parsing import as_dict, as_list, record_id, reply_data
 from console.vendors.setera.datasets import DEFAULT_SEARCH_PATH, DIRECTORY, LOCAL_SEARCH, PERSONAL
-from console.vendors.setera.errors import ERROR_TABLE, NAME, VENDOR, reference_of, to_error
+from console.vendors.setera.errors import ERROR_TABLE, NAME, VENDOR, reference_of
 
 PERSONAL_PATH = "/contacts/personal/{domain}/{user}"
 
@@ -157,14 +156,9 @@ class SeteraClient(VendorClient):
         self.override = str(context.options.get("method_override", "off")) == "on"
         self.search_path = str(context.options.get("search_path") or DEFAULT_SEARCH_PATH)
         self.country_code = str(context.options.get("country_code", "46") or "").lstrip("+")
-        http = VendorHttp(
-            vendor=VENDOR, display_name=NAME, account_id=context.account_id, base_url=context.base_url,
-            error_mapper=to_error, reference_parser=reference_of,
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json",
-                     "Accept": "application/json"},
-            settings=context.settings, observer=context.observer, request_log=context.request_log,
-            transport=context.transport,
-        )
+        http = context.http(spec, reference_parser=reference_of,
+                            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json",
+                                     "Accept": "application/json"})
         super().__init__(spec, http)
         #: The list being paged (the directory, or a search's answer).
         self._directory: list[Record] | None = None

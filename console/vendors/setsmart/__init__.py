@@ -44,7 +44,7 @@ from console.core.lookup import LookupMethod, routes
 from console.core.models import LoginField
 from console.vendors.base import ClientContext, DemoAccount, EmulatorApp, EmulatorSpec, VendorClient, VendorSpec
 from console.vendors.setsmart.datasets import DATASETS
-from console.vendors.setsmart.errors import ERROR_TABLE, NAME, VENDOR
+from console.vendors.setsmart.errors import ERROR_TABLE, NAME, VENDOR, to_error
 
 #: The demo workspace's key (the emulator accepts it; it opens nothing real).
 DEMO_API_KEY = "demo-setsmart-c0a8e2"
@@ -74,10 +74,12 @@ SPEC = VendorSpec(
     ),
     datasets=DATASETS,
     client_factory=_client,
+    to_error=to_error,
     emulator=EmulatorSpec(
         factory=_emulator,
         demo_accounts=(DemoAccount("Coastal Stays (demo)", secrets={"api_key": DEMO_API_KEY}),),
         demo_size=6000,
+        main_dataset="reservations",
     ),
     # Reservations' `q` covers the guest's name, email and phone (shared/vendors/README.md).
     lookups=(routes("email phone name", "reservations", param="q"), routes("id", "reservations", LookupMethod.GET),

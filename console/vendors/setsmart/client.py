@@ -25,13 +25,12 @@ from typing import Any
 from console.core import log
 from console.core.errors import BadResponse, ConsoleError, ValidationError
 from console.core.models import Choice, Cursor, Page, Query, Question, Record, WriteResult
-from console.http.client import VendorHttp
 from console.http.ratelimit import HeaderNames
 from console.http.types import Reply
 from console.vendors.base import ClientContext, VendorClient, VendorSpec
 from console.vendors.optional import OptionalCall
 from console.vendors.parsing import as_object, record_id, reply_data
-from console.vendors.setsmart.errors import NAME, VENDOR, to_error
+from console.vendors.setsmart.errors import VENDOR
 
 _object = partial(as_object, vendor=VENDOR)
 RATE_LIMITS = HeaderNames("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
@@ -78,12 +77,8 @@ class SetSmartClient(VendorClient):
     def __init__(self, spec: VendorSpec, context: ClientContext) -> None:
         key = context.secrets.get("api_key", "")
         log.register_secret(key)
-        http = VendorHttp(
-            vendor=VENDOR, display_name=NAME, account_id=context.account_id, base_url=context.base_url,
-            error_mapper=to_error, rate_limit_parser=RATE_LIMITS,
-            headers={"X-API-Key": key, "Accept": "application/json"}, settings=context.settings,
-            observer=context.observer, request_log=context.request_log, transport=context.transport,
-        )
+        http = context.http(spec, rate_limit_parser=RATE_LIMITS,
+                            headers={"X-API-Key": key, "Accept": "application/json"})
         super().__init__(spec, http)
         self._property_names: dict[str, str] | None = None
 

@@ -50,7 +50,7 @@ from console.core.lookup import LookupMethod, routes
 from console.core.models import AccountOption, Choice, LoginField
 from console.vendors.base import ClientContext, DemoAccount, EmulatorApp, EmulatorSpec, VendorClient, VendorSpec
 from console.vendors.setster.datasets import DATASETS
-from console.vendors.setster.errors import HTTP_TABLE, NAME, REFUSED_CHANGES, STATUS_TABLE, VENDOR
+from console.vendors.setster.errors import HTTP_TABLE, NAME, REFUSED_CHANGES, STATUS_TABLE, VENDOR, to_error
 
 DEMO_OWNER = "owner@brightsmiles.example"
 #: The demo workspace's key (the emulator accepts it; it opens nothing real).
@@ -82,11 +82,13 @@ SPEC = VendorSpec(
     ),
     datasets=DATASETS,
     client_factory=_client,
+    to_error=to_error,
     emulator=EmulatorSpec(
         factory=_emulator,
         demo_accounts=(DemoAccount("Bright Smiles (demo)", fields={"email": DEMO_OWNER},
                                    secrets={"api_key": DEMO_API_KEY}),),
         demo_size=2000,
+        main_dataset="appointments",
     ),
     # GET /client: `email` is an equality filter, `q` searches name, email and phone.
     lookups=(routes("email", "clients", param="email", limit=10), routes("phone name", "clients", param="q"),

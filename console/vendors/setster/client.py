@@ -56,14 +56,12 @@ from console.vendors.optional import OptionalCall
 from console.vendors.parsing import build_records
 from console.vendors.setster.datasets import CANCELLED
 from console.vendors.setster.errors import (
-    NAME,
     SLOT_FIELD,
     STATUS_TABLE,
     VENDOR,
     ChangeRefused,
     refused_change,
     status_code,
-    to_error,
     unwrap,
 )
 from console.vendors.setster.records import (
@@ -185,12 +183,7 @@ class SetsterClient(VendorClient):
         defaults = {option.key: option.default for option in spec.options}
         self.body_style = str(context.options.get("body") or defaults.get("body", "form_data"))
         self.zone_override = str(context.options.get("timezone", "") or "")
-        http = VendorHttp(
-            vendor=VENDOR, display_name=NAME, account_id=context.account_id, base_url=context.base_url,
-            error_mapper=to_error, headers={"Accept": "application/json"}, settings=context.settings,
-            observer=context.observer, request_log=context.request_log, transport=context.transport,
-            session=self.session,
-        )
+        http = context.http(spec, headers={"Accept": "application/json"}, session=self.session)
         super().__init__(spec, http)
         self._lookups: dict[str, dict[str, dict[str, Any]]] | None = None
         self._context_lock = asyncio.Lock()

@@ -57,7 +57,7 @@ from console.vendors.base import (
     VendorSpec,
 )
 from console.vendors.systeme.datasets import DATASETS
-from console.vendors.systeme.errors import ERROR_TABLE, NAME, VENDOR
+from console.vendors.systeme.errors import ERROR_TABLE, NAME, VENDOR, to_error
 
 #: The demo workspace's key (the emulator accepts it; it opens nothing real).
 DEMO_API_KEY = "demo-systeme-7f3c9a1e5b"
@@ -87,10 +87,12 @@ SPEC = VendorSpec(
     ),
     datasets=DATASETS,
     client_factory=_client,
+    to_error=to_error,
     emulator=EmulatorSpec(
         factory=_emulator,
         demo_accounts=(DemoAccount("Marketing (demo)", secrets={"api_key": DEMO_API_KEY}),),
         demo_size=20_000,
+        main_dataset="contacts",
     ),
     # Systeme.io filters contacts by the whole email address only; nothing searches names or numbers.
     lookups=(routes("email", "contacts", param="email", limit=10), routes("id", "contacts", LookupMethod.GET)),

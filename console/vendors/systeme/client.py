@@ -8,13 +8,12 @@ from typing import Any
 from console.core import log
 from console.core.errors import BadResponse, ConsoleError
 from console.core.models import Cursor, Page, Query, Record, WriteResult
-from console.http.client import VendorHttp
 from console.http.ratelimit import HeaderNames
 from console.http.types import Reply
 from console.vendors.base import ClientContext, VendorClient, VendorSpec
 from console.vendors.parsing import record_id
 from console.vendors.systeme.datasets import CONTACT_FIELD_SLUGS, tag_ids
-from console.vendors.systeme.errors import NAME, VENDOR, to_error
+from console.vendors.systeme.errors import VENDOR
 
 MIN_LIMIT, MAX_LIMIT = 10, 100
 MERGE_PATCH = "application/merge-patch+json"
@@ -107,13 +106,8 @@ class SystemeClient(VendorClient):
     def __init__(self, spec: VendorSpec, context: ClientContext) -> None:
         api_key = context.secrets.get("api_key", "")
         log.register_secret(api_key)
-        http = VendorHttp(
-            vendor=VENDOR, display_name=NAME, account_id=context.account_id, base_url=context.base_url,
-            error_mapper=to_error, rate_limit_parser=RATE_LIMIT_HEADERS,
-            headers={"X-API-Key": api_key, "Accept": "application/json"},
-            settings=context.settings, observer=context.observer, request_log=context.request_log,
-            transport=context.transport,
-        )
+        http = context.http(spec, rate_limit_parser=RATE_LIMIT_HEADERS,
+                            headers={"X-API-Key": api_key, "Accept": "application/json"})
         super().__init__(spec, http)
 
     async def test_connection(self) -> str:
