@@ -8,15 +8,9 @@ and the CLI are built from these descriptors; nothing above the vendor layer kno
 
 from __future__ import annotations
 
-import pickle
-import weakref
-import zlib
-from array import array
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from itertools import accumulate
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -51,14 +45,22 @@ class Page(Generic[T]):
     notes: tuple[str, ...] = ()
     duplicates: int = 0
 
+    @property
+    def has_next(self) -> bool:
+        """Whether a next page follows: the one stop rule of every pager (:mod:`console.services.paging`).
+
+        A next page follows when the vendor says there is more, gives the cursor to it, and this page
+        was not empty: an empty page that claims more would be asked for again from a cursor that
+        moved past nothing, so it ends the list too.
+        """
+        return self.has_more and self.next_cursor is not None and bool(self.items)
+
 
 class Record:
     """One vendor record, as plain data.
 
-    A table keeps tens of thousands of records: :func:`pack_records` stores a page of them compactly
-    (their fields and derived values pickled into one compressed block, a tenth of the dicts' memory);
-    reading ``fields`` or ``derived`` then unpacks one record, and the records read last stay unpacked
-    in a small shared cache (the rows on screen).
+    A table keeps tens of thousands of them; it stores them compactly itself
+    (:mod:`console.ui.row_store`), so a record here is only its values.
 
     Attributes:
         vendor: Vendor id.
@@ -71,36 +73,15 @@ class Record:
             (such as the values an edit form starts from) and are not shown.
     """
 
-    __slots__ = ("_block", "_derived", "_fields", "_slot", "dataset", "id", "vendor")
+    __slots__ = ("dataset", "derived", "fields", "id", "vendor")
 
     def __init__(self, vendor: str, dataset: str, id: str,
                  fields: dict[str, Any], derived: dict[str, Any] | None = None) -> None:
         self.vendor = vendor
         self.dataset = dataset
         self.id = id
-        self._fields: dict[str, Any] | None = fields
-        self._derived: dict[str, Any] | None = derived if derived is not None else {}
-        self._block: _Block | None = None
-        self._slot = 0
-
-    @property
-    def fields(self) -> dict[str, Any]:
-        """The vendor's fields (treat as read-only: a packed record hands out a cached copy)."""
-        return self._fields if self._fields is not None else _unpack(self)[0]
-
-    @property
-    def derived(self) -> dict[str, Any]:
-        """Display values worked out by the vendor package (read-only, as ``fields``)."""
-        return self._derived if self._derived is not None else _unpack(self)[1]
-
-    def pack(self) -> None:
-        """Stores this record compactly on its own (a table packs whole pages: :func:`pack_records`)."""
-        pack_records((self,))
-
-    @property
-    def packed(self) -> bool:
-        """Whether the record is stored compactly."""
-        return self._block is not None
+        self.fields = fields
+        self.derived: dict[str, Any] = derived if derived is not None else {}
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Record):
@@ -116,75 +97,6 @@ class Record:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return Record, (self.vendor, self.dataset, self.id, self.fields, self.derived)
-
-
-class _Block:
-    """Records packed together: their pickles, one after another, compressed as one.
-
-    One block per page slice compresses far better than one per record (a page repeats its field names
-    and many values: 60-150 bytes a record instead of 300-1,000), and costs one compression call instead
-    of a hundred.
-    """
-
-    __slots__ = ("__weakref__", "data", "ends")
-
-    def __init__(self, data: bytes, ends: array[int]) -> None:
-        self.data = data
-        self.ends = ends
-
-    def raw(self) -> bytes:
-        """The pickles, decompressed (the blocks read last are kept)."""
-        key = id(self)
-        hit = _RAW.get(key)
-        if hit is not None and hit[0]() is self:
-            _RAW.move_to_end(key)
-            return hit[1]
-        raw = zlib.decompress(self.data)
-        _RAW[key] = (weakref.ref(self), raw)
-        if len(_RAW) > RAW_CACHE:
-            _RAW.popitem(last=False)
-        return raw
-
-
-def pack_records(records: Sequence[Record]) -> None:
-    """Stores records compactly, together: a table packs each page it keeps. Packed ones are skipped."""
-    loose = [r for r in records if r._block is None]
-    if not loose:
-        return
-    pickles = [pickle.dumps((r._fields, r._derived), pickle.HIGHEST_PROTOCOL) for r in loose]
-    ends = array("I", accumulate(len(p) for p in pickles))
-    block = _Block(zlib.compress(b"".join(pickles), 3), ends)
-    for slot, record in enumerate(loose):
-        record._block = block
-        record._slot = slot
-        record._fields = record._derived = None
-
-
-#: Packed records read last, unpacked: (record, fields, derived) by ``id(record)``.
-_UNPACKED: OrderedDict[int, tuple[Record, dict[str, Any], dict[str, Any]]] = OrderedDict()
-#: How many stay unpacked (a few screens of rows).
-UNPACKED_CACHE = 2048
-#: Blocks read last, decompressed: (the block, weakly; its pickles) by ``id(block)``.
-_RAW: OrderedDict[int, tuple[weakref.ref[_Block], bytes]] = OrderedDict()
-#: How many blocks stay decompressed (the pages on screen and either side).
-RAW_CACHE = 4
-
-
-def _unpack(record: Record) -> tuple[dict[str, Any], dict[str, Any]]:
-    key = id(record)
-    hit = _UNPACKED.get(key)
-    if hit is not None and hit[0] is record:
-        _UNPACKED.move_to_end(key)
-        return hit[1], hit[2]
-    block = record._block
-    assert block is not None
-    slot = record._slot
-    start = block.ends[slot - 1] if slot else 0
-    fields, derived = pickle.loads(memoryview(block.raw())[start:block.ends[slot]])
-    _UNPACKED[key] = (record, fields, derived)
-    if len(_UNPACKED) > UNPACKED_CACHE:
-        _UNPACKED.popitem(last=False)
-    return fields, derived
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
@@ -21,6 +22,7 @@ from console.core.models import (
     WriteResult,
 )
 from console.services.accounts import AccountService
+from console.services.paging import pages
 from console.vendors.refusals import refused_outside_form
 
 #: A dataset used as choices (tags for a contact) is read up to this many records.
@@ -187,14 +189,11 @@ class DatasetService:
         spec = self.spec(account_id, dataset)
         client = await self.accounts.client(account_id)
         result: list[Choice] = []
-        cursor: Cursor = None
-        query = Query(descending=False)
-        while len(result) < MAX_CHOICES:
-            page = await client.page(dataset, query, cursor, 100)
-            result.extend(Choice(r.id, _plain_title(spec, r)) for r in page.items)
-            if not page.has_more:
-                break
-            cursor = page.next_cursor
+        async with contextlib.aclosing(pages(client, dataset, Query(descending=False), 100)) as stream:
+            async for page in stream:
+                result.extend(Choice(r.id, _plain_title(spec, r)) for r in page.items)
+                if len(result) >= MAX_CHOICES:
+                    break
         self._choices[key] = result
         return result
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import csv
 import json
@@ -15,9 +14,9 @@ from typing import IO, Any, Protocol
 
 from console.core import log
 from console.core.constants import EXPORT_PAGE_SIZE
-from console.core.errors import ConsoleError
 from console.core.models import Query, Record
 from console.core.pace import Pace
+from console.services.paging import pages
 from console.vendors.base import VendorClient
 
 FORMATS = ("jsonl", "csv")
@@ -202,10 +201,8 @@ async def export_dataset(
     query = query or Query()
     # One page is always on its way while the previous one is written: the vendor's latency hides
     # the local work (parsing, validation, writing). Pages are still fetched strictly in order.
-    pending = asyncio.ensure_future(client.page(dataset, query, None, page_size))
-    try:
-        while True:
-            page = await pending
+    async with contextlib.aclosing(pages(client, dataset, query, page_size, prefetch=True)) as stream:
+        async for page in stream:
             state.pages += 1
             state.answer_duplicates += page.duplicates
             for note in page.notes:
@@ -213,9 +210,6 @@ async def export_dataset(
                     state.notes.append(note)
                     if on_note is not None:
                         on_note(note)
-            more = page.has_more and page.next_cursor is not None
-            if more:
-                pending = asyncio.ensure_future(client.page(dataset, query, page.next_cursor, page_size))
             fresh = []
             for record in page.items:
                 if record.id in state.seen:
@@ -229,16 +223,9 @@ async def export_dataset(
                 writer.write(fresh[start:start + WRITE_SLICE])
             state.records += len(fresh)
             state.seconds = time.perf_counter() - t0
-            state.done = not more
+            state.done = not page.has_next
             if progress is not None:
                 progress(state)
-            if state.done:
-                break
-    finally:
-        if not pending.done():
-            pending.cancel()
-            with contextlib.suppress(asyncio.CancelledError, ConsoleError):
-                await pending
     writer.close()
     if state.left_out:
         log.services.info("export of %s left out %d repeated ids (%d across pages, %d within an answer)",

@@ -21,6 +21,7 @@ from console.core.errors import ConsoleError, NotFound, ValidationError
 from console.core.lookup import LookupKind, LookupMethod, LookupQuery, LookupRoute, match
 from console.core.models import Query, Record
 from console.services.accounts import AccountService
+from console.services.paging import pages
 from console.vendors.base import VendorClient
 
 #: Seconds an account may take before its outcome is "no answer".
@@ -218,16 +219,12 @@ class LookupService:
             except (NotFound, ValidationError):
                 records = []
         elif route.method is LookupMethod.SCAN:
-            records, cursor = [], None
-            while scanned < route.limit:
-                # All that is left in one request where the vendor allows it (it may clamp).
-                page = await client.page(route.dataset, Query(), cursor, route.limit - scanned)
+            records = []
+            # All that is left in one request where the vendor allows it (it may clamp).
+            async for page in pages(client, route.dataset, Query(), route.limit, limit=route.limit):
                 notes.extend(page.notes)
                 records.extend(page.items)
                 scanned += len(page.items)
-                if not page.has_more or page.next_cursor is None or not page.items:
-                    break
-                cursor = page.next_cursor
         else:
             page = await client.page(route.dataset, Query(filters={route.param: query.value_for(kind)}), None,
                                            route.limit)

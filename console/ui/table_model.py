@@ -6,12 +6,15 @@ page's rows go in with one ``beginInsertRows``/``endInsertRows`` per :data:`SLIC
 paced, :mod:`console.core.pace`); a generation counter, bumped by every reset (new filter, new sort),
 drops pages that arrive for an older query, even half-inserted; the model asks for its first page
 itself. ``data()`` never blocks: it reads rows already in memory.
+
+Where the list stands is a :class:`~console.services.paging.PageCursor` (one page per ``fetchMore``,
+the one stop rule of every pager); the rows are kept compactly by the model's own
+:class:`~console.ui.row_store.RowStore`.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -25,12 +28,13 @@ from PySide6.QtCore import (
 
 from console.core import log
 from console.core.errors import ConsoleError
-from console.core.models import Column, Cursor, FieldKind, Page, Record, pack_records
+from console.core.models import Column, FieldKind, Page, Record
 from console.core.pace import Pace
+from console.services.paging import Fetch, PageCursor
 from console.ui.formatting import count_text, display
 from console.ui.qtasync import TaskSet
+from console.ui.row_store import Row, RowStore
 
-Fetch = Callable[[Cursor, int], Awaitable[Page[Record]]]
 ModelIndex = QModelIndex | QPersistentModelIndex
 RecordRole = Qt.ItemDataRole.UserRole + 1
 #: The badge colour (``#rrggbb``) of a STATUS cell.
@@ -45,7 +49,7 @@ _ROW_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemF
 _ROLES = frozenset({_DISPLAY, _TOOLTIP, _ALIGNMENT, int(BadgeRole), int(RecordRole)})
 #: Rows whose cell texts are kept (the rows on screen, many times over).
 CELL_CACHE = 512
-#: Rows of a page packed and inserted at a time (one compressed block each).
+#: Rows of a page packed and inserted at a time (one compressed block each: :mod:`console.ui.row_store`).
 SLICE = 100
 
 
@@ -66,50 +70,50 @@ class PagedTableModel(QAbstractTableModel):
 
     Args:
         columns: The dataset's columns.
-        fetch: Returns one page from a cursor (``None`` for the first page).
+        fetch: Returns one page from a cursor (``None`` for the first page) and a page size.
         page_size: Rows per page.
         parent: Qt parent.
 
     Signals:
         loadingChanged(bool): A page started or stopped loading.
         pageFailed(object): A page failed; carries the typed error. Fetching stops until :meth:`retry`.
-        totalChanged(int): The vendor reported a total (only vendors that give one).
         countChanged(str): The footer text ("1,250 of 20,000 loaded") changed.
-        firstPageLoaded(float): The first page of the current query arrived; carries seconds taken.
-        sortRequested(str, bool): The user clicked a sortable header: (sort key, descending).
         notesChanged(): :attr:`notes` changed (a page brought a new note, or a reset cleared them).
     """
 
     loadingChanged = Signal(bool)
     pageFailed = Signal(object)
-    totalChanged = Signal(int)
     countChanged = Signal(str)
-    firstPageLoaded = Signal(float)
-    sortRequested = Signal(str, bool)
     notesChanged = Signal()
 
-    def __init__(self, columns: Sequence[Column], fetch: Fetch, page_size: int = 50,
+    def __init__(self, columns: Sequence[Column], fetch: Fetch[Record], page_size: int = 50,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.columns = tuple(columns)
-        self.page_size = page_size
+        self._page_size = page_size
         self._fetch = fetch
-        self._rows: list[Record] = []
-        self._ids: set[str] = set()
-        self._cell_cache: dict[int, tuple[Record, tuple[tuple[str, str | None], ...]]] = {}
-        self._cursor: Cursor = None
-        self._has_more = True
+        self._rows = RowStore()
+        self._cell_cache: dict[Row, tuple[tuple[str, str | None], ...]] = {}
+        self._pager = PageCursor(fetch, page_size)
+        self._has_more = True  # what the rows show: the pager's state once the page it read is in
         self._loading = False
         self._error: ConsoleError | None = None
         self._total: int | None = None
         self._notes: dict[str, None] = {}  # distinct, in the order they came
         self._duplicates = 0
         self._generation = 0
-        self._started = time.perf_counter()
         self._started_once = False
-        self._sort_column = -1
-        self._sort_order = Qt.SortOrder.DescendingOrder
         self._tasks = TaskSet("table model")
+
+    @property
+    def page_size(self) -> int:
+        """Rows asked for per page (a change applies from the next page on)."""
+        return self._page_size
+
+    @page_size.setter
+    def page_size(self, value: int) -> None:
+        self._page_size = value
+        self._pager.page_size = value
 
     # -- Qt model API ---------------------------------------------------------------------------
 
@@ -132,25 +136,26 @@ class PagedTableModel(QAbstractTableModel):
         row, column = index.row(), index.column()
         if not (0 <= row < len(self._rows) and 0 <= column < len(self.columns)):
             return None
-        record = self._rows[row]
+        stored = self._rows.row(row)
         if role == _DISPLAY:
-            return self._cells(record)[column][0]
+            return self._cells(stored)[column][0]
         if role == _TOOLTIP:
-            text = self._cells(record)[column][0]
+            text = self._cells(stored)[column][0]
             return text if len(text) > 30 else None
         if role == BadgeRole:
-            return self._cells(record)[column][1]
+            return self._cells(stored)[column][1]
         if role == _ALIGNMENT:
             return _RIGHT_VALUE if self.columns[column].kind in _NUMERIC else None
-        return record  # RecordRole
+        return self._rows.record_of(stored)  # RecordRole
 
-    def _cells(self, record: Record) -> tuple[tuple[str, str | None], ...]:
-        """(text, badge colour or ``None``) of each column of a record; the rows read last are kept."""
-        hit = self._cell_cache.get(id(record))
-        if hit is not None and hit[0] is record:
-            return hit[1]
+    def _cells(self, stored: Row) -> tuple[tuple[str, str | None], ...]:
+        """(text, badge colour or ``None``) of each column of a row; the rows read last are kept."""
+        hit = self._cell_cache.get(stored)
+        if hit is not None:
+            return hit
+        record = self._rows.record_of(stored)
         cells = tuple(_cell(column, record) for column in self.columns)
-        self._cell_cache[id(record)] = (record, cells)
+        self._cell_cache[stored] = cells
         if len(self._cell_cache) > CELL_CACHE:
             del self._cell_cache[next(iter(self._cell_cache))]
         return cells
@@ -186,17 +191,6 @@ class PagedTableModel(QAbstractTableModel):
         """Starts loading the next page in the background."""
         if self.canFetchMore(parent):
             self._start()
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Asks the vendor for a new order when the column is sortable server-side."""
-        if not 0 <= column < len(self.columns) or self.columns[column].sort_key is None:
-            return
-        if column == self._sort_column and order == self._sort_order:
-            return
-        self._sort_column, self._sort_order = column, order
-        key = self.columns[column].sort_key
-        assert key is not None
-        self.sortRequested.emit(key, order == Qt.SortOrder.DescendingOrder)
 
     # -- paging -------------------------------------------------------------------------------------
 
@@ -248,16 +242,15 @@ class PagedTableModel(QAbstractTableModel):
             return "Nothing loaded"
         return count_text(len(self._rows), self._total, self._has_more)
 
-    def reset(self, fetch: Fetch | None = None) -> None:
+    def reset(self, fetch: Fetch[Record] | None = None) -> None:
         """Forgets every row and loads the first page again (with a new fetch function if given)."""
         self._generation += 1
         if fetch is not None:
             self._fetch = fetch
         self.beginResetModel()
-        self._rows = []
-        self._ids = set()
+        self._rows.clear()
         self._cell_cache.clear()
-        self._cursor = None
+        self._pager = PageCursor(self._fetch, self._page_size)
         self._has_more = True
         self._error = None
         self._total = None
@@ -268,7 +261,6 @@ class PagedTableModel(QAbstractTableModel):
         if had_notes:
             self.notesChanged.emit()
         self._set_loading(False)
-        self._started = time.perf_counter()
         self._started_once = True
         self._start()
 
@@ -276,7 +268,6 @@ class PagedTableModel(QAbstractTableModel):
         """Loads the first page (call once the model is set on a view)."""
         self._started_once = True
         if not self._rows and not self._loading:
-            self._started = time.perf_counter()
             self._start()
 
     def reload_in_place(self) -> None:
@@ -310,9 +301,10 @@ class PagedTableModel(QAbstractTableModel):
             replace: Load the first page and put it in place of every row (:meth:`reload_in_place`).
         """
         generation = self._generation if generation is None else generation
+        pager = PageCursor(self._fetch, self._page_size) if replace else self._pager
         self._set_loading(True)
         try:
-            page = await self._fetch(None if replace else self._cursor, self.page_size)
+            page = await pager.next()
         except ConsoleError as exc:
             if generation == self._generation:
                 self._error = exc
@@ -337,16 +329,12 @@ class PagedTableModel(QAbstractTableModel):
             if generation != self._generation:
                 return False  # reset while the page went in: the newer query owns the state now
         self._take_notes(page, replace)
-        was_first = self._cursor is None and not replace
-        self._cursor = page.next_cursor
-        self._has_more = bool(page.has_more and page.next_cursor is not None)
-        if page.total is not None and page.total != self._total:
+        self._pager = pager
+        self._has_more = not pager.done
+        if page.total is not None:
             self._total = page.total
-            self.totalChanged.emit(page.total)
         self._set_loading(False)
         self.countChanged.emit(self.count_text())
-        if was_first:
-            self.firstPageLoaded.emit(time.perf_counter() - self._started)
         return added
 
     async def _append(self, items: Sequence[Record], generation: int) -> bool:
@@ -361,30 +349,26 @@ class PagedTableModel(QAbstractTableModel):
             await pace.breathe()  # the window paints and other pages come in between slices
             if generation != self._generation:
                 return added
-            fresh = [r for r in items[start:start + SLICE] if r.id not in self._ids]
+            fresh = self._rows.fresh(items[start:start + SLICE])
             if not fresh:
                 continue
-            pack_records(fresh)  # kept for as long as the list is open: stored compactly
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
-            self._rows.extend(fresh)
-            self._ids.update(r.id for r in fresh)
+            self._rows.extend(fresh)  # kept for as long as the list is open: stored compactly
             self.endInsertRows()
             added = True
         return added
 
     def _swap_rows(self, items: Sequence[Record]) -> None:
         unique = list({r.id: r for r in items}.values())
-        pack_records(unique)
         self._cell_cache.clear()  # every row is a new record: the texts kept are for records gone
-        if [r.id for r in unique] == [r.id for r in self._rows]:
-            self._rows = unique
+        if [r.id for r in unique] == self._rows.ids():
+            self._rows.assign(unique)
             if unique:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(unique) - 1, len(self.columns) - 1))
             return
         self.beginResetModel()
-        self._rows = unique
-        self._ids = {r.id for r in unique}
+        self._rows.assign(unique)
         self.endResetModel()
 
     def _set_loading(self, value: bool) -> None:
@@ -402,34 +386,28 @@ class PagedTableModel(QAbstractTableModel):
     # -- rows ---------------------------------------------------------------------------------------
 
     def record(self, row: int) -> Record | None:
-        """The record at a row."""
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        """The record at a row (rebuilt from the row store: treat it as read-only)."""
+        return self._rows.record(row) if 0 <= row < len(self._rows) else None
 
     def row_of(self, record_id: str) -> int:
         """The row of a record id, or -1."""
-        for row, record in enumerate(self._rows):
-            if record.id == record_id:
-                return row
-        return -1
+        return self._rows.index_of(record_id)
 
     def replace_record(self, record: Record) -> int:
         """Replaces a record in place (after an edit); returns its row or -1."""
         row = self.row_of(record.id)
         if row >= 0:
-            record.pack()
-            self._rows[row] = record
+            self._rows.replace(row, record)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
         return row
 
     def insert_record(self, record: Record, row: int = 0) -> int:
         """Puts a record at ``row`` (the top after a create; back in place after an undone delete)."""
-        if record.id in self._ids:
+        if record.id in self._rows:
             return self.replace_record(record)
-        record.pack()
         row = max(0, min(row, len(self._rows)))
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, record)
-        self._ids.add(record.id)
         self.endInsertRows()
         self.countChanged.emit(self.count_text())
         return row
@@ -440,7 +418,6 @@ class PagedTableModel(QAbstractTableModel):
         if row < 0:
             return
         self.beginRemoveRows(QModelIndex(), row, row)
-        del self._rows[row]
-        self._ids.discard(record_id)
+        self._rows.remove(row)
         self.endRemoveRows()
         self.countChanged.emit(self.count_text())

@@ -81,7 +81,7 @@ def test_a_page_of_an_older_query_is_dropped(running_qloop: Any, qtbot: Any) -> 
     model.reset(fresh.fetch)  # generation 2
     qtbot.waitUntil(lambda: model.rowCount() == 30)
     gate.set()  # the old page arrives late
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: not asyncio.all_tasks(running_qloop), timeout=3000)  # and has been dealt with
     assert model.rowCount() == 30
     assert model.data(model.index(0, 1)) == "fresh0"
 
@@ -107,7 +107,7 @@ def test_a_long_page_goes_in_slices_and_a_reset_stops_it_half_way(
     model.rowsInserted.connect(reset_after_two_slices)
     model.start()
     qtbot.waitUntil(lambda: model.rowCount() == 30 and not model.loading, timeout=5000)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: not asyncio.all_tasks(running_qloop), timeout=3000)  # the long page's task is over
     assert inserts[:2] == [table_model.SLICE, table_model.SLICE]  # the long page went in slice by slice
     assert inserts[2:] == [30]  # and stopped at the reset: none of its remaining 800 rows came after
     assert model.data(model.index(0, 1)) == "fresh0" and model.rowCount() == 30
@@ -201,3 +201,22 @@ def test_notes_are_kept_once_and_duplicates_counted_until_a_reset(running_qloop:
     model.reset(source.fetch)  # a new query starts with nothing to say
     qtbot.waitUntil(lambda: model.rowCount() == 50)
     assert model.notes == () and changes[-1] == ()
+
+
+def test_the_model_stops_by_the_one_rule_and_hands_out_plain_records(running_qloop: Any, qtbot: Any) -> None:
+    from PySide6.QtCore import QModelIndex
+
+    source = FakeSource(120)
+    plain = source.fetch
+
+    async def no_cursor(cursor: Cursor, limit: int) -> Page[Record]:
+        page = await plain(cursor, limit)
+        return Page(page.items, None, True)  # "more", but no way to ask for it
+
+    model = PagedTableModel(COLUMNS, no_cursor, 50)
+    model.start()
+    qtbot.waitUntil(lambda: model.rowCount() == 50 and not model.loading)
+    assert not model.has_more and not model.canFetchMore(QModelIndex()) and source.calls == [None]
+    record = model.record(7)
+    assert record == Record("fake", "things", "7", {"id": 7, "name": "n7", "vip": False})
+    assert model.data(model.index(7, 0), RecordRole) == record and model.record(120) is None
