@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,55 @@ def _fail_on_unexpected_warnings(caplog: pytest.LogCaptureFixture, request: pyte
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "allow_warnings: the test expects WARNING log lines")
+
+
+#: Lines for the run's closing summary (figures a module adds up over its tests, see :func:`closing_notes`).
+CLOSING_NOTES = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture(scope="session")
+def closing_notes(pytestconfig: pytest.Config) -> list[str]:
+    """Lines printed once the run is over, under "closing notes" (whatever the order the tests ran in)."""
+    return pytestconfig.stash.setdefault(CLOSING_NOTES, [])
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    notes = config.stash.get(CLOSING_NOTES, [])
+    if notes:
+        terminalreporter.section("closing notes")
+        for line in notes:
+            terminalreporter.write_line(line)
+
+
+# -- waiting for a condition (never a guessed delay) -----------------------------------------------
+
+async def until(condition: Callable[[], object], seconds: float = 10.0, what: str = "the condition") -> None:
+    """Waits, turn by turn of the running loop, until ``condition()`` is true; fails after ``seconds``.
+
+    The condition decides, not the clock: a slow machine only waits longer, up to the timeout. The
+    first checks come one loop turn apart (``sleep(0)``: a callback away is at once); after that the
+    loop gets a few milliseconds between checks, so a long wait does not spin a core that the
+    emulator threads (and their share of the GIL) need. The interval is a polling period, not a wait.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    turns = 0
+    while not condition():
+        assert loop.time() < deadline, f"{what} did not come true within {seconds} s"
+        turns += 1
+        await asyncio.sleep(0 if turns < 20 else 0.005)  # polling period (see above)
+
+
+def eventually(condition: Callable[[], object], seconds: float, what: str = "the condition") -> None:
+    """Blocks until ``condition()`` is true (another process's state: files, sockets); fails after ``seconds``.
+
+    For tests with no event loop to turn, watching a subprocess: the 20 ms between checks is a polling
+    period, not a wait (the condition decides).
+    """
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} did not come true within {seconds} s"
+        time.sleep(0.02)  # polling period (see above)
 
 
 # -- Qt + qasync -------------------------------------------------------------------------------------
@@ -182,6 +232,14 @@ class ConsoleHarness:
         views = [view for page in self.window.pages.values() for view in page.views]
         return (self.observer.in_flight == 0 and not len(self.window.tasks)
                 and not any(view.model.loading or len(view.tasks) for view in views))
+
+    def window_idle(self) -> bool:
+        """No request on its way and none of the window's own tasks running (a question it asks, an account flow).
+
+        Unlike :meth:`quiet`, lists may still hold open forms or deletes behind "Undo" (their tasks wait on the
+        person or the clock).
+        """
+        return self.observer.in_flight == 0 and not len(self.window.tasks)
 
     def view(self, dataset: str = "contacts") -> Any:
         page = self.window.current_page()

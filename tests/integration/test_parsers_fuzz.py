@@ -35,7 +35,6 @@ EXAMPLES = 150
 #: Paths whose answers pass through untouched: logins (their parsers are fuzzed by the login case).
 LOGIN_PATHS = ("/account/authenticate", "/login", "/auth")
 LOOP = asyncio.new_event_loop()
-TALLY: Counter[str] = Counter()
 
 
 class FuzzTransport(httpx.AsyncBaseTransport):
@@ -69,6 +68,20 @@ def workspace() -> Iterator[DemoWorkspace]:
     ws = DemoWorkspace.start(sizes={spec.id: 30 for spec in registry.VENDORS})
     yield ws
     ws.stop()
+
+
+@pytest.fixture(scope="module")
+def tally(closing_notes: list[str]) -> Iterator[Counter[str]]:
+    """The outcomes of every test of this module; their total goes into the run's closing notes.
+
+    Added up when the module's last test is done, whichever ran and in whatever order.
+    """
+    counts: Counter[str] = Counter()
+    yield counts
+    replaced = counts.pop("(answers replaced)", 0)
+    if counts:
+        closing_notes.append(f"parser fuzzing: {sum(counts.values())} outcomes ({replaced} vendor answers "
+                             f"replaced): {dict(counts)}")
 
 
 def cases() -> list[tuple[str, int, str]]:
@@ -162,13 +175,15 @@ def check(result: Any, status: int, outcomes: Counter[str]) -> None:
 
 
 @pytest.mark.parametrize(("vendor", "n", "dataset"), cases())
-def test_any_answer_is_a_page_or_a_typed_error(workspace: DemoWorkspace, vendor: str, n: int, dataset: str) -> None:
+def test_any_answer_is_a_page_or_a_typed_error(workspace: DemoWorkspace, tally: Counter[str], vendor: str, n: int,
+                                                dataset: str) -> None:
     transport = FuzzTransport()
     client = make_client(workspace, vendor, n, transport)
     page = run(client.fetch_page(dataset, Query(), None, 10))  # the real answer: the seed of the mutations
     seed = json.loads(transport.last_real)
     record_id = page.items[0].id if page.items else "1"
     outcomes: Counter[str] = Counter()
+    ran = [0]
 
     async def attempt(call: Any) -> Any:
         try:
@@ -187,20 +202,23 @@ def test_any_answer_is_a_page_or_a_typed_error(workspace: DemoWorkspace, vendor:
         check(run(attempt(client.fetch_page(dataset, Query(), None, 10))), status, outcomes)
         check(run(attempt(client.get_record(dataset, record_id))), status, outcomes)
         outcomes["(answers replaced)"] += transport.fuzzed - before
+        ran[0] += 1
 
     try:
         example()
     finally:
         transport.answer = None
         run(client.aclose())
-    TALLY.update(outcomes)
+    tally.update(outcomes)
     print(f"\n{vendor}#{n}/{dataset}: {sum(outcomes.values())} answers: {dict(outcomes)}")
+    assert ran[0] >= EXAMPLES, f"hypothesis ran {ran[0]} of {EXAMPLES} examples: the fuzzing proved less"
+    assert outcomes.total() - outcomes["(answers replaced)"] == 2 * ran[0]  # a page call and a record call each
     if outcomes["(answers replaced)"]:  # (Launch27 2.0 services come from a cached list: nothing to replace)
         assert outcomes["BadResponse"] > 0
 
 
 @pytest.mark.parametrize("vendor", [spec.id for spec in registry.VENDORS])
-def test_any_login_answer_is_typed(workspace: DemoWorkspace, vendor: str) -> None:
+def test_any_login_answer_is_typed(workspace: DemoWorkspace, tally: Counter[str], vendor: str) -> None:
     transport = FuzzTransport()
     transport.fuzz_logins = True
     outcomes: Counter[str] = Counter()
@@ -221,11 +239,6 @@ def test_any_login_answer_is_typed(workspace: DemoWorkspace, vendor: str) -> Non
             run(client.aclose())
 
     example()
-    TALLY.update(outcomes)
+    tally.update(outcomes)
     print(f"\n{vendor} login: {sum(outcomes.values())} answers: {dict(outcomes)}")
-
-
-def test_zz_print_the_total() -> None:
-    """The figure for the closing note (runs after the others in this module)."""
-    replaced = TALLY.pop("(answers replaced)", 0)
-    print(f"\nparser fuzzing: {sum(TALLY.values())} outcomes ({replaced} vendor answers replaced): {dict(TALLY)}")
+    assert outcomes.total() >= EXAMPLES, f"hypothesis ran {outcomes.total()} of {EXAMPLES} examples"
