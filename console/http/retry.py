@@ -1,9 +1,9 @@
-"""The retry policy, as pure functions (table-tested in tests/unit/http/test_retry.py).
+"""The retry policy: pure functions, and :class:`RetryPolicy`, the one decision the request loop asks.
 
-Only safe methods (GET, HEAD, OPTIONS) are ever re-sent after the vendor may have seen them: a
-POST, PUT, PATCH or DELETE whose answer was an error or never came is not sent again, because the
-vendors here give no idempotency keys. A request that never left (connection refused) may be sent
-again whatever its method.
+Table-tested in tests/unit/http/test_retry.py and tests/unit/http/test_retry_policy.py. Only safe
+methods (GET, HEAD, OPTIONS) are ever re-sent after the vendor may have seen them: a POST, PUT, PATCH
+or DELETE whose answer was an error or never came is not sent again, because the vendors here give no
+idempotency keys. A request that never left (connection refused) may be sent again whatever its method.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import math
 import random
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Literal
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -21,6 +23,8 @@ BASE_DELAY = 0.5
 MAX_BACKOFF = 8.0
 #: Retry-After values above this are nonsense (a year); they are kept, but capped here so arithmetic stays sane.
 RETRY_AFTER_CEILING = 365 * 24 * 3600.0
+#: 429 answers sat out per call before giving up (separate from the failure budget).
+MAX_RATE_LIMIT_WAITS = 6
 
 
 def is_safe(method: str) -> bool:
@@ -124,3 +128,162 @@ def retry_delay(
         if after is not None:
             return after
     return backoff_delay(attempt, rng=rng)
+
+
+# --- The policy the request loop asks -------------------------------------------------------------
+
+RetryReason = Literal["retry", "rate limit"]
+
+
+@dataclass(frozen=True, slots=True)
+class NoAnswer:
+    """The attempt got no answer (connection refused, timeout, dropped connection).
+
+    Attributes:
+        sent: Whether the request may have reached the vendor (``False``: it provably never left).
+    """
+
+    sent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorAnswer:
+    """The vendor answered with an error status.
+
+    Attributes:
+        status: The HTTP status (400 or more).
+        headers: The answer's headers.
+        retry_after: The wait the vendor's error table read off a 429 (its ``RateLimited``), if any.
+    """
+
+    status: int
+    headers: Mapping[str, str]
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BadBody:
+    """The vendor answered with success, but the body is not what it documents."""
+
+
+Outcome = NoAnswer | ErrorAnswer | BadBody
+
+
+@dataclass(frozen=True, slots=True)
+class Attempts:
+    """What one call has been through so far.
+
+    Attributes:
+        failures: Failed attempts tried again (counted against ``max_attempts``).
+        rate_waits: 429 answers sat out (counted against :data:`MAX_RATE_LIMIT_WAITS`).
+    """
+
+    failures: int = 0
+    rate_waits: int = 0
+
+    @property
+    def number(self) -> int:
+        """The attempt about to be sent, 1 for the first."""
+        return self.failures + self.rate_waits + 1
+
+    def after(self, decision: Retry) -> Attempts:
+        """The count once ``decision`` is carried out."""
+        if decision.reason == "rate limit":
+            return replace(self, rate_waits=self.rate_waits + 1)
+        return replace(self, failures=self.failures + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """Send the request again.
+
+    Attributes:
+        wait: Seconds to sleep first.
+        reason: ``"retry"`` (a failure, from the attempt budget) or ``"rate limit"`` (a 429 sat out).
+        hold: Seconds every request of the account is held back first (a 429's wait: the loop's
+            quota wait sits it out, so requests sent meanwhile wait too).
+    """
+
+    wait: float
+    reason: RetryReason
+    hold: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """Give up: the attempt's error is final.
+
+    Attributes:
+        why: Which rule stopped it (for logs and tests).
+        hold: Seconds every request of the account is held back all the same (a 429's wait).
+    """
+
+    why: str
+    hold: float = 0.0
+
+
+Decision = Retry | Stop
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """When one call's failed attempt is sent again, and after how long.
+
+    Args:
+        method: The call's HTTP method.
+        max_attempts: Attempts of a safe request (1 + retries after failures).
+        max_wait: Longest wait sat out by itself; a longer one ends the call.
+        max_rate_waits: 429 answers sat out per call.
+        rng: Random source of the jitter (for tests).
+    """
+
+    method: str
+    max_attempts: int
+    max_wait: float
+    max_rate_waits: int = MAX_RATE_LIMIT_WAITS
+    rng: random.Random | None = None
+
+    def decide(self, attempts: Attempts, outcome: Outcome) -> Decision:
+        """Decides what follows a failed attempt.
+
+        Args:
+            attempts: What the call has been through before this attempt's failure.
+            outcome: How the attempt failed.
+
+        Returns:
+            :class:`Retry` (wait, then send again) or :class:`Stop` (raise the attempt's error).
+        """
+        if isinstance(outcome, ErrorAnswer) and outcome.status == 429:
+            return self._rate_limited(attempts, outcome)
+        if isinstance(outcome, ErrorAnswer):
+            if not should_retry(outcome.status, self.method, outcome.headers):
+                return Stop("not retryable")
+            if not self._has_budget(attempts):
+                return Stop("attempts spent")
+            wait = retry_delay(attempts.failures, outcome.headers, rng=self.rng)
+            if wait > self.max_wait:
+                return Stop("wait too long")
+            return Retry(wait, "retry")
+        if isinstance(outcome, NoAnswer):
+            if not should_retry(None, self.method, sent=outcome.sent):
+                return Stop("write may have arrived")
+        elif not is_safe(self.method):  # BadBody: the vendor processed the write
+            return Stop("write was processed")
+        if not self._has_budget(attempts):
+            return Stop("attempts spent")
+        return Retry(backoff_delay(attempts.failures, rng=self.rng), "retry")
+
+    def _rate_limited(self, attempts: Attempts, outcome: ErrorAnswer) -> Decision:
+        """A 429: every request of the account waits; this one is sent again if it is safe and worth it."""
+        after = outcome.retry_after
+        wait = after if after is not None else backoff_delay(attempts.rate_waits, rng=self.rng)
+        if not is_safe(self.method):
+            return Stop("write not re-sent", hold=wait)
+        if wait > self.max_wait:
+            return Stop("wait too long", hold=wait)
+        if attempts.rate_waits >= self.max_rate_waits:
+            return Stop("rate-limit waits spent", hold=wait)
+        return Retry(0.0, "rate limit", hold=wait)
+
+    def _has_budget(self, attempts: Attempts) -> bool:
+        return attempts.failures + 1 < self.max_attempts

@@ -16,7 +16,7 @@ from console.core.credentials import MemoryStore
 from console.core.errors import ConnectionFailed
 from console.core.models import Query
 from console.core.settings import AccountConfig, AccountsFile
-from console.http.client import shared_ssl_context
+from console.http.tls import shared_ssl_context
 from console.http.types import HttpSettings
 from console.services.accounts import AccountService
 from console.services.datasets import DatasetService
