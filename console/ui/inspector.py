@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.http.requestlog import Exchange, RequestLog
+from console.services.activity import Exchange, RequestLog
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Time", "Account", "Method", "Path", "Status", "Duration", "Size", "Retries")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from console.http.ratelimit import RateLimitSnapshot
-from console.http.requestlog import Exchange
+from console.services.activity import Exchange, RateLimitSnapshot
 
 
 class QtHttpObserver(QObject):
     """Turns HTTP events into signals. Lives on the GUI thread, where the qasync loop runs.
+
+    It implements :class:`console.services.activity.HttpObserver`; the accounts service passes it to
+    every client.
 
     Signals:
         inFlightChanged(int): Requests on their way, over every account.

@@ -16,7 +16,15 @@ ALLOWED = {
     "vendors": {"core", "http", "vendors"},
     "sandbox": {"core", "http", "vendors", "sandbox"},
     "services": {"core", "http", "vendors", "services"},
-    "ui": {"core", "http", "services", "ui"},
+    "ui": {"core", "services", "ui"},  # HTTP types reach the UI through console.services.activity
+}
+# Modules still importing a layer their own may not (typing-only imports count too: the dependency is
+# there all the same). Issue 15: these import console.http (RateLimitSnapshot for typing; window.py also
+# HttpSettings) and are being moved to console.services.activity by their owner; remove each entry then.
+EXCEPTIONS: dict[str, set[str]] = {
+    "ui/window.py": {"http"},
+    "ui/status.py": {"http"},
+    "ui/statusbar.py": {"http"},
 }
 
 
@@ -56,7 +64,7 @@ def test_layer_rules(path: Path) -> None:
     if layer in ALLOWED:
         used = {m.split(".")[1] for m in imports if m.startswith("console.") and len(m.split(".")) > 1}
         used = {u.removesuffix(".py") for u in used}
-        bad = used - ALLOWED[layer]
+        bad = used - ALLOWED[layer] - EXCEPTIONS.get(path.relative_to(PACKAGE).as_posix(), set())
         assert not bad, f"{path.relative_to(PACKAGE)} ({layer}) imports {sorted(bad)}"
 
 
