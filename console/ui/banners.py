@@ -15,8 +15,17 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from console.core.errors import ConsoleError
+from console.core.errors import AuthError, ConsoleError, KeychainUnavailable, PermissionDenied
+from console.services.accounts import SecretMissing
 from console.ui.messages import vendor_name
+
+#: Errors that entering the account's secret again may cure (the banner's "Enter key…", a form's failure).
+CREDENTIAL_ERRORS = (AuthError, SecretMissing, KeychainUnavailable, PermissionDenied)
+
+
+def needs_credentials(error: ConsoleError) -> bool:
+    """Whether entering the account's secret again may cure ``error``."""
+    return isinstance(error, CREDENTIAL_ERRORS)
 
 
 class ErrorBanner(QFrame):
@@ -72,6 +81,15 @@ class ErrorBanner(QFrame):
         self.reference_button.setVisible(bool(reference))
         self.reference_button.setProperty("reference", reference)
         self.show()
+
+    def show_page_error(self, error: ConsoleError, *, first_page: bool) -> None:
+        """Shows why a list's page failed; "Enter key…" only when a new secret may help.
+
+        Args:
+            error: The typed error.
+            first_page: Whether the list has no rows yet (else it failed to load more).
+        """
+        self.show_error(error, "the first page" if first_page else "more rows", credentials=needs_credentials(error))
 
 
 class NotesBar(QLabel):

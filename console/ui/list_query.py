@@ -1,0 +1,135 @@
+"""What one list asks the vendor for: the filter bar's values and the order (a click on a column header).
+
+Sorting and filtering happen on the vendor's side (design.md: server-side when the API has them), so
+:class:`ListQuery` only keeps the :class:`~console.core.models.Query`, keeps the header's sort arrow
+in step with it, and says when the list must reload.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QHeaderView
+
+from console.core.errors import ConsoleError
+from console.core.models import DatasetSpec, Query, ViewKind
+from console.core.settings import AccountConfig
+from console.ui.filter_bar import FilterBar
+from console.ui.qtasync import TaskSet
+from console.ui.view_layout import show_sort
+
+if TYPE_CHECKING:
+    from console.services.datasets import DatasetService
+
+
+class ListQuery(QObject):
+    """The filters and the order of one list.
+
+    Args:
+        datasets: The dataset service (the filters' choices).
+        account: The account (its fields decide which filters apply and what the vendor can sort).
+        vendor_name: The vendor's display name.
+        spec: The dataset.
+        header: The table's header (its clicks sort; its arrow shows the order).
+        tasks: Where the choices load (cancelled with the list).
+        parent: Qt parent.
+
+    Attributes:
+        filters: The filter bar, or ``None`` when the dataset has no filter for this account.
+        query: What the list asks the vendor for now.
+        default_sort: The order the list starts with (``sort`` key, descending).
+
+    Signals:
+        changed(): The query changed: the list reloads from the first page.
+        statusMessage(str): A short note for the status bar.
+    """
+
+    changed = Signal()
+    statusMessage = Signal(str)
+
+    def __init__(self, datasets: DatasetService, account: AccountConfig, vendor_name: str, spec: DatasetSpec,
+                 header: QHeaderView, tasks: TaskSet, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.datasets = datasets
+        self.account = account
+        self.vendor_name = vendor_name
+        self.spec = spec
+        self.header = header
+        self.tasks = tasks
+        preset = "next7" if spec.view is ViewKind.BOOKINGS else "all"
+        filters = [f for f in spec.filters if f.applies(account.fields)]
+        self.filters = FilterBar(filters, date_preset=preset) if filters else None
+        self.query = Query(filters=self.filters.values() if self.filters else {},
+                           descending=spec.default_descending)
+        self.default_sort = (self.query.sort, self.query.descending)
+        if self.filters is not None:
+            self.filters.changed.connect(self._on_filters_changed)
+        header.sectionClicked.connect(self.header_clicked)
+
+    def load_choices(self) -> None:
+        """Loads the filters' choices (tags, services...) from the service's cache."""
+        if self.filters is not None:
+            for spec in self.filters.specs:
+                if spec.choices_from:
+                    self.tasks.spawn(self._load_choices(spec.key, spec.choices_from))
+
+    async def _load_choices(self, key: str, dataset: str) -> None:
+        try:
+            choices = await self.datasets.choices(self.account.id, dataset)
+        except ConsoleError as exc:
+            self.statusMessage.emit(f"Could not load {dataset} for the filter: {exc.user_message.title}")
+            return
+        if self.filters is not None:
+            self.filters.set_choices(key, choices)
+
+    def filter_to(self, filters: dict[str, str]) -> None:
+        """Shows only what matches these filters (another view's "Show ..." action)."""
+        if self.filters is None:
+            return
+        if self.filters.dates is not None:  # every date of that record, not only this week's
+            self.filters.dates.blockSignals(True)
+            self.filters.dates.set_preset("all")
+            self.filters.dates.blockSignals(False)
+        for key, value in filters.items():
+            self.filters.set_value(key, value)
+        self.filters.apply()
+
+    def focus_search(self) -> bool:
+        """Puts the cursor in the search box; False when the list has none."""
+        box = self.filters.search if self.filters is not None else None
+        if box is None:
+            return False
+        box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        box.selectAll()
+        return True
+
+    def _on_filters_changed(self, values: dict[str, str]) -> None:
+        self.query = dataclasses.replace(self.query, filters=values)
+        self.changed.emit()
+
+    def header_clicked(self, section: int) -> None:
+        """A click on a column header: sorts by it when the vendor can, else says it cannot."""
+        column = self.spec.columns[section] if 0 <= section < len(self.spec.columns) else None
+        if column is None or not column.sortable(self.account.fields) or column.sort_key is None:
+            show_sort(self.header, self.spec, self.query.sort, self.query.descending)  # the arrow stays
+            label = column.label if column is not None else "this column"
+            self.statusMessage.emit(f"{self.vendor_name} cannot sort {self.spec.label.lower()} by {label}.")
+            return
+        descending = not self.query.descending if self.query.sort == column.sort_key else False
+        self.sort_by(column.sort_key, descending)
+
+    def sort_by(self, sort_key: str, descending: bool) -> None:
+        """Asks the vendor for a new order (the list reloads)."""
+        self.query = dataclasses.replace(self.query, sort=sort_key, descending=descending)
+        show_sort(self.header, self.spec, sort_key, descending)
+        self.changed.emit()
+
+    def reset_sort(self) -> bool:
+        """Back to the default order; returns whether the order changed (the list then reloads if loaded)."""
+        sort, descending = self.default_sort
+        if (self.query.sort, self.query.descending) == (sort, descending):
+            return False
+        self.query = dataclasses.replace(self.query, sort=sort, descending=descending)
+        return True
