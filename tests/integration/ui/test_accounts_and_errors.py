@@ -85,7 +85,7 @@ def test_remove_account_asks_and_removes(harness: Any, qtbot: Any) -> None:
     window.remove_button.click()
     box = find_modal(qtbot, QMessageBox, "confirmRemove")
     box.button(QMessageBox.StandardButton.Cancel).click()
-    qtbot.wait(50)
+    qtbot.waitUntil(harness.window_idle, timeout=5000)  # the question has had its answer
     assert harness.accounts.get(demo_id)
     window.remove_button.click()
     box = find_modal(qtbot, QMessageBox, "confirmRemove")

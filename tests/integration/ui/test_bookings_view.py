@@ -113,7 +113,7 @@ def test_reschedule_then_cancel_asks_with_client_and_time(harness: Any, qtbot: A
     assert record.fields["client_name"] in box.text()
     assert moved.derived["start"].strftime("%H:%M") in box.text()
     next(b for b in box.buttons() if b.text() == "Go back").click()
-    qtbot.wait(50)
+    qtbot.waitUntil(harness.quiet, timeout=5000)  # the question has had its answer
     assert view.model.record(view.model.row_of(record.id)).fields["status"] != "3"
     view.action_buttons["cancel"].click()
     box = find_modal(qtbot, QMessageBox, "question_confirm")

@@ -166,7 +166,7 @@ def test_delete_asks_first(harness: Any, qtbot: Any) -> None:
     box = _message_box(qtbot, "confirmDelete")
     assert record.fields["email"] in box.text()
     box.button(QMessageBox.StandardButton.Cancel).click()
-    qtbot.wait(50)
+    qtbot.waitUntil(harness.quiet, timeout=5000)  # the question has had its answer
     assert view.model.row_of(record.id) == 1
     emulator = harness.workspace.vendors["systeme"].emulator
     assert ("DELETE", f"/api/contacts/{record.id}") not in emulator.write_log()
@@ -282,7 +282,7 @@ def test_unsaved_edits_are_not_dropped_without_asking(harness: Any, qtbot: Any) 
     qtbot.keyClick(form, Qt.Key.Key_Escape)
     box = find_modal(qtbot, QMessageBox, "discardChanges")
     next(b for b in box.buttons() if b.text() == "Keep editing").click()
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: not box.isVisible(), timeout=3000)  # answered (the form handles it as it closes)
     assert form.isVisible() and form.widgets["company_name"].text() == "Half-typed Ltd"
     # Closing the main window over it asks too.
     closed: list[bool] = []
@@ -291,7 +291,7 @@ def test_unsaved_edits_are_not_dropped_without_asking(harness: Any, qtbot: Any) 
     box = find_modal(qtbot, QMessageBox, "closeWithEdits")
     assert "1 form has changes" in box.text()
     box.button(QMessageBox.StandardButton.Cancel).click()
-    qtbot.wait(50)
+    qtbot.waitUntil(harness.window_idle, timeout=5000)  # the closing question has had its answer
     assert harness.window.isVisible() and form.isVisible() and not closed
     form.buttons.button(form.buttons.StandardButton.Cancel).click()
     box = find_modal(qtbot, QMessageBox, "discardChanges")

@@ -113,7 +113,7 @@ def test_screenshot_of_the_inspector(harness: Any, qtbot: Any) -> None:
     harness.window.open_inspector()
     inspector = harness.window.inspector
     inspector.table.selectRow(0)
-    qtbot.wait(100)
+    qtbot.waitUntil(lambda: harness.quiet() and inspector.response_text.toPlainText() != "", timeout=5000)
     ARTIFACTS.mkdir(exist_ok=True)
     assert inspector.grab().save(str(ARTIFACTS / "request-inspector.png"))
     assert QApplication.activeModalWidget() is None

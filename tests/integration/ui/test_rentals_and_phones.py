@@ -157,9 +157,9 @@ def test_queues_log_in_and_out_and_refresh_only_while_visible(harness: Any, qtbo
     assert view.model.data(view.model.index(view.model.row_of(queue_id), 3)) == expected
     page = harness.window.current_page()
     page.setCurrentWidget(page.view("contacts"))  # the queues tab is hidden now
-    qtbot.wait(100)
+    qtbot.waitUntil(lambda: not view._refresh_timer.isActive() and harness.quiet(), timeout=5000)
     paused = emulator.queue_reads
-    qtbot.wait(600)
+    qtbot.wait(600)  # time is the subject here: four refresh intervals (150 ms) pass without a read
     assert emulator.queue_reads == paused
     assert not view._refresh_timer.isActive()
 

@@ -57,7 +57,9 @@ def test_undo_brings_the_row_back_and_sends_nothing(harness: Any, qtbot: Any, mo
     assert view.model.row_of(record.id) == 3  # back where it was, selected
     assert view.current_record().id == record.id
     assert not view.undo_bar.isVisible()
-    qtbot.wait(1300)
+    # A delete held after the undone one waits longer: once it has gone out, so would the undone one have.
+    marker = confirm_delete(qtbot, view, 0)
+    qtbot.waitUntil(lambda: deletes_of(harness, marker) == 1, timeout=5000)
     assert deletes_of(harness, record) == 0
 
 
@@ -71,7 +73,7 @@ def test_a_held_delete_is_sent_once_after_the_wait(harness: Any, qtbot: Any) -> 
     view.refresh()
     qtbot.waitUntil(lambda: view.model.rowCount() >= 50 and not view.model.loading, timeout=5000)
     assert view.model.row_of(record.id) == -1
-    qtbot.wait(300)
+    qtbot.waitUntil(harness.quiet, timeout=5000)  # nothing left that could send it again
     assert deletes_of(harness, record) == 1
 
 
@@ -131,7 +133,7 @@ def test_read_only_account_hides_every_write(harness: Any, qtbot: Any) -> None:
         window.registry.actions[action].trigger()
     record = view.current_record()
     view._run_current(next(a for a in view.spec.actions if a.opens is None and a.available(record)))
-    qtbot.wait(100)
+    qtbot.waitUntil(harness.quiet, timeout=5000)  # whatever the refusals started has run its course
     assert QApplication.activeModalWidget() is None
     assert sum("read-only" in m for m in messages) == 4
     ARTIFACTS.mkdir(exist_ok=True)
@@ -156,13 +158,13 @@ def test_closing_with_a_held_delete_asks(harness: Any, qtbot: Any, monkeypatch: 
     box = find_modal(qtbot, QMessageBox, "closeWithPending")
     assert "1 delete is waiting" in box.text()
     box.button(QMessageBox.StandardButton.Cancel).click()
-    qtbot.wait(100)
+    qtbot.waitUntil(harness.window_idle, timeout=5000)  # the closing question has had its answer
     assert window.isVisible() and not closed and len(view.pending) == 1
     window.close()
     box = find_modal(qtbot, QMessageBox, "closeWithPending")
     next(b for b in box.buttons() if b.text() == answer).click()
     qtbot.waitUntil(lambda: bool(closed), timeout=5000)
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: harness.observer.in_flight == 0, timeout=5000)
     assert deletes_of(harness, record) == sent
     assert not window.isVisible()
 
