@@ -52,7 +52,7 @@ from console.core.lookup import LookupMethod, routes
 from console.core.models import AccountOption, Choice, LoginField
 from console.vendors.base import ClientContext, DemoAccount, EmulatorApp, EmulatorSpec, VendorClient, VendorSpec
 from console.vendors.launch27.datasets import DATASETS
-from console.vendors.launch27.errors import ERROR_TABLE, NAME, VENDOR, to_error
+from console.vendors.launch27.errors import MESSAGES, NAME, VENDOR, to_error
 
 DEMO_ADMIN = "admin@sparkleclean.example"
 #: The demo workspace's password and 2.0 key (the emulator accepts them; they open nothing real).
@@ -112,7 +112,7 @@ SPEC = VendorSpec(
              routes("email name", "bookings", LookupMethod.SCAN, limit=300, when=("api", "v1")),
              routes("phone", "bookings", LookupMethod.SCAN, limit=300, when=("api", "2.0")),
              routes("id", "bookings", LookupMethod.GET)),
-    error_table={code: message for code, (_kind, message) in ERROR_TABLE.items()},
+    error_table=MESSAGES,
     options=(
         AccountOption("timezone", "Time zone", (Choice("", "From Launch27 (v1) or this computer (2.0)"),
                                                 Choice("America/New_York", "America/New_York"),

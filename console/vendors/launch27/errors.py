@@ -9,8 +9,8 @@ login locked after failed attempts), 404, 429.
 
 from __future__ import annotations
 
-import json
 import re
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from console.core.errors import (
@@ -25,8 +25,7 @@ from console.core.errors import (
     ValidationError,
     VendorError,
 )
-from console.http.bodies import preview_body
-from console.http.retry import parse_retry_after
+from console.vendors.errorkit import CodeTable, error_tables, json_body
 
 if TYPE_CHECKING:
     import httpx
@@ -40,42 +39,64 @@ FIELD_ALIASES = {"user.email": "email", "user.first_name": "first_name", "user.l
                  "email": "email", "services": "service_id", "services.0.id": "service_id",
                  "frequency": "frequency_id", "payment_method": "payment_method"}
 
+
+class Code(StrEnum):
+    """Launch27's codes: a status with the shape of its body where one status means several things."""
+
+    API_KEY = "406 api key"
+    FIELDS = "406 fields"
+    REFUSED = "406 list"
+    UNAUTHORIZED = "401"
+    FORBIDDEN = "403"
+    LOCKED = "403 locked"
+    NOT_FOUND = "404"
+    UNPROCESSABLE = "422"
+    SPOT_TAKEN = "422 spot"
+    TOO_MANY_REQUESTS = "429"
+    INTERNAL = "500"
+    CLIENT_ERROR = "4xx"
+    SERVER_ERROR = "5xx"
+
+
 #: shape -> (error type, user message); every documented status and shape has a row.
-ERROR_TABLE: dict[str, tuple[type[VendorError], UserMessage]] = {
-    "406 api key": (AuthError, UserMessage(
+ERROR_TABLE = CodeTable(VENDOR, Code, {
+    Code.API_KEY: (AuthError, UserMessage(
         "Wrong API key", "Launch27 did not accept the API key of this account (API 2.0).",
         "Copy the live key from Launch27 > Settings > General > API Access, then edit the account.")),
-    "406 fields": (ValidationError, UserMessage(
+    Code.FIELDS: (ValidationError, UserMessage(
         "Please check the form", "Launch27 did not accept some of the values.",
         "Correct the fields marked in red and save again.", Severity.WARNING)),
-    "406 list": (ValidationError, UserMessage(
+    Code.REFUSED: (ValidationError, UserMessage(
         "Launch27 refused the booking", "Launch27 cannot save this booking as it is.",
         "Read Launch27's reason above the form, change the booking and try again.", Severity.WARNING)),
-    "401": (AuthError, UserMessage(
+    Code.UNAUTHORIZED: (AuthError, UserMessage(
         "Wrong email or password", "Launch27 did not accept the email and password of this account.",
         "Check them (and the API key for API 2.0), then edit the account.")),
-    "403": (PermissionDenied, UserMessage(
+    Code.FORBIDDEN: (PermissionDenied, UserMessage(
         "Not allowed", "This Launch27 user may not do that (it may not be an admin or the booking's customer).",
         "Log in with an admin user of the account.")),
-    "403 locked": (AuthError, UserMessage(
+    Code.LOCKED: (AuthError, UserMessage(
         "Login locked", "Launch27 locked the login after several wrong passwords.",
         "Wait five minutes, then check the password.")),
-    "404": (NotFound, UserMessage(
+    Code.NOT_FOUND: (NotFound, UserMessage(
         "Not found", "That booking or page does not exist in Launch27 any more.",
         "Refresh the list; it may have been deleted.", Severity.WARNING)),
-    "422": (ValidationError, UserMessage(
+    Code.UNPROCESSABLE: (ValidationError, UserMessage(
         "Please check the form", "Launch27 did not accept some of the values.",
         "Correct the fields marked in red and save again.", Severity.WARNING)),
-    "422 spot": (SlotUnavailable, UserMessage(
+    Code.SPOT_TAKEN: (SlotUnavailable, UserMessage(
         "Time just taken", "That time was just taken.", "Pick another spot.", Severity.WARNING)),
-    "429": (RateLimited, UserMessage(
+    Code.TOO_MANY_REQUESTS: (RateLimited, UserMessage(
         "Too many requests", "Launch27 asks Vendor Console to slow down.",
         "The request is repeated by itself after a short wait.", Severity.WARNING)),
-    "500": (ServerError, UserMessage("Launch27 failed", "Launch27 had an internal error.", "Try again in a minute.")),
-    "4xx": (VendorError, UserMessage("Request refused", "Launch27 refused the request.", "Try again.")),
-    "5xx": (ServerError, UserMessage("Launch27 unavailable", "Launch27 is not answering properly.",
-                                     "Try again in a few minutes.")),
-}
+    Code.INTERNAL: (ServerError, UserMessage(
+        "Launch27 failed", "Launch27 had an internal error.", "Try again in a minute.")),
+    Code.CLIENT_ERROR: (VendorError, UserMessage("Request refused", "Launch27 refused the request.", "Try again.")),
+    Code.SERVER_ERROR: (ServerError, UserMessage(
+        "Launch27 unavailable", "Launch27 is not answering properly.", "Try again in a few minutes.")),
+})
+#: Every code's user message (``VendorSpec.error_table``).
+MESSAGES = error_tables(ERROR_TABLE)
 
 _SPOT_WORDS = re.compile(r"spot|taken|not available|unavailable|cannot book", re.IGNORECASE)
 _KEY_WORDS = re.compile(r"api key", re.IGNORECASE)
@@ -108,13 +129,6 @@ def _messages(value: Any, path: str = "") -> list[str]:
     return result
 
 
-def _body(response: httpx.Response) -> Any:
-    try:
-        return json.loads(response.content) if response.content.strip() else None
-    except (ValueError, RecursionError):
-        return None
-
-
 def _field_errors(raw: Any) -> tuple[dict[str, list[str]], list[str]]:
     fields: dict[str, list[str]] = {}
     general: list[str] = []
@@ -137,42 +151,33 @@ def _field_errors(raw: Any) -> tuple[dict[str, list[str]], list[str]]:
 def to_error(response: httpx.Response) -> VendorError:
     """Turns a Launch27 error answer (either generation) into a typed error."""
     status = response.status_code
-    body = _body(response)
+    body = json_body(response)
     message = str(body.get("message")) if isinstance(body, dict) and body.get("message") else ""
-    common: dict[str, Any] = {"status": status, "body": preview_body(response),
-                              "reference": response.headers.get("x-request-id")}
+    reference = response.headers.get("x-request-id")
     if status == 406:
         raw = body.get("errors") if isinstance(body, dict) else None
         fields, general = _field_errors(raw)
         if any(_KEY_WORDS.search(g) for g in general) and not fields:
-            kind, user = ERROR_TABLE["406 api key"]
-            return kind(VENDOR, "; ".join(general), user_message=user, vendor_code="406", **common)
+            return ERROR_TABLE.from_response(Code.API_KEY, response, "; ".join(general), reference=reference)
         if SLOT_FIELD in fields and any(_SPOT_WORDS.search(m) for m in fields[SLOT_FIELD]):
-            kind, user = ERROR_TABLE["422 spot"]
-            return kind(VENDOR, "; ".join(fields[SLOT_FIELD]), user_message=user, vendor_code="406",
-                        fields={SLOT_FIELD: [f"{user.text} {user.next_step}"]}, **common)
-        row = "406 fields" if fields else "406 list"
-        kind, user = ERROR_TABLE[row]
-        text = "; ".join(general) or message or user.text
-        return kind(VENDOR, text, user_message=user, vendor_code="406", fields=fields, general=general, **common)
+            return ERROR_TABLE.from_response(Code.SPOT_TAKEN, response, "; ".join(fields[SLOT_FIELD]),
+                                             reference=reference, fields={SLOT_FIELD: [_spot_note()]})
+        return ERROR_TABLE.from_response(Code.FIELDS if fields else Code.REFUSED, response,
+                                         "; ".join(general) or message, reference=reference, fields=fields,
+                                         general=general)
     if status == 422:
         fields, general = _field_errors(body)
         slot = fields.get(SLOT_FIELD, [])
         if slot and any(_SPOT_WORDS.search(m) for m in slot):
-            kind, user = ERROR_TABLE["422 spot"]
-            return kind(VENDOR, "; ".join(slot), user_message=user, vendor_code="422",
-                        fields={**fields, SLOT_FIELD: [f"{user.text} {user.next_step}"]}, general=general, **common)
-        kind, user = ERROR_TABLE["422"]
-        text = "; ".join(f"{k}: {', '.join(v)}" for k, v in fields.items()) or "; ".join(general) or user.text
-        return kind(VENDOR, text, user_message=user, vendor_code="422", fields=fields, general=general, **common)
-    if status == 429:
-        kind, user = ERROR_TABLE["429"]
-        return RateLimited(VENDOR, message or user.text, user_message=user, vendor_code="429",
-                           retry_after=parse_retry_after(response.headers.get("retry-after")), **common)
-    key = str(status)
-    if status == 403 and _LOCK_WORDS.search(message or ""):
-        key = "403 locked"
-    if key not in ERROR_TABLE:
-        key = "5xx" if status >= 500 else "4xx"
-    kind, user = ERROR_TABLE[key]
-    return kind(VENDOR, message or user.text, user_message=user, vendor_code=str(status), **common)
+            return ERROR_TABLE.from_response(Code.SPOT_TAKEN, response, "; ".join(slot), reference=reference,
+                                             fields={**fields, SLOT_FIELD: [_spot_note()]}, general=general)
+        text = "; ".join(f"{k}: {', '.join(v)}" for k, v in fields.items()) or "; ".join(general)
+        return ERROR_TABLE.from_response(Code.UNPROCESSABLE, response, text, reference=reference, fields=fields,
+                                         general=general)
+    locked = Code.LOCKED if status == 403 and _LOCK_WORDS.search(message or "") else None
+    return ERROR_TABLE.from_response(ERROR_TABLE.for_status(status, locked), response, message, reference=reference)
+
+
+def _spot_note() -> str:
+    user = ERROR_TABLE[Code.SPOT_TAKEN].message
+    return f"{user.text} {user.next_step}"

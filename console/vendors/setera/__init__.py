@@ -57,7 +57,7 @@ from console.core.lookup import routes
 from console.core.models import AccountOption, Choice, LoginField
 from console.vendors.base import ClientContext, DemoAccount, EmulatorApp, EmulatorSpec, VendorClient, VendorSpec
 from console.vendors.setera.datasets import DATASETS, DEFAULT_SEARCH_PATH, LOCAL_SEARCH
-from console.vendors.setera.errors import ERROR_TABLE, NAME, VENDOR, to_error
+from console.vendors.setera.errors import MESSAGES, NAME, VENDOR, to_error
 
 DEMO_DOMAIN = "nordictel.example"
 DEMO_USER = "alex"
@@ -105,7 +105,7 @@ SPEC = VendorSpec(
     ),
     # The contact search endpoint (a user token only) matches names, emails and numbers.
     lookups=(routes("email phone name", "contacts", param="query"),),
-    error_table={code: message for code, (_kind, message) in ERROR_TABLE.items()},
+    error_table=MESSAGES,
     options=(
         AccountOption("method_override", "Send PUT/DELETE as POST",
                       (Choice("off", "No"), Choice("on", "Yes (X-HTTP-Method-Override)")), "off",

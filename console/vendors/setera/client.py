@@ -42,7 +42,7 @@ from console.vendors.base import ClientContext, VendorClient, VendorSpec
 from console.vendors.optional import MISSING_STATUSES, OptionalCall, missing_reason
 from console.vendors.parsing import as_dict, as_list, record_id, reply_data
 from console.vendors.setera.datasets import DEFAULT_SEARCH_PATH, DIRECTORY, LOCAL_SEARCH, PERSONAL
-from console.vendors.setera.errors import ERROR_TABLE, NAME, VENDOR, reference_of
+from console.vendors.setera.errors import ERROR_TABLE, NAME, VENDOR, Code, reference_of
 
 PERSONAL_PATH = "/contacts/personal/{domain}/{user}"
 
@@ -260,7 +260,7 @@ class SeteraClient(VendorClient):
                                          parse=_contacts)
             ids = [self._id_of(x) for x in found]  # an item without an id: an answer the client cannot read
         except PermissionDenied as exc:
-            _kind, message = ERROR_TABLE["403 user token"]
+            _kind, message = ERROR_TABLE[Code.USER_TOKEN_NEEDED]
             raise PermissionDenied(VENDOR, exc.message, user_message=message, status=exc.status,
                                    vendor_code=exc.vendor_code, reference=exc.reference, body=exc.body) from None
         except (VendorError, BadResponse) as exc:
@@ -312,7 +312,7 @@ class SeteraClient(VendorClient):
             records = await self._load_contacts()
             found = next((r for r in records if r.id == record_id), None)
         if found is None:
-            _kind, message = ERROR_TABLE["404"]
+            _kind, message = ERROR_TABLE[Code.NOT_FOUND]
             raise NotFound(VENDOR, f"no {dataset} record {record_id}", user_message=message, status=404)
         return found
 

@@ -8,10 +8,10 @@ validation result; its shape is unknown upstream, so this package reads ``{"erro
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from console.core.errors import (
     AuthError,
@@ -24,7 +24,7 @@ from console.core.errors import (
     ValidationError,
     VendorError,
 )
-from console.http.bodies import preview_body
+from console.vendors.errorkit import CodeTable, error_tables, json_body
 
 if TYPE_CHECKING:
     import httpx
@@ -33,38 +33,58 @@ VENDOR = "setera"
 NAME = "Setera OneCloud"
 _WARNING = re.compile(r"\b703\b.*?see\s+[\"']?([A-Za-z0-9._:/-]+)", re.IGNORECASE)
 
-ERROR_TABLE: dict[str, tuple[type[VendorError], UserMessage]] = {
-    "400": (ValidationError, UserMessage(
+
+class Code(StrEnum):
+    """OneCloud's codes: the seed's HTTP statuses, the contact search's 403, and the two classes for the others."""
+
+    BAD_REQUEST = "400"
+    UNAUTHORIZED = "401"
+    FORBIDDEN = "403"
+    USER_TOKEN_NEEDED = "403 user token"
+    NOT_FOUND = "404"
+    METHOD_NOT_ALLOWED = "405"
+    CONFLICT = "409"
+    INTERNAL = "500"
+    NOT_IMPLEMENTED = "501"
+    CLIENT_ERROR = "4xx"
+    SERVER_ERROR = "5xx"
+
+
+ERROR_TABLE = CodeTable(VENDOR, Code, {
+    Code.BAD_REQUEST: (ValidationError, UserMessage(
         "Request not accepted", "OneCloud did not accept the request (a value, header or address is not valid).",
         "Check the values marked in red; if none are, report the reference to Setera support.", Severity.WARNING)),
-    "401": (AuthError, UserMessage(
+    Code.UNAUTHORIZED: (AuthError, UserMessage(
         "Token not accepted", "OneCloud did not accept the API token of this account (missing, revoked or expired).",
         "Ask your OneCloud administrator for a new API ticket token, then edit the account.")),
-    "403": (PermissionDenied, UserMessage(
+    Code.FORBIDDEN: (PermissionDenied, UserMessage(
         "Not allowed", "OneCloud refused this for the account's token (the ticket may not cover this API).",
         "Ask your OneCloud administrator to grant the ticket access to this API.")),
-    "403 user token": (PermissionDenied, UserMessage(
+    Code.USER_TOKEN_NEEDED: (PermissionDenied, UserMessage(
         "A user token is needed", "Contact search works only with a user's token; this account uses a "
         "superuser (administrator) token.",
         "Create an API ticket for a user (not a superuser) and use its token for this account.")),
-    "404": (NotFound, UserMessage(
+    Code.NOT_FOUND: (NotFound, UserMessage(
         "Not found", "OneCloud has no such contact, group or address.",
         "Check the account's domain and user, then refresh.", Severity.WARNING)),
-    "405": (VendorError, UserMessage(
+    Code.METHOD_NOT_ALLOWED: (VendorError, UserMessage(
         "Method not allowed", "OneCloud does not allow this operation here.",
         "If your network blocks PUT and DELETE, turn on “Send PUT/DELETE as POST” in the account's settings.")),
-    "409": (Conflict, UserMessage(
+    Code.CONFLICT: (Conflict, UserMessage(
         "Conflict", "OneCloud refused the change because of the current state (for example a duplicate).",
         "Refresh and try again.")),
-    "500": (ServerError, UserMessage(
+    Code.INTERNAL: (ServerError, UserMessage(
         "OneCloud failed", "OneCloud had an internal error.", "Try again; if it persists, report the reference.")),
-    "501": (VendorError, UserMessage(
+    Code.NOT_IMPLEMENTED: (VendorError, UserMessage(
         "Not available", "This OneCloud installation does not offer that yet.",
         "Ask Setera whether the feature can be enabled.")),
-    "4xx": (VendorError, UserMessage("Request refused", "OneCloud refused the request.", "Try again.")),
-    "5xx": (ServerError, UserMessage("OneCloud unavailable", "OneCloud is not answering properly.",
-                                     "Try again in a few minutes.")),
-}
+    Code.CLIENT_ERROR: (VendorError, UserMessage("Request refused", "OneCloud refused the request.", "Try again.")),
+    Code.SERVER_ERROR: (ServerError, UserMessage(
+        "OneCloud unavailable", "OneCloud is not answering properly.", "Try again in a few minutes.")),
+})
+#: Every code's user message (``VendorSpec.error_table``).
+MESSAGES = error_tables(ERROR_TABLE)
+
 
 def reference_of(headers: Mapping[str, str]) -> str:
     """The log token of a ``Warning: 703 ... see <token>`` header ("" when none)."""
@@ -72,26 +92,15 @@ def reference_of(headers: Mapping[str, str]) -> str:
     return match.group(1) if match else ""
 
 
-def _body(response: httpx.Response) -> Any:
-    try:
-        return json.loads(response.content) if response.content.strip() else None
-    except (ValueError, RecursionError):
-        return None
-
-
-def to_error(response: httpx.Response, row: str | None = None) -> VendorError:
+def to_error(response: httpx.Response, row: Code | None = None) -> VendorError:
     """Turns a OneCloud error answer into a typed error (the vendor's one error function).
 
     Args:
         response: The answer.
-        row: A more specific table row the caller knows applies (``"403 user token"`` on contact search).
+        row: A more specific table row the caller knows applies (``Code.USER_TOKEN_NEEDED`` on contact search).
     """
-    status = response.status_code
-    key = row or str(status)
-    if key not in ERROR_TABLE:
-        key = "5xx" if status >= 500 else "4xx"
-    kind, user = ERROR_TABLE[key]
-    body = _body(response)
+    code = ERROR_TABLE.for_status(response.status_code, row)
+    body = json_body(response)
     message = ""
     fields: dict[str, list[str]] = {}
     general: list[str] = []
@@ -103,6 +112,5 @@ def to_error(response: httpx.Response, row: str | None = None) -> VendorError:
                 if isinstance(item, dict) and item.get("message"):
                     field = str(item.get("field") or "")
                     (fields.setdefault(field, []) if field else general).append(str(item["message"]))
-    reference = reference_of(response.headers)
-    return kind(VENDOR, message or user.text, user_message=user, status=status, vendor_code=str(status),
-                reference=reference or None, body=preview_body(response), fields=fields, general=general)
+    return ERROR_TABLE.from_response(code, response, message, reference=reference_of(response.headers) or None,
+                                     fields=fields, general=general)

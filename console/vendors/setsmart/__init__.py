@@ -44,7 +44,7 @@ from console.core.lookup import LookupMethod, routes
 from console.core.models import LoginField
 from console.vendors.base import ClientContext, DemoAccount, EmulatorApp, EmulatorSpec, VendorClient, VendorSpec
 from console.vendors.setsmart.datasets import DATASETS
-from console.vendors.setsmart.errors import ERROR_TABLE, NAME, VENDOR, to_error
+from console.vendors.setsmart.errors import MESSAGES, NAME, VENDOR, to_error
 
 #: The demo workspace's key (the emulator accepts it; it opens nothing real).
 DEMO_API_KEY = "demo-setsmart-c0a8e2"
@@ -84,5 +84,5 @@ SPEC = VendorSpec(
     # Reservations' `q` covers the guest's name, email and phone (shared/vendors/README.md).
     lookups=(routes("email phone name", "reservations", param="q"), routes("id", "reservations", LookupMethod.GET),
              routes("id", "properties", LookupMethod.GET)),
-    error_table={code: message for code, (_kind, message) in ERROR_TABLE.items()},
+    error_table=MESSAGES,
 )

@@ -6,7 +6,7 @@ The body is ``{"error": {"code": "<snake_case>", "message": "...", "details": {"
 
 from __future__ import annotations
 
-import json
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from console.core.errors import (
@@ -22,8 +22,7 @@ from console.core.errors import (
     ValidationError,
     VendorError,
 )
-from console.http.bodies import preview_body
-from console.http.retry import parse_retry_after
+from console.vendors.errorkit import CodeTable, error_tables, json_body
 
 if TYPE_CHECKING:
     import httpx
@@ -32,48 +31,70 @@ VENDOR = "setsmart"
 NAME = "SetSmart"
 DATE_FIELDS = ("check_in", "check_out")
 
+
+class Code(StrEnum):
+    """SetSmart's codes.
+
+    HTTP statuses, a status with the body's ``error.code`` where that words it better, and the two
+    classes for the others.
+    """
+
+    BAD_REQUEST = "400"
+    UNAUTHORIZED = "401"
+    FORBIDDEN = "403"
+    NOT_FOUND = "404"
+    CONFLICT = "409"
+    DATES_UNAVAILABLE = "409 dates_unavailable"
+    HAS_RESERVATIONS = "409 has_reservations"
+    ALREADY_CANCELLED = "409 already_cancelled"
+    TOO_MANY_REQUESTS = "429"
+    INTERNAL = "500"
+    CLIENT_ERROR = "4xx"
+    SERVER_ERROR = "5xx"
+
+
 #: status (or an error code, or a class) -> (error type, user message)
-ERROR_TABLE: dict[str, tuple[type[VendorError], UserMessage]] = {
-    "400": (ValidationError, UserMessage(
+ERROR_TABLE = CodeTable(VENDOR, Code, {
+    Code.BAD_REQUEST: (ValidationError, UserMessage(
         "Please check the form", "SetSmart did not accept some of the values.",
         "Correct the fields marked in red and save again.", Severity.WARNING)),
-    "401": (AuthError, UserMessage(
+    Code.UNAUTHORIZED: (AuthError, UserMessage(
         "Wrong API key", "SetSmart did not accept the API key of this account.",
         "Check the key in SetSmart's dashboard (Settings > API keys), then edit the account.")),
-    "403": (PermissionDenied, UserMessage(
+    Code.FORBIDDEN: (PermissionDenied, UserMessage(
         "Key not allowed", "This SetSmart API key lacks the permission for that.",
         "Use a key with write access, or ask the account owner to extend this one.")),
-    "404": (NotFound, UserMessage(
+    Code.NOT_FOUND: (NotFound, UserMessage(
         "Not found", "That property or reservation does not exist in SetSmart any more.",
         "Refresh the list; it may have been deleted.", Severity.WARNING)),
-    "409": (Conflict, UserMessage(
+    Code.CONFLICT: (Conflict, UserMessage(
         "Conflict", "SetSmart refused the change because of the record's current state.",
         "Refresh the record and try again.")),
-    "409 dates_unavailable": (SlotUnavailable, UserMessage(
+    Code.DATES_UNAVAILABLE: (SlotUnavailable, UserMessage(
         "Dates not available", "The property is already booked for some of these nights.",
         "Pick other dates, or another property.", Severity.WARNING)),
-    "409 has_reservations": (Conflict, UserMessage(
+    Code.HAS_RESERVATIONS: (Conflict, UserMessage(
         "Property still booked", "SetSmart keeps properties that have reservations still to come.",
         "Deactivate the property to stop new bookings, or cancel its upcoming reservations first.",
         Severity.WARNING)),
-    "409 already_cancelled": (Conflict, UserMessage(
+    Code.ALREADY_CANCELLED: (Conflict, UserMessage(
         "Already cancelled", "This reservation was already cancelled in SetSmart.",
         "Refresh the list to see its current state.", Severity.WARNING)),
-    "429": (RateLimited, UserMessage(
+    Code.TOO_MANY_REQUESTS: (RateLimited, UserMessage(
         "Request limit reached", "SetSmart's request quota for this key is used up for now.",
         "The console waits for the quota to refill; the status bar counts down.", Severity.WARNING)),
-    "500": (ServerError, UserMessage("SetSmart failed", "SetSmart had an internal error.", "Try again in a minute.")),
-    "4xx": (VendorError, UserMessage("Request refused", "SetSmart refused the request.", "Try again.")),
-    "5xx": (ServerError, UserMessage("SetSmart unavailable", "SetSmart is not answering properly.",
-                                     "Try again in a few minutes.")),
-}
+    Code.INTERNAL: (ServerError, UserMessage(
+        "SetSmart failed", "SetSmart had an internal error.", "Try again in a minute.")),
+    Code.CLIENT_ERROR: (VendorError, UserMessage("Request refused", "SetSmart refused the request.", "Try again.")),
+    Code.SERVER_ERROR: (ServerError, UserMessage(
+        "SetSmart unavailable", "SetSmart is not answering properly.", "Try again in a few minutes.")),
+})
+#: Every code's user message (``VendorSpec.error_table``).
+MESSAGES = error_tables(ERROR_TABLE)
 
 
 def _error_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = json.loads(response.content) if response.content.strip() else None
-    except (ValueError, RecursionError):
-        return {}
+    body = json_body(response)
     error = body.get("error") if isinstance(body, dict) else None
     return error if isinstance(error, dict) else {}
 
@@ -95,18 +116,15 @@ def to_error(response: httpx.Response) -> VendorError:
     code = str(error.get("code") or "")
     message = str(error.get("message") or "")
     fields = _details(error.get("details"))
-    key = f"{status} {code}" if f"{status} {code}" in ERROR_TABLE else str(status)
-    if key not in ERROR_TABLE:
-        key = "5xx" if status >= 500 else "4xx"
-    kind, user = ERROR_TABLE[key]
-    common: dict[str, Any] = {"user_message": user, "status": status, "vendor_code": code or str(status),
-                              "body": preview_body(response), "reference": response.headers.get("x-request-id")}
+    row = ERROR_TABLE.for_status(status, f"{status} {code}")
+    kind, user = ERROR_TABLE[row]
+    general: list[str] | None = None
     if kind is SlotUnavailable:
         note = f"{user.text} {user.next_step}"
         fields = {**fields, **{f: [note] for f in DATE_FIELDS if f not in fields}}
-        return SlotUnavailable(VENDOR, message or user.text, fields=fields, **common)
-    if kind is RateLimited:
-        after = parse_retry_after(response.headers.get("retry-after"))
-        return RateLimited(VENDOR, message or user.text, retry_after=after, **common)
-    general = [message] if message and not fields else []
-    return kind(VENDOR, message or user.text, fields=fields, general=general, **common)
+    elif kind is RateLimited:
+        fields = {}
+    else:
+        general = [message] if message and not fields else []
+    return ERROR_TABLE.from_response(row, response, message, vendor_code=code or str(status),
+                                     reference=response.headers.get("x-request-id"), fields=fields, general=general)

@@ -50,7 +50,7 @@ from console.core.lookup import LookupMethod, routes
 from console.core.models import AccountOption, Choice, LoginField
 from console.vendors.base import ClientContext, DemoAccount, EmulatorApp, EmulatorSpec, VendorClient, VendorSpec
 from console.vendors.setster.datasets import DATASETS
-from console.vendors.setster.errors import HTTP_TABLE, NAME, REFUSED_CHANGES, STATUS_TABLE, VENDOR, to_error
+from console.vendors.setster.errors import MESSAGES, NAME, VENDOR, to_error
 
 DEMO_OWNER = "owner@brightsmiles.example"
 #: The demo workspace's key (the emulator accepts it; it opens nothing real).
@@ -93,10 +93,7 @@ SPEC = VendorSpec(
     # GET /client: `email` is an equality filter, `q` searches name, email and phone.
     lookups=(routes("email", "clients", param="email", limit=10), routes("phone name", "clients", param="q"),
              routes("id", "clients", LookupMethod.GET)),
-    error_table={**{f"{code} {name}": message for code, (name, _kind, message) in STATUS_TABLE.items()},
-                 **{f"HTTP {code}": message for code, (_kind, message) in HTTP_TABLE.items()},
-                 **{f"HTTP 403 {what} /{resource}": message
-                    for (what, resource), message in REFUSED_CHANGES.items()}},
+    error_table=MESSAGES,
     options=(
         AccountOption("body", "Request body", (Choice("form_data", 'Form field "data" holding JSON'),
                                                 Choice("json", "JSON (flat)"), Choice("json_data", 'JSON under "data"'),

@@ -52,6 +52,7 @@ from console.http.client import VendorHttp
 from console.http.session import SessionAuth
 from console.http.types import Reply
 from console.vendors.base import ClientContext, VendorClient, VendorSpec
+from console.vendors.errorkit import label
 from console.vendors.optional import OptionalCall
 from console.vendors.parsing import build_records
 from console.vendors.setster.datasets import CANCELLED
@@ -60,6 +61,7 @@ from console.vendors.setster.errors import (
     STATUS_TABLE,
     VENDOR,
     ChangeRefused,
+    StatusCode,
     refused_change,
     status_code,
     unwrap,
@@ -368,8 +370,9 @@ class SetsterClient(VendorClient):
         for item in items:
             if str(item.get(key)) == record_id:
                 return item
-        name, _kind, message = STATUS_TABLE[7]
-        raise NotFound(VENDOR, f"{dataset} {record_id} not found", user_message=message, vendor_code=f"7 {name}")
+        message = STATUS_TABLE[StatusCode.NOT_FOUND].message
+        raise NotFound(VENDOR, f"{dataset} {record_id} not found", user_message=message,
+                       vendor_code=label(StatusCode.NOT_FOUND))
 
     # -- writing --------------------------------------------------------------------------------
 

@@ -12,8 +12,8 @@ stays a session failure (``HTTP 403``, "Session refused").
 
 from __future__ import annotations
 
-import json
 import re
+from enum import IntEnum, StrEnum
 from typing import TYPE_CHECKING, Any
 
 from console.core.errors import (
@@ -30,6 +30,7 @@ from console.core.errors import (
     VendorError,
 )
 from console.http.bodies import preview_body
+from console.vendors.errorkit import CodeTable, error_tables, json_body, label
 
 if TYPE_CHECKING:
     import httpx
@@ -40,64 +41,95 @@ DESCRIPTION_KEYS = ("statusDescription", "statusDescriptions", "description")
 #: The form field a slot error belongs to.
 SLOT_FIELD = "start_date"
 
-#: statusCode -> (name, error type, user message)
-STATUS_TABLE: dict[int, tuple[str, type[VendorError], UserMessage]] = {
-    1: ("INVALID_PARAMETERS", ValidationError, UserMessage(
+
+class StatusCode(IntEnum):
+    """Setster's ``statusCode`` values other than 0 (OK), by the names its documentation gives them."""
+
+    INVALID_PARAMETERS = 1
+    INVALID_CREDENTIALS = 2
+    ACCOUNT_NOT_ACTIVE = 3
+    INTERNAL_ERROR = 4
+    ERROR_SAVING_ENTITY = 5
+    ERROR_DELETING = 6
+    NOT_FOUND = 7
+    NOT_ALLOWED = 8
+    SLOT_NOT_AVAILABLE = 9
+    SLOT_OCCUPIED = 10
+    ACCOUNTS_LIMIT_REACHED = 11
+
+
+#: statusCode -> (error type, user message)
+STATUS_TABLE = CodeTable(VENDOR, StatusCode, {
+    StatusCode.INVALID_PARAMETERS: (ValidationError, UserMessage(
         "Setster did not accept the values", "Some of the values sent to Setster are missing or not valid.",
         "Check the form (dates, required fields) and try again.", Severity.WARNING)),
-    2: ("INVALID_CREDENTIALS", AuthError, UserMessage(
+    StatusCode.INVALID_CREDENTIALS: (AuthError, UserMessage(
         "Wrong email or API key", "Setster did not accept the owner email and API key of this account.",
         "Copy the API key again from your Setster account (Settings > API) and check the email.")),
     # published-samples.md:49: a wrong API key answers 401 with statusCode 3; the vendor's own title for
     # that answer is "Account is not active or Incorrect API key". The key is the likelier cause: first.
-    3: ("ACCOUNT_NOT_ACTIVE", AuthError, UserMessage(
+    StatusCode.ACCOUNT_NOT_ACTIVE: (AuthError, UserMessage(
         "Wrong API key or inactive account",
         'Setster answered "Account is not active or Incorrect API key": the API key may be wrong, '
         "or the account's subscription may not be active.",
         "Copy the API key again from your Setster account (Settings > API) and check the owner email; "
         "if both are right, check the subscription in Setster or ask the account owner.")),
-    4: ("INTERNAL_ERROR", ServerError, UserMessage(
+    StatusCode.INTERNAL_ERROR: (ServerError, UserMessage(
         "Setster failed", "Setster had an internal error.", "Try again in a minute.")),
-    5: ("ERROR_SAVING_ENTITY", VendorError, UserMessage(
+    StatusCode.ERROR_SAVING_ENTITY: (VendorError, UserMessage(
         "Not saved", "Setster could not save the record.",
         "Check the values (an email may already be in use) and save again.")),
-    6: ("ERROR_DELETING", VendorError, UserMessage(
+    StatusCode.ERROR_DELETING: (VendorError, UserMessage(
         "Not deleted", "Setster could not delete the record.",
         "It may still be in use (for example by appointments); try again or check in Setster.")),
-    7: ("NOT_FOUND", NotFound, UserMessage(
+    StatusCode.NOT_FOUND: (NotFound, UserMessage(
         "Not found", "That record does not exist in Setster any more.",
         "Refresh the list; someone may have deleted it.", Severity.WARNING)),
-    8: ("NOT_ALLOWED", PermissionDenied, UserMessage(
+    StatusCode.NOT_ALLOWED: (PermissionDenied, UserMessage(
         "Not allowed", "This Setster user may not do that.",
         "Ask the account owner for the permission, or use an owner account.")),
-    9: ("SLOT_NOT_AVAILABLE", SlotUnavailable, UserMessage(
+    StatusCode.SLOT_NOT_AVAILABLE: (SlotUnavailable, UserMessage(
         "Time not available", "That time is not bookable (outside working hours, or too soon).",
         "Pick another time from the list.", Severity.WARNING)),
-    10: ("SLOT_OCCUPIED", SlotUnavailable, UserMessage(
+    StatusCode.SLOT_OCCUPIED: (SlotUnavailable, UserMessage(
         "Time just taken", "That time was just taken.", "Pick another slot.", Severity.WARNING)),
-    11: ("ACCOUNTS_LIMIT_REACHED", VendorError, UserMessage(
+    StatusCode.ACCOUNTS_LIMIT_REACHED: (VendorError, UserMessage(
         "Plan limit reached", "This Setster plan allows no more of these (providers, locations or accounts).",
         "Upgrade the plan in Setster, or remove one first.")),
-}
+})
+
+
+class HttpCode(StrEnum):
+    """The HTTP statuses of answers without a usable ``statusCode``, and the two classes for the others."""
+
+    BAD_REQUEST = "400"
+    UNAUTHORIZED = "401"
+    FORBIDDEN = "403"
+    NOT_FOUND = "404"
+    INTERNAL = "500"
+    CLIENT_ERROR = "4xx"
+    SERVER_ERROR = "5xx"
+
 
 #: HTTP status (or class) -> (error type, user message), for answers without a usable statusCode.
-HTTP_TABLE: dict[str, tuple[type[VendorError], UserMessage]] = {
-    "400": (ValidationError, UserMessage(
+HTTP_TABLE = CodeTable(VENDOR, HttpCode, {
+    HttpCode.BAD_REQUEST: (ValidationError, UserMessage(
         "Request not accepted", "Setster said the request was bad or invalid.",
         "Check the values and try again.", Severity.WARNING)),
-    "401": (AuthError, UserMessage(
+    HttpCode.UNAUTHORIZED: (AuthError, UserMessage(
         "Not logged in", "Setster refused the login of this account.", "Check the owner email and API key.")),
     # A read refused with 403 after a fresh login; a write is a refused change (REFUSED_CHANGES).
-    "403": (AuthError, UserMessage(
+    HttpCode.FORBIDDEN: (AuthError, UserMessage(
         "Session refused", "Setster refused the session even after logging in again.",
         "Check the owner email and API key, then try again.")),
-    "404": (NotFound, UserMessage(
+    HttpCode.NOT_FOUND: (NotFound, UserMessage(
         "Not found", "Setster does not know this address or record.", "Refresh the list.", Severity.WARNING)),
-    "500": (ServerError, UserMessage("Setster failed", "Setster had a server error.", "Try again in a minute.")),
-    "4xx": (VendorError, UserMessage("Request refused", "Setster refused the request.", "Try again.")),
-    "5xx": (ServerError, UserMessage("Setster unavailable", "Setster is not answering properly.",
-                                     "Try again in a few minutes.")),
-}
+    HttpCode.INTERNAL: (ServerError, UserMessage(
+        "Setster failed", "Setster had a server error.", "Try again in a minute.")),
+    HttpCode.CLIENT_ERROR: (VendorError, UserMessage("Request refused", "Setster refused the request.", "Try again.")),
+    HttpCode.SERVER_ERROR: (ServerError, UserMessage(
+        "Setster unavailable", "Setster is not answering properly.", "Try again in a few minutes.")),
+}, prefix="HTTP ")
 
 
 class ChangeRefused(Conflict):
@@ -144,6 +176,9 @@ REFUSED_CHANGES: dict[tuple[str, str], UserMessage] = {
 }
 _REFUSED_OTHER = UserMessage(ChangeRefused.default_title, "Setster did not make the change: the account may "
                              "not allow it.", _CHECK_PERMISSION, Severity.WARNING)
+#: Every code's user message (``VendorSpec.error_table``); an unknown ``statusCode`` is said with its number.
+MESSAGES = {**error_tables(STATUS_TABLE, HTTP_TABLE), "HTTP 403 other change": _REFUSED_OTHER,
+            **{f"HTTP 403 {what} /{resource}": message for (what, resource), message in REFUSED_CHANGES.items()}}
 _RESOURCE = re.compile(r"/(appointment|client|service|employee|location)(?:/[^/]*)?/?$")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -192,27 +227,24 @@ def status_code(body: Any) -> int | None:
 def error_for_code(code: int, body: Any, *, http_status: int | None = None, preview: str | None = None) -> VendorError:
     """The typed error for a non-zero ``statusCode`` (unknown codes keep the vendor's description)."""
     text = description(body)
-    row = STATUS_TABLE.get(code)
-    if row is None:
+    known = STATUS_TABLE.code(code)
+    if known is None:
         message = UserMessage("Setster refused the request",
                               f"Setster answered with code {code}" + (f": {text}" if text else "."),
                               "Try again; if it keeps happening, report the code to Setster support.")
         return VendorError(VENDOR, text or f"statusCode {code}", user_message=message, status=http_status,
                            vendor_code=str(code), body=preview)
-    name, kind, message = row
+    kind, message = STATUS_TABLE[known]
     fields: dict[str, list[str]] = {}
     if kind is SlotUnavailable:
         fields = {SLOT_FIELD: [message.text + " " + message.next_step]}
-    return kind(VENDOR, text or name, user_message=message, status=http_status, vendor_code=f"{code} {name}",
-                body=preview, fields=fields)
+    return STATUS_TABLE.error(known, text or known.name, status=http_status, vendor_code=label(known), body=preview,
+                              fields=fields)
 
 
 def to_error(response: httpx.Response) -> VendorError:
     """Turns a Setster HTTP error answer into a typed error (the vendor's one error function)."""
-    try:
-        body = json.loads(response.content) if response.content.strip() else None
-    except (ValueError, RecursionError):
-        body = None
+    body = json_body(response)
     preview = preview_body(response)
     code = status_code(body)
     if code is not None and code > 0:
@@ -223,9 +255,7 @@ def to_error(response: httpx.Response) -> VendorError:
         # The session layer renewed the session and resent the write once before this answer came
         # (SetsterSession.is_expired): a 403 again is Setster refusing the change (published-samples.md:44).
         return refused_change(request.method, request.url.path, preview=preview, text=description(body))
-    kind, message = HTTP_TABLE.get(str(status)) or HTTP_TABLE["5xx" if status >= 500 else "4xx"]
-    return kind(VENDOR, description(body) or message.text, user_message=message, status=status,
-                vendor_code=str(status), body=preview)
+    return HTTP_TABLE.from_response(HTTP_TABLE.for_status(status), response, description(body))
 
 
 def _request_of(response: httpx.Response) -> httpx.Request | None:

@@ -57,7 +57,7 @@ from console.vendors.base import (
     VendorSpec,
 )
 from console.vendors.systeme.datasets import DATASETS
-from console.vendors.systeme.errors import ERROR_TABLE, NAME, VENDOR, to_error
+from console.vendors.systeme.errors import MESSAGES, NAME, VENDOR, to_error
 
 #: The demo workspace's key (the emulator accepts it; it opens nothing real).
 DEMO_API_KEY = "demo-systeme-7f3c9a1e5b"
@@ -96,5 +96,5 @@ SPEC = VendorSpec(
     ),
     # Systeme.io filters contacts by the whole email address only; nothing searches names or numbers.
     lookups=(routes("email", "contacts", param="email", limit=10), routes("id", "contacts", LookupMethod.GET)),
-    error_table={code: message for code, (_kind, message) in ERROR_TABLE.items()},
+    error_table=MESSAGES,
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from console.core.errors import (
@@ -24,8 +25,7 @@ from console.core.errors import (
     ValidationError,
     VendorError,
 )
-from console.http.bodies import preview_body
-from console.http.retry import parse_retry_after
+from console.vendors.errorkit import CodeTable, error_tables, json_body
 
 if TYPE_CHECKING:
     import httpx
@@ -33,73 +33,83 @@ if TYPE_CHECKING:
 VENDOR = "systeme"
 NAME = "Systeme.io"
 
+
+class Code(StrEnum):
+    """Systeme.io's codes: the HTTP statuses it documents, and the two classes for the others."""
+
+    BAD_REQUEST = "400"
+    UNAUTHORIZED = "401"
+    FORBIDDEN = "403"
+    NOT_FOUND = "404"
+    METHOD_NOT_ALLOWED = "405"
+    CONFLICT = "409"
+    UNSUPPORTED_MEDIA_TYPE = "415"
+    UNPROCESSABLE = "422"
+    FAILED_DEPENDENCY = "424"
+    TOO_MANY_REQUESTS = "429"
+    INTERNAL = "500"
+    BAD_GATEWAY = "502"
+    UNAVAILABLE = "503"
+    GATEWAY_TIMEOUT = "504"
+    CLIENT_ERROR = "4xx"
+    SERVER_ERROR = "5xx"
+
+
 #: status (or class "4xx"/"5xx") -> (error type, user message)
-ERROR_TABLE: dict[str, tuple[type[VendorError], UserMessage]] = {
-    "400": (VendorError, UserMessage(
+ERROR_TABLE = CodeTable(VENDOR, Code, {
+    Code.BAD_REQUEST: (VendorError, UserMessage(
         "Request not understood", f"{NAME} could not read the request Vendor Console sent.",
         "Try again; if it keeps happening, report it with the request log.")),
-    "401": (AuthError, UserMessage(
+    Code.UNAUTHORIZED: (AuthError, UserMessage(
         "Wrong API key", f"{NAME} did not accept the API key of this account.",
         "Create or copy a key in Systeme.io under Settings > Public API keys, then edit the account.")),
-    "403": (PermissionDenied, UserMessage(
+    Code.FORBIDDEN: (PermissionDenied, UserMessage(
         "Access refused", f"{NAME} refused this API key for this request (it may have been revoked).",
         "Check the key in Systeme.io under Settings > Public API keys.")),
-    "404": (NotFound, UserMessage(
+    Code.NOT_FOUND: (NotFound, UserMessage(
         "Not found", f"That record does not exist in {NAME} any more.",
         "Refresh the list; someone may have deleted it.", Severity.WARNING)),
-    "405": (VendorError, UserMessage(
+    Code.METHOD_NOT_ALLOWED: (VendorError, UserMessage(
         "Operation not allowed", f"{NAME} does not allow this operation on this record.", "")),
-    "409": (Conflict, UserMessage(
+    Code.CONFLICT: (Conflict, UserMessage(
         "Conflict", f"{NAME} refused the change because the record changed meanwhile.",
         "Refresh the record and make the change again.")),
-    "415": (VendorError, UserMessage(
+    Code.UNSUPPORTED_MEDIA_TYPE: (VendorError, UserMessage(
         "Request format refused", f"{NAME} refused the format of the request.",
         "This is a Vendor Console bug; please report it with the request log.")),
-    "422": (ValidationError, UserMessage(
+    Code.UNPROCESSABLE: (ValidationError, UserMessage(
         "Please check the form", f"{NAME} did not accept some of the values.",
         "Correct the fields marked in red and save again.", Severity.WARNING)),
     # published-samples.md:28-29: seen live on SMS endpoints when the integration behind them is not connected.
-    "424": (VendorError, UserMessage(
+    Code.FAILED_DEPENDENCY: (VendorError, UserMessage(
         "Feature not set up", f"This feature is not set up in {NAME}: it needs an integration that is not connected.",
         "Connect the integration in your Systeme.io settings, then try again.")),
-    "429": (RateLimited, UserMessage(
+    Code.TOO_MANY_REQUESTS: (RateLimited, UserMessage(
         "Too many requests", f"{NAME} asks Vendor Console to slow down.",
         "The request is repeated by itself after a short wait; for longer waits the status bar counts down.",
         Severity.WARNING)),
-    "500": (ServerError, UserMessage(
+    Code.INTERNAL: (ServerError, UserMessage(
         "Systeme.io failed", f"{NAME} had an internal error.", "Try again in a minute.")),
-    "502": (ServerError, UserMessage(
+    Code.BAD_GATEWAY: (ServerError, UserMessage(
         "Systeme.io unavailable", f"{NAME} (or a gateway in front of it) did not answer properly.",
         "Try again in a minute.")),
-    "503": (ServerError, UserMessage(
+    Code.UNAVAILABLE: (ServerError, UserMessage(
         "Systeme.io unavailable", f"{NAME} is temporarily unavailable (maintenance or overload).",
         "Try again in a few minutes.")),
-    "504": (ServerError, UserMessage(
+    Code.GATEWAY_TIMEOUT: (ServerError, UserMessage(
         "Systeme.io timed out", f"A gateway in front of {NAME} gave up waiting for it.", "Try again in a minute.")),
-    "4xx": (VendorError, UserMessage(
+    Code.CLIENT_ERROR: (VendorError, UserMessage(
         "Request refused", f"{NAME} refused the request.", "Check the values and try again.")),
-    "5xx": (ServerError, UserMessage(
+    Code.SERVER_ERROR: (ServerError, UserMessage(
         "Systeme.io failed", f"{NAME} had a server error.", "Try again in a minute.")),
-}
+})
+#: Every code's user message (``VendorSpec.error_table``).
+MESSAGES = error_tables(ERROR_TABLE)
 
 _DETAIL_LINE = re.compile(r"^(?P<path>[A-Za-z_][\w.\[\]]*): (?P<message>.+)$")
 _FIELD_PATH = re.compile(r"^fields\[(?P<index>\d+)\](?:\.(?:value|slug))?$")
 #: Vendor property paths that are not form field keys of the same name.
 _PATH_TO_FORM = {"tagId": "tags", "tags": "tags"}
-
-
-def _row(status: int) -> tuple[type[VendorError], UserMessage]:
-    key = str(status)
-    if key in ERROR_TABLE:
-        return ERROR_TABLE[key]
-    return ERROR_TABLE["5xx" if status >= 500 else "4xx"]
-
-
-def _body(response: httpx.Response) -> Any:
-    try:
-        return json.loads(response.content) if response.content.strip() else None
-    except (ValueError, RecursionError):
-        return None
 
 
 def _sent_fields(response: httpx.Response) -> list[Any]:
@@ -169,21 +179,12 @@ def _violations(body: Any, detail: str, sent: list[Any]) -> tuple[dict[str, list
 
 def to_error(response: httpx.Response) -> VendorError:
     """Turns a Systeme.io error answer into a typed error (the vendor's one error function)."""
-    status = response.status_code
-    kind, message = _row(status)
-    body = _body(response)
+    code = ERROR_TABLE.for_status(response.status_code)
+    body = json_body(response)
     detail = _text(body)
-    common: dict[str, Any] = {
-        "user_message": message,
-        "status": status,
-        "vendor_code": str(status),
-        "body": preview_body(response),
-        "reference": response.headers.get("x-request-id"),
-    }
-    if kind is ValidationError:
+    fields: dict[str, list[str]] | None = None
+    general: list[str] | None = None
+    if ERROR_TABLE[code].kind is ValidationError:
         fields, general = _violations(body, detail, _sent_fields(response))
-        return ValidationError(VENDOR, detail or message.text, fields=fields, general=general, **common)
-    if kind is RateLimited:
-        return RateLimited(VENDOR, detail or message.text,
-                           retry_after=parse_retry_after(response.headers.get("retry-after")), **common)
-    return kind(VENDOR, detail or message.text, **common)
+    return ERROR_TABLE.from_response(code, response, detail, reference=response.headers.get("x-request-id"),
+                                     fields=fields, general=general)

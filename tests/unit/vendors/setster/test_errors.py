@@ -36,10 +36,10 @@ CASES = [
 
 def test_the_seed_codes_all_have_rows() -> None:
     assert set(STATUS_TABLE) == set(range(1, 12))
-    assert STATUS_TABLE[10][2].text == "That time was just taken."
-    assert STATUS_TABLE[10][2].next_step == "Pick another slot."
+    assert STATUS_TABLE[10].message.text == "That time was just taken."
+    assert STATUS_TABLE[10].message.next_step == "Pick another slot."
     # published-samples.md:49-50: "Account is not active or Incorrect API key", the key named first.
-    wrong_key = STATUS_TABLE[3][2]
+    wrong_key = STATUS_TABLE[3].message
     assert "Account is not active or Incorrect API key" in wrong_key.text
     assert wrong_key.title.index("API key") < wrong_key.title.index("inactive")
     assert wrong_key.text.index("API key may be wrong") < wrong_key.text.index("subscription")
