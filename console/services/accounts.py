@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from console.core import log
@@ -377,6 +377,15 @@ class AccountService:
         self.settings = settings
         for account_id in list(self._clients):
             await self._drop_client(account_id)
+
+    async def apply_network(self, *, attempt_timeout: float, retries: int) -> None:
+        """New timeout and retries for every account (the waits stay as they are); see :meth:`apply_settings`.
+
+        Args:
+            attempt_timeout: Seconds before an attempt counts as timed out.
+            retries: Attempts of a safe request after the first.
+        """
+        await self.apply_settings(replace(self.settings, timeout=float(attempt_timeout), max_attempts=retries + 1))
 
     async def _drop_client(self, account_id: str) -> None:
         """Forgets an account's client: the next request builds a new one; this one closes when idle."""

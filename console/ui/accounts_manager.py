@@ -1,8 +1,9 @@
 """File > Accounts: every account with its state, and what a person changes about an account.
 
-The window does the changes (it owns the account pages); this dialog lists, asks and shows the
-state the service layer derives (:meth:`AccountService.state`): connected, not connected yet,
-needs login, keychain unavailable, last request failed.
+The accounts controller does the changes (:mod:`console.ui.accounts_controller`) and says what
+changed; this dialog lists, asks and shows the state the service layer derives
+(:meth:`AccountService.state`): connected, not connected yet, needs login, keychain unavailable,
+last request failed.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ from console.ui.icons import lock_icon
 from console.ui.qtasync import TaskSet, dialog_result
 
 if TYPE_CHECKING:
-    from console.ui.window import MainWindow
+    from PySide6.QtWidgets import QWidget
+
+    from console.ui.accounts_controller import AccountsController
+    from console.ui.observer import QtHttpObserver
 
 COLUMNS = ("Account", "Vendor", "Base URL", "State", "Mode")
 HEALTH_COLORS = {
@@ -48,17 +52,19 @@ class AccountsManager(QDialog):
     """Every account: name, vendor, address, state and mode, with the changes a person makes.
 
     Args:
-        window: The main window (does the changes).
-        accounts: The account service (states).
+        controller: Does the changes, and says when accounts changed.
+        observer: Requests that end update the states (none: only changes and Refresh do).
+        parent: Qt parent (the window).
     """
 
-    def __init__(self, window: MainWindow, accounts: AccountService) -> None:
-        super().__init__(window)
+    def __init__(self, controller: AccountsController, observer: QtHttpObserver | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.setObjectName("accountsManager")
         self.setWindowTitle("Accounts")
         self.resize(900, 420)
-        self.window_ = window
-        self.accounts = accounts
+        self.controller = controller
+        self.accounts: AccountService = controller.accounts
         self.tasks = TaskSet("accounts manager")
         self.states: dict[str, AccountState] = {}
         self._ids: list[str] = []
@@ -123,9 +129,9 @@ class AccountsManager(QDialog):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(300)
         self._debounce.timeout.connect(self.reload)
-        window.accountsChanged.connect(self._debounce.start)
-        if window.observer is not None:
-            window.observer.exchangeFinished.connect(lambda *_a: self._debounce.start() if self.isVisible() else None)
+        controller.accountsChanged.connect(self._debounce.start)
+        if observer is not None:
+            observer.exchangeFinished.connect(lambda *_a: self._debounce.start() if self.isVisible() else None)
 
     # -- listing --------------------------------------------------------------------------------
 
@@ -136,7 +142,7 @@ class AccountsManager(QDialog):
     async def refresh(self) -> None:
         """Lists the accounts and their states (awaitable: tests wait for it)."""
         selected = self.current_id()
-        accounts = [self.accounts.get(account_id) for account_id in self.window_.account_order()]
+        accounts = [self.accounts.get(account_id) for account_id in self.controller.account_order()]
         states = {a.id: await self.accounts.state(a.id) for a in accounts}
         self.states = states
         self._ids = [a.id for a in accounts]
@@ -208,7 +214,7 @@ class AccountsManager(QDialog):
         if account_id is not None:
             account = self.accounts.get(account_id)
             self.tasks.spawn(self._prompt("Rename account", f"New name for “{account.label}”:", account.label,
-                                          lambda text: self.window_.rename_account(account_id, text)))
+                                          lambda text: self.controller.rename_account(account_id, text)))
 
     def change_url(self) -> None:
         """Asks for a new base URL."""
@@ -218,7 +224,7 @@ class AccountsManager(QDialog):
             spec = vendor(account.vendor)
             self.tasks.spawn(self._prompt("Change base URL", f"Base URL of “{account.label}”. {spec.base_url_help}",
                                           account.base_url,
-                                          lambda text: self.window_.change_base_url(account_id, text)))
+                                          lambda text: self.controller.change_base_url(account_id, text)))
 
     async def _prompt(self, title: str, label: str, value: str, check: Callable[[str], str]) -> bool:
         prompt = TextPrompt(title, label, value, check, self)
@@ -232,7 +238,7 @@ class AccountsManager(QDialog):
         account_id = self.current_id()
         if account_id is not None:
             async def run() -> None:
-                if await self.window_.enter_secret(account_id, parent=self):
+                if await self.controller.enter_secret(account_id, parent=self):
                     await self.check(account_id)
 
             self.tasks.spawn(run())
@@ -265,7 +271,7 @@ class AccountsManager(QDialog):
         """Switches the selected account's safe mode."""
         account_id = self.current_id()
         if account_id is not None:
-            self.window_.set_read_only(account_id, self.read_only_button.isChecked())
+            self.controller.set_read_only(account_id, self.read_only_button.isChecked())
 
     def toggle_insecure(self) -> None:
         """Allows plain HTTP for the selected account (after a warning), or forbids it again."""
@@ -273,17 +279,17 @@ class AccountsManager(QDialog):
         on = self.insecure_button.isChecked()  # as clicked (a refresh may reset the button before the task runs)
         if account_id is not None:
             async def run() -> None:
-                await self.window_.set_allow_insecure(account_id, on)
+                await self.controller.set_allow_insecure(account_id, on, parent=self)
                 await self.refresh()
 
             self.tasks.spawn(run())
 
     def remove(self) -> None:
-        """Removes the selected account (after the window asks)."""
+        """Removes the selected account (after the controller asks)."""
         account_id = self.current_id()
         if account_id is not None:
             async def run() -> None:
-                await self.window_.remove_account(account_id)
+                await self.controller.remove_account(account_id)
                 await self.refresh()
 
             self.tasks.spawn(run())

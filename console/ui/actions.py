@@ -239,3 +239,21 @@ class ShortcutsDialog(QDialog):
                                 "and the detail pane; Esc closes a panel or dialog."))
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
+
+
+def open_palette(registry: ActionRegistry, parent: QWidget) -> CommandPalette:
+    """Opens the command palette over ``parent``, the cursor in its search box."""
+    palette = CommandPalette(registry, parent)
+    palette.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    palette.open()
+    palette.activateWindow()
+    palette.search.setFocus()
+    return palette
+
+
+def show_shortcuts(registry: ActionRegistry, parent: QWidget) -> ShortcutsDialog:
+    """Opens Help > Keyboard shortcuts over ``parent``."""
+    dialog = ShortcutsDialog(registry, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    dialog.open()
+    return dialog

@@ -1,0 +1,119 @@
+"""The window's menus and shortcuts: one table of :class:`~console.ui.actions.ActionSpec` rows.
+
+Every row names what it does as a callable: a window command, or a command of the current list
+(:func:`on_view`, which says "Open an account first." when no list is shown). The Demo menu's rows
+are added by :mod:`console.ui.demo_menu` when the demo workspace runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
+
+from console.ui.actions import ActionRegistry, ActionSpec, open_palette, show_shortcuts
+from console.ui.notices import about_box, open_log_folder
+
+if TYPE_CHECKING:
+    from console.ui.dataset_view import DatasetView
+    from console.ui.window import MainWindow
+
+
+def on_view(window: MainWindow, command: Callable[[DatasetView], object], *,
+            quiet: bool = False) -> Callable[[], None]:
+    """A handler that runs ``command`` on the window's current list.
+
+    Args:
+        window: The window.
+        command: What to do with the list.
+        quiet: With no list shown, do nothing (else the status bar says to open an account).
+    """
+    def run() -> None:
+        view = window.current_view()
+        if view is None:
+            if not quiet:
+                window.statusBar().showMessage("Open an account first.", 4000)
+            return
+        command(view)
+    return run
+
+
+def action_table(window: MainWindow) -> list[ActionSpec]:
+    """Every command of the window's menus, palette and shortcut list, in menu order."""
+    def view(command: Callable[[DatasetView], object]) -> Callable[[], None]:
+        return on_view(window, command)
+
+    def spawn(flow: Callable[[], Coroutine[Any, Any, object]]) -> Callable[[], object]:
+        return lambda: window.tasks.spawn(flow())
+
+    def tab(number: int) -> Callable[[], None]:
+        def show() -> None:
+            page = window.current_page()
+            if page is not None and 0 < number <= page.count():
+                page.setCurrentIndex(number - 1)
+        return show
+
+    specs = [
+        ActionSpec("account.add", "&Add account…", "File", window.spawn_add_account, ("Ctrl+Shift+N",),
+                   tip="Connect another vendor account"),
+        ActionSpec("account.remove", "&Remove account…", "File", window.remove_current,
+                   tip="Forget the selected account and its keychain entry"),
+        ActionSpec("account.manage", "A&ccounts…", "File", window.open_accounts_manager, ("Ctrl+Shift+A",),
+                   tip="Rename accounts, change base URLs, enter secrets again, see each account's state"),
+        ActionSpec("account.read_only", "Read-&only (safe mode)", "File", window.toggle_read_only,
+                   checkable=True, tip="Hide every change (new, edit, delete) for the selected account"),
+        ActionSpec("file.export", "&Export this list…", "File", spawn(window.export_view), ("Ctrl+E",),
+                   tip="Save the current list, with its filters and order, as CSV or JSON Lines"),
+        ActionSpec("app.quit", "&Quit", "File", window.close, ("Ctrl+Q",)),
+        ActionSpec("lookup.open", "&Look up in every account…", "Edit", lambda: window.lookup_area.focus(), ("Ctrl+K",),
+                   tip="Find an email, a phone number, a name or an id in every account"),
+        ActionSpec("view.filter", "&Filter this list", "Edit", view(lambda v: v.focus_filter()), ("Ctrl+F",),
+                   tip="Put the cursor in the current list's search box"),
+        ActionSpec("app.settings", "&Settings…", "Edit", spawn(window.edit_settings), ("Ctrl+,",),
+                   tip="Page size, timeout, retries, phone region, theme, log"),
+        ActionSpec("record.new", "&New record…", "Record", view(lambda v: v.new_record()), ("Ctrl+N",),
+                   tip="Create a record in the current list"),
+        ActionSpec("record.edit", "&Edit record…", "Record", view(lambda v: v.edit_current()),
+                   ("F2", "Return", "Enter"), table_scoped=True, tip="Edit the selected record"),
+        ActionSpec("record.delete", "&Delete record…", "Record", view(lambda v: v.delete_current()), ("Delete",),
+                   table_scoped=True, tip="Delete the selected record (asks first)"),
+        ActionSpec("record.undo_delete", "&Undo delete", "Record", window.undo_delete, ("Ctrl+Z",),
+                   tip="Bring back the record deleted last, while its delete still waits"),
+        ActionSpec("record.copy_cells", "&Copy cells", "Record", view(lambda v: v.copy_cells()), ("Ctrl+C",),
+                   table_scoped=True, tip="Copy the selected rows as tab-separated text"),
+        ActionSpec("record.copy_json", "Copy record as &JSON", "Record", view(lambda v: v.copy_record_json()),
+                   ("Ctrl+Shift+C",), tip="Copy every field of the selected record as JSON"),
+        ActionSpec("view.refresh", "&Refresh", "View", on_view(window, lambda v: v.refresh(), quiet=True),
+                   ("F5",), tip="Load the current list again"),
+        ActionSpec("view.palette", "Command &palette…", "View", lambda: open_palette(window.registry, window),
+                   ("Ctrl+Shift+P",), tip="Every command by name"),
+        ActionSpec("view.columns", "&Columns…", "View", view(lambda v: v.choose_columns()), ("Ctrl+Shift+L",),
+                   tip="Show, hide or reset the current list's columns (or right-click its header)"),
+        ActionSpec("view.close_account", "Close this account's &lists", "View", window.close_current_account,
+                   ("Ctrl+W",), tip="Free the memory of the account's loaded lists; they load again when "
+                   "you come back"),
+        ActionSpec("view.reset_layout", "Reset &layout", "View", window.reset_layout,
+                   tip="Default columns, sorts, panes and window size everywhere"),
+        ActionSpec("view.requests", "Re&quests…", "View", window.open_inspector, ("F12",),
+                   tip="Every request of this session, with headers and bodies (secrets masked)"),
+    ]
+    specs += [ActionSpec(f"view.tab{number}", f"Tab {number}", "", tab(number), (f"Ctrl+{number}",),
+                         tip=f"Show the account's tab number {number}") for number in range(1, 10)]
+    specs += [
+        ActionSpec("help.shortcuts", "&Keyboard shortcuts", "Help", lambda: show_shortcuts(window.registry, window),
+                   ("F1",)),
+        ActionSpec("help.logs", "Open &log folder", "Help",
+                   lambda: open_log_folder(window.open_url, window.statusBar()),
+                   tip="The folder of the console's log files (secrets are masked in them)"),
+        ActionSpec("help.about", "&About Vendor Console", "Help", lambda: about_box(window).open()),
+    ]
+    return specs
+
+
+def build_menus(window: MainWindow) -> ActionRegistry:
+    """Makes the window's actions and menus from :func:`action_table`; the Demo menu starts hidden."""
+    registry = ActionRegistry(window)
+    for spec in action_table(window):
+        registry.add(spec)
+    registry.menu("Demo").menuAction().setVisible(False)
+    registry.menu("File").insertSeparator(registry.actions["app.quit"])
+    return registry
