@@ -265,7 +265,8 @@ class VendorSpec:
         datasets: Datasets, in tab order.
         client_factory: Builds a client for an account.
         emulator: The demo/test emulator.
-        error_table: Every vendor code and its user message (tests check it is complete).
+        error_table: Every vendor code and its user message, from the vendor's code tables
+            (``tests/unit/vendors/test_error_tables.py`` checks that every error ``to_error`` gives is in it).
         options: Per-account settings shown under "Advanced" when adding an account.
         base_url_variants: ``((login field, value), default base URL)`` pairs: the base URL the form
             suggests when that login field has that value (Launch27's two API generations).

@@ -46,13 +46,11 @@ v1 (``/v1``):
 
 from __future__ import annotations
 
-from typing import Any
-
 from console.core.lookup import LookupMethod, routes
 from console.core.models import AccountOption, Choice, LoginField
-from console.vendors.base import ClientContext, DemoAccount, EmulatorApp, EmulatorSpec, VendorClient, VendorSpec
-from console.vendors.launch27.datasets import DATASETS
-from console.vendors.launch27.errors import MESSAGES, NAME, VENDOR, to_error
+from console.vendors.base import DemoAccount
+from console.vendors.kit import Emulated, vendor_spec
+from console.vendors.launch27 import errors
 
 DEMO_ADMIN = "admin@sparkleclean.example"
 #: The demo workspace's password and 2.0 key (the emulator accepts them; they open nothing real).
@@ -60,23 +58,9 @@ DEMO_PASSWORD = "demo-l27-Sparkle"
 DEMO_API_KEY = "test_demoL27key8kBFkh"
 
 
-def _client(spec: VendorSpec, context: ClientContext) -> VendorClient:
-    from console.vendors.launch27.client import Launch27Client
-
-    return Launch27Client(spec, context)
-
-
-def _emulator(**options: Any) -> EmulatorApp:
-    from console.vendors.launch27.emulator import Launch27Emulator
-
-    options.setdefault("admins", {DEMO_ADMIN: DEMO_PASSWORD})
-    options.setdefault("api_keys", (DEMO_API_KEY,))
-    return Launch27Emulator(**options)
-
-
-SPEC = VendorSpec(
-    id=VENDOR,
-    display_name=NAME,
+SPEC = vendor_spec(
+    __name__, errors,
+    client="client:Launch27Client",
     default_base_url="https://<tenant>.launch27.com/v1",
     base_url_help="Your Launch27 address with /v1 (current API) or /api (API 2.0), e.g. "
                   "https://acme.launch27.com/v1",
@@ -90,11 +74,8 @@ SPEC = VendorSpec(
         LoginField("api_key", "API key", secret=True, when=("api", "2.0"),
                    help="Launch27 > Settings > General > API Access (live_... or test_...)."),
     ),
-    datasets=DATASETS,
-    client_factory=_client,
-    to_error=to_error,
-    emulator=EmulatorSpec(
-        factory=_emulator,
+    emulator=Emulated(
+        "emulator:Launch27Emulator",
         demo_accounts=(
             DemoAccount("Sparkle v1 (demo)", fields={"api": "v1", "email": DEMO_ADMIN},
                         secrets={"password": DEMO_PASSWORD}, base_path="/v1"),
@@ -104,6 +85,7 @@ SPEC = VendorSpec(
         ),
         demo_size=1500,
         main_dataset="bookings",
+        defaults={"admins": {DEMO_ADMIN: DEMO_PASSWORD}, "api_keys": (DEMO_API_KEY,)},
     ),
     # v1's booking `query` covers address, city and phone; nothing searches emails or names, so those
     # are a bounded scan of the bookings v1 lists first. 2.0 has no search at all (phone numbers are a
@@ -112,7 +94,6 @@ SPEC = VendorSpec(
              routes("email name", "bookings", LookupMethod.SCAN, limit=300, when=("api", "v1")),
              routes("phone", "bookings", LookupMethod.SCAN, limit=300, when=("api", "2.0")),
              routes("id", "bookings", LookupMethod.GET)),
-    error_table=MESSAGES,
     options=(
         AccountOption("timezone", "Time zone", (Choice("", "From Launch27 (v1) or this computer (2.0)"),
                                                 Choice("America/New_York", "America/New_York"),

@@ -51,13 +51,12 @@ Unknown facts chosen here (``setera.md`` "Unknowns"): the search parameter is ``
 
 from __future__ import annotations
 
-from typing import Any
-
 from console.core.lookup import routes
 from console.core.models import AccountOption, Choice, LoginField
-from console.vendors.base import ClientContext, DemoAccount, EmulatorApp, EmulatorSpec, VendorClient, VendorSpec
-from console.vendors.setera.datasets import DATASETS, DEFAULT_SEARCH_PATH, LOCAL_SEARCH
-from console.vendors.setera.errors import MESSAGES, NAME, VENDOR, to_error
+from console.vendors.base import DemoAccount
+from console.vendors.kit import Emulated, vendor_spec
+from console.vendors.setera import errors
+from console.vendors.setera.datasets import DEFAULT_SEARCH_PATH, LOCAL_SEARCH
 
 DEMO_DOMAIN = "nordictel.example"
 DEMO_USER = "alex"
@@ -66,24 +65,9 @@ DEMO_TOKEN = "demo-setera-user-5e9d"
 DEMO_SUPERUSER_TOKEN = "demo-setera-super-77a1"
 
 
-def _client(spec: VendorSpec, context: ClientContext) -> VendorClient:
-    from console.vendors.setera.client import SeteraClient
-
-    return SeteraClient(spec, context)
-
-
-def _emulator(**options: Any) -> EmulatorApp:
-    from console.vendors.setera.emulator import SeteraEmulator
-
-    options.setdefault("domain", DEMO_DOMAIN)
-    options.setdefault("tokens", {DEMO_TOKEN: ("user", f"{DEMO_USER}@{DEMO_DOMAIN}"),
-                                  DEMO_SUPERUSER_TOKEN: ("superuser", f"{DEMO_USER}@{DEMO_DOMAIN}")})
-    return SeteraEmulator(**options)
-
-
-SPEC = VendorSpec(
-    id=VENDOR,
-    display_name=NAME,
+SPEC = vendor_spec(
+    __name__, errors,
+    client="client:SeteraClient",
     default_base_url="",
     base_url_help="Your OneCloud address followed by /api, e.g. https://onecloud.example.com/api "
                   "(ask your administrator; there is no public default).",
@@ -93,19 +77,18 @@ SPEC = VendorSpec(
         LoginField("token", "API token", secret=True,
                    help="The token of an API ticket created for you by the OneCloud administrator."),
     ),
-    datasets=DATASETS,
-    client_factory=_client,
-    to_error=to_error,
-    emulator=EmulatorSpec(
-        factory=_emulator,
+    emulator=Emulated(
+        "emulator:SeteraEmulator",
         demo_accounts=(DemoAccount("Nordic Tel (demo)", fields={"domain": DEMO_DOMAIN, "user": DEMO_USER},
                                    secrets={"token": DEMO_TOKEN}),),
         demo_size=2500,
         main_dataset="contacts",
+        defaults={"domain": DEMO_DOMAIN,
+                  "tokens": {DEMO_TOKEN: ("user", f"{DEMO_USER}@{DEMO_DOMAIN}"),
+                             DEMO_SUPERUSER_TOKEN: ("superuser", f"{DEMO_USER}@{DEMO_DOMAIN}")}},
     ),
     # The contact search endpoint (a user token only) matches names, emails and numbers.
     lookups=(routes("email phone name", "contacts", param="query"),),
-    error_table=MESSAGES,
     options=(
         AccountOption("method_override", "Send PUT/DELETE as POST",
                       (Choice("off", "No"), Choice("on", "Yes (X-HTTP-Method-Override)")), "off",

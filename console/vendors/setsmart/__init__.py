@@ -38,51 +38,33 @@ route: the names are read from the properties list, which the properties dataset
 
 from __future__ import annotations
 
-from typing import Any
-
 from console.core.lookup import LookupMethod, routes
 from console.core.models import LoginField
-from console.vendors.base import ClientContext, DemoAccount, EmulatorApp, EmulatorSpec, VendorClient, VendorSpec
-from console.vendors.setsmart.datasets import DATASETS
-from console.vendors.setsmart.errors import MESSAGES, NAME, VENDOR, to_error
+from console.vendors.base import DemoAccount
+from console.vendors.kit import Emulated, vendor_spec
+from console.vendors.setsmart import errors
 
 #: The demo workspace's key (the emulator accepts it; it opens nothing real).
 DEMO_API_KEY = "demo-setsmart-c0a8e2"
 
 
-def _client(spec: VendorSpec, context: ClientContext) -> VendorClient:
-    from console.vendors.setsmart.client import SetSmartClient
-
-    return SetSmartClient(spec, context)
-
-
-def _emulator(**options: Any) -> EmulatorApp:
-    from console.vendors.setsmart.emulator import SetSmartEmulator
-
-    options.setdefault("api_keys", (DEMO_API_KEY,))
-    return SetSmartEmulator(**options)
-
-
-SPEC = VendorSpec(
-    id=VENDOR,
-    display_name=NAME,
+SPEC = vendor_spec(
+    __name__, errors,
+    client="client:SetSmartClient",
     default_base_url="https://api.setsmart.com/v1",
     base_url_help="Everything before /properties: https://api.setsmart.com/v1",
     login_fields=(
         LoginField("api_key", "API key", secret=True,
                    help="SetSmart dashboard > Settings > API keys. Stored in your OS keychain."),
     ),
-    datasets=DATASETS,
-    client_factory=_client,
-    to_error=to_error,
-    emulator=EmulatorSpec(
-        factory=_emulator,
+    emulator=Emulated(
+        "emulator:SetSmartEmulator",
         demo_accounts=(DemoAccount("Coastal Stays (demo)", secrets={"api_key": DEMO_API_KEY}),),
         demo_size=6000,
         main_dataset="reservations",
+        defaults={"api_keys": (DEMO_API_KEY,)},
     ),
     # Reservations' `q` covers the guest's name, email and phone (shared/vendors/README.md).
     lookups=(routes("email phone name", "reservations", param="q"), routes("id", "reservations", LookupMethod.GET),
              routes("id", "properties", LookupMethod.GET)),
-    error_table=MESSAGES,
 )

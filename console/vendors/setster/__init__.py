@@ -44,35 +44,20 @@ under ``data`` and flat form fields remain) and "Time zone" (overrides the zone 
 
 from __future__ import annotations
 
-from typing import Any
-
 from console.core.lookup import LookupMethod, routes
 from console.core.models import AccountOption, Choice, LoginField
-from console.vendors.base import ClientContext, DemoAccount, EmulatorApp, EmulatorSpec, VendorClient, VendorSpec
-from console.vendors.setster.datasets import DATASETS
-from console.vendors.setster.errors import MESSAGES, NAME, VENDOR, to_error
+from console.vendors.base import DemoAccount
+from console.vendors.kit import Emulated, vendor_spec
+from console.vendors.setster import errors
 
 DEMO_OWNER = "owner@brightsmiles.example"
 #: The demo workspace's key (the emulator accepts it; it opens nothing real).
 DEMO_API_KEY = "demo-setster-4b1d93"
 
 
-def _client(spec: VendorSpec, context: ClientContext) -> VendorClient:
-    from console.vendors.setster.client import SetsterClient
-
-    return SetsterClient(spec, context)
-
-
-def _emulator(**options: Any) -> EmulatorApp:
-    from console.vendors.setster.emulator import SetsterEmulator
-
-    options.setdefault("owners", {DEMO_OWNER: DEMO_API_KEY})
-    return SetsterEmulator(**options)
-
-
-SPEC = VendorSpec(
-    id=VENDOR,
-    display_name=NAME,
+SPEC = vendor_spec(
+    __name__, errors,
+    client="client:SetsterClient",
     default_base_url="https://www.setster.com/api/v2",
     base_url_help="Everything before /appointment: https://www.setster.com/api/v2",
     login_fields=(
@@ -80,20 +65,17 @@ SPEC = VendorSpec(
                    help="The email of the Setster account owner."),
         LoginField("api_key", "API key", secret=True, help="Setster > Settings > API. Stored in your OS keychain."),
     ),
-    datasets=DATASETS,
-    client_factory=_client,
-    to_error=to_error,
-    emulator=EmulatorSpec(
-        factory=_emulator,
+    emulator=Emulated(
+        "emulator:SetsterEmulator",
         demo_accounts=(DemoAccount("Bright Smiles (demo)", fields={"email": DEMO_OWNER},
                                    secrets={"api_key": DEMO_API_KEY}),),
         demo_size=2000,
         main_dataset="appointments",
+        defaults={"owners": {DEMO_OWNER: DEMO_API_KEY}},
     ),
     # GET /client: `email` is an equality filter, `q` searches name, email and phone.
     lookups=(routes("email", "clients", param="email", limit=10), routes("phone name", "clients", param="q"),
              routes("id", "clients", LookupMethod.GET)),
-    error_table=MESSAGES,
     options=(
         AccountOption("body", "Request body", (Choice("form_data", 'Form field "data" holding JSON'),
                                                 Choice("json", "JSON (flat)"), Choice("json_data", 'JSON under "data"'),
