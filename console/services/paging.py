@@ -46,6 +46,16 @@ class PageCursor(Generic[T]):
         self._done = limit is not None and limit <= 0
         self._busy = False
 
+    def fork(self) -> PageCursor[T]:
+        """A cursor at the same place that moves on its own (a read that may be dropped half-way).
+
+        The table model reads each page on a fork and keeps it only once the page's rows are in: a
+        page cancelled or dropped half-way leaves the model's cursor before it.
+        """
+        twin = PageCursor(self._fetch, self.page_size, start=self._cursor, limit=self.limit)
+        twin._read, twin._done = self._read, self._done
+        return twin
+
     @property
     def done(self) -> bool:
         """No next page: the last page said so (:attr:`Page.has_next`), or :attr:`limit` items came."""

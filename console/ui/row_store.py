@@ -67,24 +67,26 @@ class RowStore:
     """
 
     def __init__(self) -> None:
-        self._rows: list[Row] = []
+        #: The stored rows, in order: read it directly where speed counts (``data()``), change it only
+        #: through the methods (the same list for the store's life).
+        self.rows: list[Row] = []
         self._ids: set[str] = set()
         self._unpacked: OrderedDict[Row, Record] = OrderedDict()
         self._raw: OrderedDict[_Block, bytes] = OrderedDict()
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self.rows)
 
     def __contains__(self, record_id: object) -> bool:
         return record_id in self._ids
 
     def row(self, index: int) -> Row:
         """The stored row at an index (raises ``IndexError`` outside the rows)."""
-        return self._rows[index]
+        return self.rows[index]
 
     def record(self, index: int) -> Record:
         """The record at an index (raises ``IndexError`` outside the rows)."""
-        return self.record_of(self._rows[index])
+        return self.record_of(self.rows[index])
 
     def record_of(self, row: Row) -> Record:
         """A stored row's record, unpacked (the records read last are kept)."""
@@ -117,40 +119,41 @@ class RowStore:
         """The index of a record id, or -1."""
         if record_id not in self._ids:
             return -1
-        for index, row in enumerate(self._rows):
+        for index, row in enumerate(self.rows):
             if row.id == record_id:
                 return index
         return -1  # pragma: no cover (the id set and the rows agree)
 
     def fresh(self, records: Iterable[Record]) -> list[Record]:
         """The records whose ids are not stored yet (the first of each id of the batch)."""
-        seen: set[str] = set()
-        out = []
-        for record in records:
-            if record.id not in self._ids and record.id not in seen:
-                seen.add(record.id)
-                out.append(record)
-        return out
+        stored = self._ids
+        out = [r for r in records if r.id not in stored]
+        if len({r.id for r in out}) == len(out):
+            return out
+        firsts: dict[str, Record] = {}
+        for record in out:
+            firsts.setdefault(record.id, record)
+        return list(firsts.values())
 
     def extend(self, records: Sequence[Record]) -> None:
         """Stores records after the last row, packed together (ids must be new: :meth:`fresh`)."""
-        self._rows.extend(_pack(records))
+        self.rows.extend(_pack(records))
         self._ids.update(r.id for r in records)
 
     def insert(self, index: int, record: Record) -> None:
         """Stores a record at an index (its id must be new)."""
-        self._rows.insert(index, _pack((record,))[0])
+        self.rows.insert(index, _pack((record,))[0])
         self._ids.add(record.id)
 
     def replace(self, index: int, record: Record) -> None:
         """Stores a record in place of the row at an index (the same id)."""
-        old = self._rows[index]
+        old = self.rows[index]
         self._unpacked.pop(old, None)
-        self._rows[index] = _pack((record,))[0]
+        self.rows[index] = _pack((record,))[0]
 
     def remove(self, index: int) -> None:
         """Forgets the row at an index."""
-        row = self._rows.pop(index)
+        row = self.rows.pop(index)
         self._ids.discard(row.id)
         self._unpacked.pop(row, None)
 
@@ -161,23 +164,32 @@ class RowStore:
 
     def clear(self) -> None:
         """Forgets every row."""
-        self._rows = []
-        self._ids = set()
+        self.rows.clear()
+        self._ids.clear()
         self._unpacked.clear()
         self._raw.clear()
 
     def ids(self) -> list[str]:
         """The rows' ids, in order."""
-        return [row.id for row in self._rows]
+        return [row.id for row in self.rows]
 
 
 def _pack(records: Sequence[Record]) -> list[Row]:
     """Packs records into blocks, one per run of records of the same vendor and dataset (in practice one)."""
+    if not records:
+        return []
+    first = records[0]
+    if all(r.vendor == first.vendor and r.dataset == first.dataset for r in records):
+        return _pack_run(first.vendor, first.dataset, records)
     rows: list[Row] = []
     for (vendor, dataset), run in groupby(records, key=lambda r: (r.vendor, r.dataset)):
-        batch = list(run)
-        pickles = [pickle.dumps((r.fields, r.derived), pickle.HIGHEST_PROTOCOL) for r in batch]
-        ends = array("I", accumulate(len(p) for p in pickles))
-        block = _Block(vendor, dataset, zlib.compress(b"".join(pickles), 3), ends)
-        rows.extend(Row(r.id, block, slot) for slot, r in enumerate(batch))
+        rows += _pack_run(vendor, dataset, list(run))
     return rows
+
+
+def _pack_run(vendor: str, dataset: str, records: Sequence[Record]) -> list[Row]:
+    dumps, protocol = pickle.dumps, pickle.HIGHEST_PROTOCOL
+    pickles = [dumps((r.fields, r.derived), protocol) for r in records]
+    ends = array("I", accumulate(map(len, pickles)))
+    block = _Block(vendor, dataset, zlib.compress(b"".join(pickles), 3), ends)
+    return [Row(r.id, block, slot) for slot, r in enumerate(records)]

@@ -90,12 +90,13 @@ class PagedTableModel(QAbstractTableModel):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.columns = tuple(columns)
-        self._page_size = page_size
+        #: Rows asked for per page (a change applies from the next page on).
+        self.page_size = page_size
         self._fetch = fetch
-        self._rows = RowStore()
+        self._store = RowStore()
         self._cell_cache: dict[Row, tuple[tuple[str, str | None], ...]] = {}
+        #: Where the rows end: moved on only once a page's rows are all in (each read is on a fork).
         self._pager = PageCursor(fetch, page_size)
-        self._has_more = True  # what the rows show: the pager's state once the page it read is in
         self._loading = False
         self._error: ConsoleError | None = None
         self._total: int | None = None
@@ -105,21 +106,11 @@ class PagedTableModel(QAbstractTableModel):
         self._started_once = False
         self._tasks = TaskSet("table model")
 
-    @property
-    def page_size(self) -> int:
-        """Rows asked for per page (a change applies from the next page on)."""
-        return self._page_size
-
-    @page_size.setter
-    def page_size(self, value: int) -> None:
-        self._page_size = value
-        self._pager.page_size = value
-
     # -- Qt model API ---------------------------------------------------------------------------
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         """Rows loaded so far."""
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._store.rows)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         """Number of columns."""
@@ -134,9 +125,10 @@ class PagedTableModel(QAbstractTableModel):
         if role not in _ROLES:
             return None
         row, column = index.row(), index.column()
-        if not (0 <= row < len(self._rows) and 0 <= column < len(self.columns)):
+        rows = self._store.rows
+        if not (0 <= row < len(rows) and 0 <= column < len(self.columns)):
             return None
-        stored = self._rows.row(row)
+        stored = rows[row]
         if role == _DISPLAY:
             return self._cells(stored)[column][0]
         if role == _TOOLTIP:
@@ -146,14 +138,14 @@ class PagedTableModel(QAbstractTableModel):
             return self._cells(stored)[column][1]
         if role == _ALIGNMENT:
             return _RIGHT_VALUE if self.columns[column].kind in _NUMERIC else None
-        return self._rows.record_of(stored)  # RecordRole
+        return self._store.record_of(stored)  # RecordRole
 
     def _cells(self, stored: Row) -> tuple[tuple[str, str | None], ...]:
         """(text, badge colour or ``None``) of each column of a row; the rows read last are kept."""
         hit = self._cell_cache.get(stored)
         if hit is not None:
             return hit
-        record = self._rows.record_of(stored)
+        record = self._store.record_of(stored)
         cells = tuple(_cell(column, record) for column in self.columns)
         self._cell_cache[stored] = cells
         if len(self._cell_cache) > CELL_CACHE:
@@ -184,7 +176,7 @@ class PagedTableModel(QAbstractTableModel):
         Before :meth:`start`, Qt may ask a view in a hidden tab to fetch; nothing is requested for
         a tab nobody opened (vendors count every request against the quota).
         """
-        return (not parent.isValid() and self._started_once and self._has_more and not self._loading
+        return (not parent.isValid() and self._started_once and not self._pager.done and not self._loading
                 and self._error is None)
 
     def fetchMore(self, parent: ModelIndex) -> None:
@@ -202,7 +194,7 @@ class PagedTableModel(QAbstractTableModel):
     @property
     def has_more(self) -> bool:
         """More pages exist."""
-        return self._has_more
+        return not self._pager.done
 
     @property
     def error(self) -> ConsoleError | None:
@@ -236,11 +228,11 @@ class PagedTableModel(QAbstractTableModel):
 
     def count_text(self) -> str:
         """The footer text."""
-        if self._loading and not self._rows:
+        if self._loading and not self._store:
             return "Loading…"
-        if self._error is not None and not self._rows:
+        if self._error is not None and not self._store:
             return "Nothing loaded"
-        return count_text(len(self._rows), self._total, self._has_more)
+        return count_text(len(self._store), self._total, self.has_more)
 
     def reset(self, fetch: Fetch[Record] | None = None) -> None:
         """Forgets every row and loads the first page again (with a new fetch function if given)."""
@@ -248,10 +240,9 @@ class PagedTableModel(QAbstractTableModel):
         if fetch is not None:
             self._fetch = fetch
         self.beginResetModel()
-        self._rows.clear()
+        self._store.clear()
         self._cell_cache.clear()
-        self._pager = PageCursor(self._fetch, self._page_size)
-        self._has_more = True
+        self._pager = PageCursor(self._fetch, self.page_size)
         self._error = None
         self._total = None
         had_notes = bool(self._notes or self._duplicates)
@@ -267,7 +258,7 @@ class PagedTableModel(QAbstractTableModel):
     def start(self) -> None:
         """Loads the first page (call once the model is set on a view)."""
         self._started_once = True
-        if not self._rows and not self._loading:
+        if not self._store and not self._loading:
             self._start()
 
     def reload_in_place(self) -> None:
@@ -288,7 +279,7 @@ class PagedTableModel(QAbstractTableModel):
         self._start()
 
     def _start(self) -> None:
-        if self._loading or not self._has_more:
+        if self._loading or self._pager.done:
             return
         self._set_loading(True)
         self._tasks.spawn(self.load_next(self._generation))
@@ -301,7 +292,8 @@ class PagedTableModel(QAbstractTableModel):
             replace: Load the first page and put it in place of every row (:meth:`reload_in_place`).
         """
         generation = self._generation if generation is None else generation
-        pager = PageCursor(self._fetch, self._page_size) if replace else self._pager
+        pager = PageCursor(self._fetch, self.page_size) if replace else self._pager.fork()
+        pager.page_size = self.page_size
         self._set_loading(True)
         try:
             page = await pager.next()
@@ -330,7 +322,6 @@ class PagedTableModel(QAbstractTableModel):
                 return False  # reset while the page went in: the newer query owns the state now
         self._take_notes(page, replace)
         self._pager = pager
-        self._has_more = not pager.done
         if page.total is not None:
             self._total = page.total
         self._set_loading(False)
@@ -349,12 +340,12 @@ class PagedTableModel(QAbstractTableModel):
             await pace.breathe()  # the window paints and other pages come in between slices
             if generation != self._generation:
                 return added
-            fresh = self._rows.fresh(items[start:start + SLICE])
+            fresh = self._store.fresh(items[start:start + SLICE])
             if not fresh:
                 continue
-            first = len(self._rows)
+            first = len(self._store)
             self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
-            self._rows.extend(fresh)  # kept for as long as the list is open: stored compactly
+            self._store.extend(fresh)  # kept for as long as the list is open: stored compactly
             self.endInsertRows()
             added = True
         return added
@@ -362,13 +353,13 @@ class PagedTableModel(QAbstractTableModel):
     def _swap_rows(self, items: Sequence[Record]) -> None:
         unique = list({r.id: r for r in items}.values())
         self._cell_cache.clear()  # every row is a new record: the texts kept are for records gone
-        if [r.id for r in unique] == self._rows.ids():
-            self._rows.assign(unique)
+        if [r.id for r in unique] == self._store.ids():
+            self._store.assign(unique)
             if unique:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(unique) - 1, len(self.columns) - 1))
             return
         self.beginResetModel()
-        self._rows.assign(unique)
+        self._store.assign(unique)
         self.endResetModel()
 
     def _set_loading(self, value: bool) -> None:
@@ -387,27 +378,27 @@ class PagedTableModel(QAbstractTableModel):
 
     def record(self, row: int) -> Record | None:
         """The record at a row (rebuilt from the row store: treat it as read-only)."""
-        return self._rows.record(row) if 0 <= row < len(self._rows) else None
+        return self._store.record(row) if 0 <= row < len(self._store) else None
 
     def row_of(self, record_id: str) -> int:
         """The row of a record id, or -1."""
-        return self._rows.index_of(record_id)
+        return self._store.index_of(record_id)
 
     def replace_record(self, record: Record) -> int:
         """Replaces a record in place (after an edit); returns its row or -1."""
         row = self.row_of(record.id)
         if row >= 0:
-            self._rows.replace(row, record)
+            self._store.replace(row, record)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
         return row
 
     def insert_record(self, record: Record, row: int = 0) -> int:
         """Puts a record at ``row`` (the top after a create; back in place after an undone delete)."""
-        if record.id in self._rows:
+        if record.id in self._store:
             return self.replace_record(record)
-        row = max(0, min(row, len(self._rows)))
+        row = max(0, min(row, len(self._store)))
         self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.insert(row, record)
+        self._store.insert(row, record)
         self.endInsertRows()
         self.countChanged.emit(self.count_text())
         return row
@@ -418,6 +409,6 @@ class PagedTableModel(QAbstractTableModel):
         if row < 0:
             return
         self.beginRemoveRows(QModelIndex(), row, row)
-        self._rows.remove(row)
+        self._store.remove(row)
         self.endRemoveRows()
         self.countChanged.emit(self.count_text())

@@ -153,3 +153,13 @@ async def test_pages_reads_a_dataset_of_a_client() -> None:
     assert [len(p.items) for p in got] == [20, 10] and source.calls == [(None, 20), (20, 20)]
     got = [p async for p in pages(client, "things", Query(descending=False), 20, start=20)]
     assert [len(p.items) for p in got] == [10]
+
+
+async def test_a_fork_moves_on_its_own() -> None:
+    source = Source(120)
+    cursor = PageCursor(source.fetch, 50, limit=100)
+    await cursor.next()
+    twin = cursor.fork()
+    await twin.next()
+    assert (cursor.cursor, cursor.read, cursor.done) == (50, 50, False)
+    assert (twin.cursor, twin.read, twin.done) == (100, 100, True)  # the limit came with it

@@ -220,3 +220,24 @@ def test_the_model_stops_by_the_one_rule_and_hands_out_plain_records(running_qlo
     record = model.record(7)
     assert record == Record("fake", "things", "7", {"id": 7, "name": "n7", "vip": False})
     assert model.data(model.index(7, 0), RecordRole) == record and model.record(120) is None
+
+
+def test_a_page_cancelled_half_way_is_read_again_whole(
+    running_qloop: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QModelIndex
+
+    from console.core import pace
+    from console.ui import table_model
+
+    monkeypatch.setattr(pace, "SLICE_SECONDS", 0.0)  # every slice gives the loop a turn
+    source = FakeSource(1000)
+    model = PagedTableModel(COLUMNS, source.fetch, 1000)
+    model.rowsInserted.connect(lambda *_: model.cancel() if model.rowCount() == 2 * table_model.SLICE else None)
+    model.start()
+    qtbot.waitUntil(lambda: model.rowCount() == 2 * table_model.SLICE and not model.loading)
+    assert model.has_more and model.canFetchMore(QModelIndex())  # the page is not counted as read
+    model.fetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: model.rowCount() == 1000 and not model.loading, timeout=5000)
+    assert source.calls == [None, None] and not model.has_more
+    assert [model.record(r).id for r in (0, 199, 200, 999)] == ["0", "199", "200", "999"]  # type: ignore[union-attr]
