@@ -49,6 +49,31 @@ class UsageError(Exception):
     """Bad arguments: printed, exit code 2."""
 
 
+class _RegisteredVendors:
+    """The registered vendor ids as help text, read from the registry only when help is printed."""
+
+    def __str__(self) -> str:
+        from console.vendors import registry
+
+        return ", ".join(registry.ids())
+
+
+class VendorArgument(argparse.Action):
+    """An option whose value is a vendor id; its help can say ``%(vendor_ids)s``.
+
+    The registry (and every vendor package) is imported only to print the help, never to start the window.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.vendor_ids = _RegisteredVendors()
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        """Stores the value, as the default ``store`` action does."""
+        setattr(namespace, self.dest, values)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Returns the argument parser."""
     parser = argparse.ArgumentParser(
@@ -73,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "from VENDOR_CONSOLE_<FIELD> environment variables (e.g. VENDOR_CONSOLE_API_KEY).",
         epilog=EXIT_CODES,
     )
-    exp.add_argument("--vendor", help="vendor id (systeme, setster, setsmart, launch27, setera)")
+    exp.add_argument("--vendor", action=VendorArgument, help="vendor id (%(vendor_ids)s)")
     exp.add_argument("--base-url", help="everything before the vendor's documented paths")
     exp.add_argument("--account", metavar="LABEL",
                      help="use a saved account (or, with --demo, a demo account) instead of --vendor/--base-url")

@@ -34,9 +34,6 @@ PAGE = 100
 #: One request in five fails, in every way the issue lists.
 CHAOS = dict(rates={500: 0.03, 502: 0.03, 503: 0.03, 429: 0.03}, retry_after=0.05, drop_rate=0.03,
              malformed_rate=0.03, stall_rate=0.02, safe_only=True)
-#: The dataset the demo fills with ROWS records, per vendor.
-LARGEST = {"systeme": "contacts", "setster": "appointments", "setsmart": "reservations", "launch27": "bookings",
-           "setera": "contacts"}
 
 
 def least(vendor: str) -> int:
@@ -80,7 +77,7 @@ def expire_now_and_then(ws: DemoWorkspace, vendor: str, every: float) -> asyncio
 
     async def loop() -> None:
         while True:
-            await asyncio.sleep(every)
+            await asyncio.sleep(every)  # the chaos itself: sessions end on a clock (time is the subject)
             emulator.expire_sessions()
 
     return asyncio.ensure_future(loop())
@@ -131,7 +128,8 @@ async def test_chaos_through_the_table_model(workspace: DemoWorkspace, vendor: s
     from console.ui.table_model import PagedTableModel
 
     spec = registry.get(vendor)
-    dataset = next(d for d in spec.datasets if d.name == LARGEST[vendor])
+    assert spec.emulator is not None
+    dataset = spec.dataset(spec.emulator.main_dataset)  # the one the demo fills with ROWS records
     hosted = workspace.vendors[vendor]
     hosted.faults.configure(FaultConfig())
     log = RequestLog(100_000)
@@ -151,9 +149,10 @@ async def test_chaos_through_the_table_model(workspace: DemoWorkspace, vendor: s
         model.start()
         from PySide6.QtCore import QModelIndex
 
+        from tests.conftest import until
+
         while True:  # what a view scrolled to the bottom again and again does
-            while model.loading:  # noqa: ASYNC110 (polls the model as a scrolled view would)
-                await asyncio.sleep(0.005)
+            await until(lambda: not model.loading, 300, "the page", signal=model.loadingChanged)
             assert model.error is None, f"paging stopped: {model.error}"
             if not model.canFetchMore(QModelIndex()):
                 break
