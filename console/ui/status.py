@@ -19,7 +19,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
 if TYPE_CHECKING:  # the snapshot reaches the window through the observer's signal
-    from console.http.ratelimit import RateLimitSnapshot
+    from console.services.activity import RateLimitSnapshot
 
 #: Shortest time between two visible changes while a label is busy.
 INTERVAL_MS = 150
