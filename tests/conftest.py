@@ -8,6 +8,7 @@ close (G2), a running loop for sync tests that clears qasync's running flag inst
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import time
@@ -74,21 +75,49 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 # -- waiting for a condition (never a guessed delay) -----------------------------------------------
 
-async def until(condition: Callable[[], object], seconds: float = 10.0, what: str = "the condition") -> None:
+async def until(condition: Callable[[], object], seconds: float = 10.0, what: str = "the condition",
+                signal: Any = None) -> None:
     """Waits, turn by turn of the running loop, until ``condition()`` is true; fails after ``seconds``.
 
-    The condition decides, not the clock: a slow machine only waits longer, up to the timeout. The
-    first checks come one loop turn apart (``sleep(0)``: a callback away is at once); after that the
-    loop gets a few milliseconds between checks, so a long wait does not spin a core that the
-    emulator threads (and their share of the GIL) need. The interval is a polling period, not a wait.
+    The condition decides, not the clock: a slow machine only waits longer, up to the timeout.
+
+    Args:
+        condition: Checked at once, then again whenever the loop has had a turn (or ``signal`` fired).
+        seconds: How long the condition may take.
+        what: Names the condition in the failure.
+        signal: A Qt signal that fires when the condition may have changed (``model.loadingChanged``):
+            the condition is checked on each emission instead of by polling.
+
+    Without a signal, the first checks come one loop turn apart (``sleep(0)``: a callback away is at once);
+    after that the loop gets a few milliseconds between checks, so a long wait does not spin a core that
+    the emulator threads (and their share of the GIL) need. That interval is a polling period, not a wait.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
-    turns = 0
-    while not condition():
-        assert loop.time() < deadline, f"{what} did not come true within {seconds} s"
-        turns += 1
-        await asyncio.sleep(0 if turns < 20 else 0.005)  # polling period (see above)
+    changed = asyncio.Event()
+
+    def wake(*_args: object) -> None:
+        changed.set()
+
+    if signal is not None:
+        signal.connect(wake)
+    try:
+        turns = 0
+        while True:
+            changed.clear()
+            if condition():
+                return
+            left = deadline - loop.time()
+            assert left > 0, f"{what} did not come true within {seconds} s"
+            if signal is not None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(changed.wait(), left)
+            else:
+                turns += 1
+                await asyncio.sleep(0 if turns < 20 else 0.005)  # polling period (see above)
+    finally:
+        if signal is not None:
+            signal.disconnect(wake)
 
 
 def eventually(condition: Callable[[], object], seconds: float, what: str = "the condition") -> None:

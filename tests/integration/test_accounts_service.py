@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,15 +16,7 @@ from console.sandbox.faults import FaultConfig
 from console.sandbox.workspace import DemoWorkspace
 from console.services.accounts import AccountService
 from console.services.datasets import DatasetService
-
-
-async def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
-    """Waits for a condition, turn by turn of the loop (never a guessed delay)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not condition():
-        assert loop.time() < deadline, "the condition never came true"
-        await asyncio.sleep(0.005)
+from tests.conftest import until
 
 
 @pytest.fixture(scope="module")
