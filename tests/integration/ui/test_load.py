@@ -16,13 +16,11 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex
 
+from console.vendors import registry
+
 pytestmark = pytest.mark.slow
 SIZES = {"systeme": 80_000, "setster": 20_000, "setsmart": 5_000, "launch27": 20_000, "setera": 2_000,
          "separate_process": True}
-
-#: The dataset the demo fills with the most records, per vendor.
-LARGEST = {"systeme": "contacts", "setster": "appointments", "setsmart": "reservations", "launch27": "bookings",
-           "setera": "contacts"}
 PAGE = 100
 #: Set in the fresh process the measurement runs in (the suite's own process has grown by then).
 ALONE = "VENDOR_CONSOLE_LOAD_ALONE"
@@ -60,7 +58,9 @@ def test_five_vendors_browsing_with_a_lookup_and_an_export(harness: Any, qtbot: 
     views = []
     for account in harness.accounts.accounts():
         page = window.select_account(account.id)
-        view = page.view(LARGEST[account.vendor])
+        emulator = registry.get(account.vendor).emulator
+        assert emulator is not None
+        view = page.view(emulator.main_dataset)  # the dataset SIZES counts
         page.setCurrentWidget(view)
         view.model.page_size = PAGE
         view.activate()
