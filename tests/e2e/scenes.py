@@ -17,11 +17,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 
 async def _wait(predicate: Any, seconds: float = 10.0) -> None:
+    """Waits until ``predicate()`` is true (the 20 ms between checks is a polling period, not a wait)."""
     deadline = asyncio.get_running_loop().time() + seconds
     while not predicate():
         if asyncio.get_running_loop().time() > deadline:
             raise TimeoutError("the scene did not reach its state")
         await asyncio.sleep(0.02)
+
+
+async def _settled(*waiting: asyncio.Future[Any]) -> None:
+    """Waits until no task runs but this scene's (and ``waiting``: an open form), then lets Qt paint.
+
+    Nothing is on its way any more (a request, a page going in, a choice list loading): the picture
+    shows the state the scene reached, not a moment of it.
+    """
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    me = asyncio.current_task()
+    await _wait(lambda: all(task is me or task in waiting for task in asyncio.all_tasks()))
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    QCoreApplication.processEvents()
 
 
 class Stage:
@@ -86,7 +101,7 @@ async def setsmart_409(out: Path) -> None:
             form.widgets[key].setText(value)
         form.save_button.click()
         await _wait(lambda: form.error_text("check_in") != "")
-        await asyncio.sleep(0.3)
+        await _settled(opened)
         out.parent.mkdir(parents=True, exist_ok=True)
         form.grab().save(str(out))
         form.reject()
@@ -119,7 +134,7 @@ async def launch27_form(out: Path) -> None:
             form.widgets[key].setText(value)
         form.save_button.click()
         await _wait(lambda: form.error_text("zip") != "")
-        await asyncio.sleep(0.3)
+        await _settled(opened)
         out.parent.mkdir(parents=True, exist_ok=True)
         form.grab().save(str(out))
         form.reject()
@@ -140,7 +155,7 @@ async def lookup(out: Path) -> None:
         window.lookup.run_now()
         await _wait(lambda: not window.lookup_panel.model.searching and window.lookup_panel.model.hits())
         window.lookup_panel.tree.setCurrentIndex(window.lookup_panel.model.index(0, 0))
-        await asyncio.sleep(0.4)
+        await _settled()
         out.parent.mkdir(parents=True, exist_ok=True)
         window.grab().save(str(out))
 
@@ -154,7 +169,7 @@ async def confirmed_only(out: Path) -> None:
         view.filters.dates.set_preset("all")
         view.filters.apply()
         await _wait(lambda: view.model.rowCount() > 0 and not view.model.loading and bool(view.notes_bar.notes))
-        await asyncio.sleep(0.3)
+        await _settled()
         out.parent.mkdir(parents=True, exist_ok=True)
         stage.window.grab().save(str(out))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, eventually
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
@@ -122,12 +122,12 @@ def test_a_second_start_raises_the_open_window_and_exits(console_home: Path) -> 
                              stderr=subprocess.PIPE, text=True)
     log_file = console_home / "logs" / "vendor-console.log"
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not (list(runtime.glob("vendor-console-*.sock"))
-                                                   and log_file.exists() and "demo workspace ready" in
-                                                   log_file.read_text(encoding="utf-8")):
+        def ready() -> bool:
             assert first.poll() is None, first.communicate()
-            time.sleep(0.05)
+            return bool(list(runtime.glob("vendor-console-*.sock")) and log_file.exists()
+                        and "demo workspace ready" in log_file.read_text(encoding="utf-8"))
+
+        eventually(ready, 20, "the first start's socket and demo workspace")
         sockets = list(runtime.glob("vendor-console-*.sock"))
         assert len(sockets) == 1
         started = time.perf_counter()
@@ -136,9 +136,7 @@ def test_a_second_start_raises_the_open_window_and_exits(console_home: Path) -> 
         handover = time.perf_counter() - started
         assert second.returncode == 0, second.stderr
         assert "already open" in second.stdout
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and "a second start asked to open" not in log_file.read_text("utf-8"):
-            time.sleep(0.05)
+        eventually(lambda: "a second start asked to open" in log_file.read_text("utf-8"), 5, "the handover's log line")
         assert "a second start asked to open" in log_file.read_text("utf-8")
         assert first.poll() is None  # the first one is still running
         print(f"\nsecond start handed over and exited in {handover:.2f} s")
