@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from console.core.credentials import NO_KEYCHAIN_TEXT
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, eventually
 
 pytestmark = pytest.mark.frozen
 
@@ -150,11 +150,11 @@ def test_install_double_click_second_start_and_uninstall(installed: tuple[Path, 
     first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     log_file = home / ".local" / "state" / "vendor-console" / "vendor-console.log"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not (
-                log_file.exists() and log_file.read_text(encoding="utf-8").count("demo workspace ready") >= 2):
+        def ready() -> bool:
             assert first.poll() is None, first.communicate()
-            time.sleep(0.1)
+            return log_file.exists() and log_file.read_text(encoding="utf-8").count("demo workspace ready") >= 2
+
+        eventually(ready, 30, "the installed app's demo workspace")
         assert log_file.read_text(encoding="utf-8").count("demo workspace ready") >= 2  # smoke test, then this one
         started = time.perf_counter()
         second = subprocess.run([str(launcher)], capture_output=True, text=True, timeout=30, check=False, env=env)
