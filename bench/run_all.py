@@ -11,10 +11,11 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> int:
     for script, args in (("startup.py", ["15"]), ("first_rows.py", ["20"]), ("export.py", ["5"]),
-                         ("lookup.py", ["10"]), ("bundle.py", ["15"])):
+                         ("lookup.py", ["10"]), ("stalls.py", []), ("bundle.py", ["15"])):
         print(f"== {script}", flush=True)
+        quiet = script not in ("export.py", "lookup.py", "stalls.py")
         result = subprocess.run([sys.executable, str(HERE / script), *args], check=False,
-                                stderr=subprocess.DEVNULL if script not in ("export.py", "lookup.py") else None)
+                                stderr=subprocess.DEVNULL if quiet else None)
         if result.returncode != 0:
             print(f"{script} failed with exit code {result.returncode}")
             return result.returncode

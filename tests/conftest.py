@@ -260,7 +260,7 @@ class ConsoleHarness:
         """No request on its way and none about to start (a page load or a task just spawned)."""
         views = [view for page in self.window.pages.values() for view in page.views]
         return (self.observer.in_flight == 0 and not len(self.window.tasks)
-                and not any(view.model.loading or len(view.tasks) for view in views))
+                and not any(view.busy or len(view.tasks) for view in views))
 
     def window_idle(self) -> bool:
         """No request on its way and none of the window's own tasks running (a question it asks, an account flow).
