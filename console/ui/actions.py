@@ -4,7 +4,9 @@ An action is declared once (:class:`ActionSpec`: its name, menu, shortcuts and w
 registry makes the :class:`QAction`, puts it in its menu, and the palette (Ctrl+Shift+P) and Help >
 Keyboard shortcuts list the same objects, so none of them can drift from the others. Actions that
 act on the table (edit with Enter, delete with Del, copy with Ctrl+C) are scoped to the tables, so
-they never take those keys away from a text field.
+they never take those keys away from a text field. Commands the platform has a key for (Undo, Copy,
+Find, Refresh, Quit...) take the platform's keys (:class:`QKeySequence.StandardKey`) before their own;
+a change of :attr:`ActionSpec.group` within a menu puts a separator between the groups.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ class ActionSpec:
         table_scoped: The shortcuts work only while a record table has the focus.
         tip: One line of help (status tip and palette).
         checkable: A toggle.
+        standard: The platform's key for this command (Undo, Copy, Find...), put before ``shortcuts``
+            (which stay the keys used where the platform has none: Quit has none on Linux).
+        group: Actions of one menu with the same group sit together; a new group starts after a
+            separator.
     """
 
     id: str
@@ -57,6 +63,8 @@ class ActionSpec:
     table_scoped: bool = False
     tip: str = ""
     checkable: bool = False
+    standard: QKeySequence.StandardKey | None = None
+    group: str = ""
 
     @property
     def plain_text(self) -> str:
@@ -76,6 +84,7 @@ class ActionRegistry:
         self.specs: dict[str, ActionSpec] = {}
         self.actions: dict[str, QAction] = {}
         self.menus: dict[str, QMenu] = {}
+        self._groups: dict[str, str] = {}  # the group of each menu's last action
         self._tables: list[QWidget] = []
 
     def add(self, spec: ActionSpec) -> QAction:
@@ -85,8 +94,9 @@ class ActionRegistry:
         action = QAction(spec.text, self.window)
         action.setObjectName(f"action_{spec.id.replace('.', '_')}")
         action.setCheckable(spec.checkable)
-        if spec.shortcuts:
-            action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+        keys = key_sequences(spec)
+        if keys:
+            action.setShortcuts(keys)
         if spec.tip:
             action.setStatusTip(spec.tip)
             action.setToolTip(spec.tip)
@@ -104,7 +114,11 @@ class ActionRegistry:
         self.specs[spec.id] = spec
         self.actions[spec.id] = action
         if spec.menu:
-            self.menu(spec.menu).addAction(action)
+            menu = self.menu(spec.menu)
+            if menu.actions() and self._groups.get(spec.menu) != spec.group:
+                menu.addSeparator()
+            self._groups[spec.menu] = spec.group
+            menu.addAction(action)
         return action
 
     def menu(self, name: str) -> QMenu:
@@ -132,15 +146,30 @@ class ActionRegistry:
             action.trigger()
 
     def shortcut_text(self, action_id: str) -> str:
-        """The action's shortcuts as shown to the user ("F2, Return")."""
-        return ", ".join(QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText)
-                         for s in self.specs[action_id].shortcuts)
+        """The action's shortcuts as shown to the user ("F2, Return"), without dedicated keys (Undo, F16)."""
+        return ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                         for k in self.actions[action_id].shortcuts() if typed(k))
 
     def rows(self) -> list[tuple[str, str, str, str]]:
         """(id, menu, name, shortcuts) for every action, in menu order."""
         order = {name: i for i, name in enumerate(MENUS)}
         specs = sorted(self.specs.values(), key=lambda s: (order.get(s.menu, len(MENUS)),))
         return [(s.id, s.menu or "—", s.plain_text, self.shortcut_text(s.id)) for s in specs]
+
+
+def key_sequences(spec: ActionSpec) -> list[QKeySequence]:
+    """The action's keys: the platform's for its :attr:`~ActionSpec.standard` command, then its own."""
+    keys = list(QKeySequence.keyBindings(spec.standard)) if spec.standard is not None else []
+    for text in spec.shortcuts:
+        key = QKeySequence(text)
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def typed(key: QKeySequence) -> bool:
+    """Whether a key sequence is typed on an ordinary keyboard (not a dedicated Undo, Copy or F16 key)."""
+    return key.count() > 0 and key[0].key().value < Qt.Key.Key_F13.value  # type: ignore[index]
 
 
 class CommandPalette(QDialog):
@@ -207,7 +236,7 @@ class CommandPalette(QDialog):
 
 
 class ShortcutsDialog(QDialog):
-    """Help > Keyboard shortcuts: the registry's actions that have keys.
+    """Help > Keyboard shortcuts: the registry's actions that have keys, with a box that filters them.
 
     Args:
         registry: The actions.
@@ -218,27 +247,56 @@ class ShortcutsDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("shortcutsDialog")
         self.setWindowTitle("Keyboard shortcuts")
-        self.resize(620, 520)
+        self.resize(640, 540)
+        self.search = QLineEdit()
+        self.search.setObjectName("shortcutsFilter")
+        self.search.setPlaceholderText("Filter by command, key or menu…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.filter)
         rows = [r for r in registry.rows() if r[3]]
+        self._lines: list[str] = []
         self.table = QTableWidget(len(rows), 3)
         self.table.setObjectName("shortcutsTable")
         self.table.setHorizontalHeaderLabels(["Command", "Keys", "Menu"])
+        self.table.setWordWrap(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for i, (action_id, menu, name, keys) in enumerate(rows):
             scope = " (in a table)" if registry.specs[action_id].table_scoped else ""
+            self._lines.append(f"{name} {keys}{scope} {menu}".casefold())
             for column, text in enumerate((name, keys + scope, menu)):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 self.table.setItem(i, column, item)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.resizeColumnsToContents()
-        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):  # keys and menu as wide as their longest text: never clipped
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        rows_header = self.table.verticalHeader()
+        rows_header.setVisible(False)
+        rows_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows_header.setDefaultSectionSize(self.fontMetrics().height() + 8)  # one line of text per row
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        hint = QLabel("Also: Tab and Shift+Tab move between the box, the accounts, the filters, the table "
+                      "and the detail pane; Esc closes a panel or dialog.")
+        hint.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Also: Tab and Shift+Tab move between the box, the accounts, the filters, the table "
-                                "and the detail pane; Esc closes a panel or dialog."))
+        layout.addWidget(self.search)
         layout.addWidget(self.table, 1)
+        layout.addWidget(hint)
         layout.addWidget(buttons)
+        self.search.setFocus()
+
+    def filter(self, text: str) -> None:
+        """Shows only the rows whose command, keys or menu contain every word of ``text``."""
+        words = text.casefold().split()
+        for row, line in enumerate(self._lines):
+            self.table.setRowHidden(row, not all(w in line for w in words))
+
+    def visible_rows(self) -> list[str]:
+        """The commands shown (after the filter)."""
+        return [item.text() for r in range(self.table.rowCount())
+                if not self.table.isRowHidden(r) and (item := self.table.item(r, 0)) is not None]
 
 
 def open_palette(registry: ActionRegistry, parent: QWidget) -> CommandPalette:
