@@ -152,6 +152,31 @@ def phone_keys(number: str, region: str = DEFAULT_REGION) -> frozenset[str]:
     return frozenset(keys)
 
 
+def format_phone(number: str, region: str = DEFAULT_REGION) -> str:
+    """A phone number in one format for showing: international (``+1 415-555-0100``), else as written.
+
+    Vendors write numbers their own way (``(415) 555-0100``, ``+14155550100``, ``415.555.0100``); the
+    lookup's rows show them alike so one person's number reads the same in every account.
+
+    Args:
+        number: As the vendor wrote it.
+        region: Country of numbers written without a country code.
+    """
+    text = number.strip()
+    if len(re.sub(r"\D", "", text)) < MIN_PHONE_DIGITS:
+        return text
+    e164 = next((k for k in phone_keys(text, region) if k.startswith("+")), "")
+    if not e164:
+        return text
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return text
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+
+
 def phone_problem(text: str, region: str = DEFAULT_REGION) -> str:
     """Why ``text`` is not a phone number one can dial, or "" (short internal extensions pass).
 

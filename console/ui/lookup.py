@@ -11,6 +11,7 @@ With the box empty the panel offers the last lookups.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
@@ -72,10 +73,14 @@ class LookupBox(QLineEdit):
         self.setMinimumWidth(460)
 
     def focusInEvent(self, event: Any) -> None:
-        """Opens the panel when the user came here (a click, Tab, Ctrl+K), not when the window starts."""
+        """Opens the panel when the user came here on purpose (a click, Ctrl+K).
+
+        Not for a focus that merely lands here: when the focused widget goes away (a tab switch hides
+        the table, *Show reservations* opens another tab) Qt moves the focus on with a Tab reason,
+        and a closed panel must stay closed then.
+        """
         super().focusInEvent(event)
-        if event.reason() in (Qt.FocusReason.MouseFocusReason, Qt.FocusReason.TabFocusReason,
-                              Qt.FocusReason.BacktabFocusReason, Qt.FocusReason.ShortcutFocusReason):
+        if event.reason() in (Qt.FocusReason.MouseFocusReason, Qt.FocusReason.ShortcutFocusReason):
             self.focused.emit()
 
     def keyPressEvent(self, event: Any) -> None:
@@ -192,7 +197,7 @@ class LookupModel(QAbstractItemModel):
             return None
         if isinstance(payload, Hit):
             if role == Qt.ItemDataRole.DisplayRole:
-                return payload.text
+                return payload.line  # its account's header above says whose
             if role == Qt.ItemDataRole.ToolTipRole:
                 return "Enter or double-click opens it."
             return payload if role == PayloadRole else None
@@ -208,6 +213,8 @@ class LookupModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if payload.state is State.FAILED:
                 return f"{payload.reason}\nEnter or double-click searches this account again."
+            if payload.more:
+                return f"Searched {payload.coverage}; Search further reads on."
             return payload.reason or None
         return payload if role == PayloadRole else None
 
@@ -223,10 +230,45 @@ class LookupModel(QAbstractItemModel):
         return self.outcomes[account].hits[index.row()]
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        """Qt: selectable rows."""
-        if not index.isValid():
+        """Qt: hits and failed accounts (Enter retries) are selectable; other headers are only labels."""
+        payload = self.payload(index)
+        if payload is None:
             return Qt.ItemFlag.NoItemFlags
+        if isinstance(payload, Outcome) and payload.state is not State.FAILED:
+            return Qt.ItemFlag.ItemIsEnabled
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def first_hit(self) -> QModelIndex:
+        """The first hit's index (invalid when there is none)."""
+        for row, outcome in enumerate(self.outcomes):
+            if outcome.hits:
+                return self.index(0, 0, self.index(row, 0))
+        return QModelIndex()
+
+
+class LookupTree(QTreeView):
+    """The results tree: the arrow keys go from hit to hit, over the accounts' header rows."""
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """Qt: moves as a tree does, then on past header rows to the nearest hit that way."""
+        model = self.model()
+        index = super().moveCursor(action, modifiers)
+        if not isinstance(model, LookupModel) or not model.hits() or isinstance(model.payload(index), Hit):
+            return index
+        up = action in (QAbstractItemView.CursorAction.MoveUp, QAbstractItemView.CursorAction.MovePrevious,
+                        QAbstractItemView.CursorAction.MovePageUp, QAbstractItemView.CursorAction.MoveEnd)
+        if not self.currentIndex().isValid():
+            return model.first_hit()
+        step = self.indexAbove if up else self.indexBelow
+        found = index
+        while found.isValid() and not isinstance(model.payload(found), Hit):
+            found = step(found)
+        if not found.isValid():  # none that way (Up from the first hit): the other way, else stay
+            found = index
+            other = self.indexBelow if up else self.indexAbove
+            while found.isValid() and not isinstance(model.payload(found), Hit):
+                found = other(found)
+        return found if found.isValid() else self.currentIndex()
 
 
 class LookupPanel(QWidget):
@@ -257,6 +299,10 @@ class LookupPanel(QWidget):
         self.retry_button = QPushButton("Retry failed")
         self.retry_button.setObjectName("lookupRetry")
         self.retry_button.setVisible(False)
+        self.further_button = QPushButton("Search further")
+        self.further_button.setObjectName("lookupFurther")
+        self.further_button.setToolTip("Read on where the searches of lists without a search stopped")
+        self.further_button.setVisible(False)
         self.close_button = QPushButton("Close")
         self.close_button.setToolTip("Hide the lookup (Esc)")
         self.close_button.clicked.connect(self.closeRequested.emit)
@@ -265,12 +311,13 @@ class LookupPanel(QWidget):
         top.addWidget(self.heading, 1)
         top.addWidget(QLabel("Numbers without +:"))
         top.addWidget(self.region)
+        top.addWidget(self.further_button)
         top.addWidget(self.retry_button)
         top.addWidget(self.close_button)
         self.history = QListWidget()
         self.history.setObjectName("lookupHistory")
         self.history.itemActivated.connect(lambda item: self.historyChosen.emit(item.text()))
-        self.tree = QTreeView()
+        self.tree = LookupTree()
         self.tree.setObjectName("lookupResults")
         self.tree.setModel(self.model)
         self.tree.setHeaderHidden(True)
@@ -314,6 +361,7 @@ class LookupPanel(QWidget):
         self.heading.setText(f"“{model.query_text}”: {hits} hit{'s' if hits != 1 else ''} from "
                              f"{answered} of {len(model.outcomes)} accounts, {tail}")
         self.retry_button.setVisible(failed > 0 and not model.searching)
+        self.further_button.setVisible(not model.searching and any(o.more for o in model.outcomes))
 
     def keyPressEvent(self, event: Any) -> None:
         """Esc closes the panel."""
@@ -362,6 +410,7 @@ class LookupController:
         panel.historyChosen.connect(self.run_text)
         panel.retry_account = self.retry
         panel.retry_button.clicked.connect(self.retry_failed)
+        panel.further_button.clicked.connect(self.search_further)
         region = history.region() or system_region()
         for code in sorted({*REGIONS, region}):
             panel.region.addItem(code, code)
@@ -388,13 +437,16 @@ class LookupController:
             self._spinner.stop()
             self.show_history()
             return
-        self.query = classify(text, str(self.panel.region.currentData() or system_region()))
-        ids = list(self.account_order())
-        generation = self.panel.model.begin(text, [self.service.start(i) for i in ids])
+        self.query = query = classify(text, str(self.panel.region.currentData() or system_region()))
+        outcomes = [self.service.prepare(i, query) for i in self.account_order()]
+        # The accounts that cannot search this kind of query go last: they have nothing to show.
+        outcomes.sort(key=lambda o: o.state is State.UNSUPPORTED)
+        ids = [o.account_id for o in outcomes if o.state is State.SEARCHING]
+        generation = self.panel.model.begin(text, outcomes)
         self.panel.show_results()
         self.panel.summarise()
         self._spinner.start()
-        self.tasks.spawn(self._stream(generation, self.query, ids))
+        self.tasks.spawn(self._stream(generation, query, ids))
 
     def retry(self, account_id: str) -> None:
         """Searches one account again with the current query."""
@@ -405,6 +457,27 @@ class LookupController:
         self.panel.summarise()
         self._spinner.start()
         self.tasks.spawn(self._stream(generation, self.query, [account_id]))
+
+    def search_further(self) -> None:
+        """Reads on in every account whose search stopped at its bound (the newest 300 bookings)."""
+        if self.query is None:
+            return
+        generation = self.panel.model.generation
+        for outcome in list(self.panel.model.outcomes):
+            if outcome.more and outcome.state is not State.SEARCHING:
+                before = replace(outcome, hits=list(outcome.hits))  # the model empties the row it replaces
+                self.panel.model.update(generation, replace(outcome, state=State.SEARCHING, hits=list(outcome.hits)))
+                self.tasks.spawn(self._further(generation, self.query, before))
+        self.panel.summarise()
+        self._spinner.start()
+
+    async def _further(self, generation: int, query: LookupQuery, outcome: Outcome) -> None:
+        further = await self.service.search_further(outcome, query)
+        if self.panel.model.update(generation, further):
+            self.panel.summarise()
+            if not self.panel.model.searching:
+                self._spinner.stop()
+                self.panel.lookupFinished.emit(query.text)
 
     def retry_failed(self) -> None:
         """Searches every failed account again."""

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
+from console.services.lookup import Hit
 from console.ui.lookup import LookupBox, LookupController, LookupPanel
 
 if TYPE_CHECKING:
@@ -46,6 +48,12 @@ class LookupArea(QObject):
         self.box.down.connect(self.focus_results)
         self.panel.closeRequested.connect(self.close)
         self.panel.openRequested.connect(self.hitOpened)
+        # Esc closes the panel wherever the focus is in the window (the table, the detail pane);
+        # the shortcut exists only while the panel is open, so Esc means nothing else meanwhile.
+        self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), window, self.close,
+                                context=Qt.ShortcutContext.WindowShortcut)
+        self.escape.setObjectName("lookupEscape")
+        self.escape.setEnabled(False)
         toolbar = window.addToolBar("Lookup")
         toolbar.setObjectName("lookupToolbar")
         toolbar.setMovable(False)
@@ -75,14 +83,21 @@ class LookupArea(QObject):
         """Shows the panel under the box (recent lookups when the box is empty)."""
         if self.controller is None:
             return
-        if not self.panel.isVisible():
+        if self.panel.isHidden():
             if not self.box.text().strip():
                 self.controller.show_history()
             self.panel.setVisible(True)
+            self.escape.setEnabled(True)
             self.splitter.setSizes([300, max(200, self.splitter.height() - 300)])
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the panel is showing (it stays closed until the user looks something up again)."""
+        return not self.panel.isHidden()
 
     def close(self) -> None:
         """Hides the panel; the results stay for the next Ctrl+K."""
+        self.escape.setEnabled(False)
         self.panel.setVisible(False)
         self.closed.emit()
 
@@ -90,10 +105,18 @@ class LookupArea(QObject):
         """Down in the box: the focus on the results (or the recent lookups), the first one current."""
         self.open()
         panel = self.panel
-        target = panel.tree if panel.stack.currentWidget() is panel.tree else panel.history
-        target.setFocus()
-        if not target.currentIndex().isValid() and target.model() is not None and target.model().rowCount() > 0:
-            target.setCurrentIndex(target.model().index(0, 0))
+        if panel.stack.currentWidget() is panel.tree:
+            panel.tree.setFocus()
+            index = panel.tree.currentIndex()
+            if not isinstance(panel.model.payload(index), Hit):
+                first = panel.model.first_hit()  # not an account's header or a "cannot search" row
+                index = first if first.isValid() else panel.model.index(0, 0)
+            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            panel.tree.selectionModel().setCurrentIndex(index, flags)
+            return
+        panel.history.setFocus()
+        if panel.history.currentRow() < 0 and panel.history.count():
+            panel.history.setCurrentRow(0)
 
     def cancel(self) -> None:
         """Stops a search on its way (the window closes)."""

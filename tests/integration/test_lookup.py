@@ -69,7 +69,9 @@ async def test_email_is_case_insensitive_and_rows_say_what_matched(service: Look
                       "Sparkle 2.0 (demo)": State.UNSUPPORTED, "Nordic Tel (demo)": State.HITS}
     # Launch27 v1 cannot search emails: its bookings were scanned, and the row says how far.
     assert outcomes["Sparkle v1 (demo)"].scanned == 300
-    assert outcomes["Sparkle v1 (demo)"].text.endswith("(searched the first 300)")
+    assert outcomes["Sparkle v1 (demo)"].text.endswith("(searched the newest 300 bookings)")
+    # Under its account's header a hit says who and what matched (an email hit keeps the name).
+    assert [h.line for h in marketing.hits] == ["Jane Doe · contact · matched email jane.doe@example.com · tags: vip"]
     assert outcomes["Sparkle 2.0 (demo)"].text == "cannot search by email"
 
 
