@@ -379,6 +379,10 @@ class DatasetSpec:
         record_editable: Which records edit and delete apply to (Setera: personal contacts only).
         refresh_seconds: Reload the visible view this often (live counts); 0 for never.
         identity: What a record says about a person (the support-desk lookup matches and shows it).
+        read_only_reason: Why a record :attr:`record_editable` refuses cannot be changed here, in one
+            sentence (shown beside the greyed Edit and Delete).
+        arrives_whole: The vendor sends the whole list in one answer (Setera's directory): the table
+            takes every row of it at once, and its count says so, instead of showing it page by page.
     """
 
     name: str
@@ -400,6 +404,8 @@ class DatasetSpec:
     record_editable: Callable[[Record], bool] = _always
     refresh_seconds: int = 0
     identity: Callable[[Record], Identity] | None = None
+    read_only_reason: str = ""
+    arrives_whole: bool = False
 
     def column(self, key: str) -> Column:
         """Returns the column named ``key``.

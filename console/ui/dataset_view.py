@@ -102,7 +102,7 @@ class DatasetView(QWidget):
         self.credentials_button, self.reference_button = self.banner.credentials_button, self.banner.reference_button
         self.notes_bar = NotesBar()
 
-        self.model = PagedTableModel(spec.columns, self._fetch, page_size, self)
+        self.model = PagedTableModel(spec.columns, self._fetch, page_size, self, whole=spec.arrives_whole)
         self.table = RecordTable(self.model, spec, account.fields)
         self.badges = self.table.badges
         header = self.table.horizontalHeader()
@@ -147,6 +147,7 @@ class DatasetView(QWidget):
         self.model.pageFailed.connect(self._on_page_failed)
         self.model.loadingChanged.connect(self._on_loading_changed)
         self.model.notesChanged.connect(lambda: self.notes_bar.set_notes(self.model.notes))
+        self.buttons.updated_label.watch(self.model)  # a live list says when its rows last came
         self._update_buttons()
 
     def _build_layout(self) -> None:

@@ -1,10 +1,18 @@
-"""The row of buttons above a list: New, Edit, the dataset's record actions, Delete, and Refresh."""
+"""The row of buttons above a list: New, Edit, the dataset's record actions, Delete, and Refresh.
+
+Beside them: why the selected record cannot be changed (Setera's directory entries), and for a live
+list when its rows last came (:class:`~console.ui.refresh_stamp.RefreshStamp`).
+"""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from console.core.models import DatasetSpec, Record
+from console.ui.refresh_stamp import RefreshStamp
+
+#: Said of a record the dataset's ``record_editable`` refuses when the dataset gives no reason.
+NOT_EDITABLE = "This record cannot be changed here."
 
 
 class RecordButtons(QWidget):
@@ -37,18 +45,29 @@ class RecordButtons(QWidget):
         self.read_only_label.setObjectName("readOnlyLabel")
         self.read_only_label.setStyleSheet("color: #b26a00;")
         self.read_only_label.hide()
+        #: Why Edit and Delete are greyed for the selected record (shown only then).
+        self.reason_label = QLabel(spec.read_only_reason or NOT_EDITABLE)
+        self.reason_label.setObjectName("readOnlyReason")
+        self.reason_label.hide()
+        self.updated_label = RefreshStamp(spec.refresh_seconds)
+        self._read_only = False
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for button in (self.new_button, self.edit_button, *self.action_buttons.values(), self.delete_button):
             layout.addWidget(button)
         layout.addWidget(self.read_only_label)
+        layout.addWidget(self.reason_label)
         layout.addStretch(1)
+        layout.addWidget(self.updated_label)
         layout.addWidget(self.refresh_button)
         self.set_read_only(False)
 
     def set_read_only(self, on: bool) -> None:
         """Hides every write (new, edit, delete, record actions that change data); reading stays."""
+        self._read_only = on
         self.read_only_label.setVisible(on)
+        if on:
+            self.reason_label.hide()
         self.new_button.setVisible(self.spec.can_create and not on)
         self.edit_button.setVisible(self.spec.can_edit and not on)
         self.delete_button.setVisible(self.spec.can_delete and not on)
@@ -56,9 +75,15 @@ class RecordButtons(QWidget):
             self.action_buttons[action.key].setVisible(action.opens is not None or not on)
 
     def update_for(self, record: Record | None) -> None:
-        """Enables what the selected record allows."""
+        """Enables what the selected record allows, and says why when it allows no change."""
         editable = record is not None and self.spec.record_editable(record)
-        self.edit_button.setEnabled(editable)
-        self.delete_button.setEnabled(editable)
+        refused = record is not None and not editable
+        reason = self.reason_label.text() if refused else ""
+        for button, tip in ((self.edit_button, "Edit the selected record"),
+                            (self.delete_button, "Delete the selected record (asks first)")):
+            button.setEnabled(editable)
+            button.setToolTip(reason or (tip if record is not None else "Select a record first"))
+        can_change = self.spec.can_edit or self.spec.can_delete
+        self.reason_label.setVisible(refused and can_change and not self._read_only)
         for action in self.spec.actions:
             self.action_buttons[action.key].setEnabled(record is not None and action.available(record))

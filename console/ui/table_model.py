@@ -51,6 +51,9 @@ _ROLES = frozenset({_DISPLAY, _TOOLTIP, _ALIGNMENT, int(BadgeRole), int(RecordRo
 CELL_CACHE = 512
 #: Rows of a page packed and inserted at a time (one compressed block each: :mod:`console.ui.row_store`).
 SLICE = 100
+#: The page size asked of a list that arrives whole (the vendor's one answer is cut into pages by the
+#: client, not the vendor): every row in one page, so the count says all are loaded.
+WHOLE_PAGE = 1_000_000
 
 
 def _cell(column: Column, record: Record) -> tuple[str, str | None]:
@@ -73,6 +76,8 @@ class PagedTableModel(QAbstractTableModel):
         fetch: Returns one page from a cursor (``None`` for the first page) and a page size.
         page_size: Rows per page.
         parent: Qt parent.
+        whole: The list arrives whole in one answer (``DatasetSpec.arrives_whole``): every row is
+            taken at once, whatever :attr:`page_size` says.
 
     Signals:
         loadingChanged(bool): A page started or stopped loading.
@@ -87,11 +92,12 @@ class PagedTableModel(QAbstractTableModel):
     notesChanged = Signal()
 
     def __init__(self, columns: Sequence[Column], fetch: Fetch[Record], page_size: int = 50,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, whole: bool = False) -> None:
         super().__init__(parent)
         self.columns = tuple(columns)
         #: Rows asked for per page (a change applies from the next page on).
         self.page_size = page_size
+        self.whole = whole
         self._fetch = fetch
         self._store = RowStore()
         self._cell_cache: dict[Row, tuple[tuple[str, str | None], ...]] = {}
@@ -293,7 +299,7 @@ class PagedTableModel(QAbstractTableModel):
         """
         generation = self._generation if generation is None else generation
         pager = PageCursor(self._fetch, self.page_size) if replace else self._pager.fork()
-        pager.page_size = self.page_size
+        pager.page_size = WHOLE_PAGE if self.whole else self.page_size
         self._set_loading(True)
         try:
             page = await pager.next()

@@ -73,6 +73,9 @@ CONTACTS = DatasetSpec(
     can_edit=True,
     can_delete=True,
     record_editable=_personal,
+    read_only_reason="The Setera directory is read-only: change colleagues in OneCloud's admin. "
+                     "Personal contacts can be changed here.",
+    arrives_whole=True,
 )
 
 QUEUES = DatasetSpec(

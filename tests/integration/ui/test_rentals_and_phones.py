@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from console.core.models import Record
 from console.vendors.setera import DEMO_SUPERUSER_TOKEN
 from tests.conftest import ARTIFACTS, find_modal
 
@@ -150,7 +151,13 @@ def test_queues_log_in_and_out_and_refresh_only_while_visible(harness: Any, qtbo
     view.hide()
     view.show()
     start = emulator.queue_reads
+    stamps: list[str] = []
+    view.buttons.updated_label.stamp(dt.datetime(2026, 12, 3, 12, 3, 15))
+    assert view.buttons.updated_label.text() == "Updated 12:03:15" and view.buttons.updated_label.isVisible()
+    view.model.loadingChanged.connect(lambda loading: loading or stamps.append(view.buttons.updated_label.text()))
     qtbot.waitUntil(lambda: emulator.queue_reads >= start + 3 and not view.model.loading, timeout=5000)
+    assert stamps and all(s.startswith("Updated ") for s in stamps)  # each live reload says when it came
+    assert view.buttons.updated_label.text() != "Updated 12:03:15"
     assert view.current_record() is not None and view.current_record().id == queue_id  # selection kept
     assert not any(lost), "the selection blinked away during a refresh"
     qtbot.waitUntil(lambda: view.detail.field_text("Agents in") == expected, timeout=3000)
@@ -162,6 +169,31 @@ def test_queues_log_in_and_out_and_refresh_only_while_visible(harness: Any, qtbo
     qtbot.wait(600)  # time is the subject here: four refresh intervals (150 ms) pass without a read
     assert emulator.queue_reads == paused
     assert not view._refresh_timer.isActive()
+
+
+def test_setera_directory_entries_say_why_they_cannot_be_changed(harness: Any, qtbot: Any) -> None:
+    view = open_view(harness, "Nordic Tel (demo)", "contacts")
+    loaded(qtbot, view)
+    kinds = [view.model.record(r).derived.get("kind") for r in range(view.model.rowCount())]
+    reason = view.buttons.reason_label
+    assert not reason.isVisible()  # nothing selected: nothing to explain
+    view.table.selectRow(kinds.index("Directory"))
+    assert not view.edit_button.isEnabled() and not view.delete_button.isEnabled()
+    assert reason.isVisible()
+    assert reason.text().startswith("The Setera directory is read-only: change colleagues in OneCloud's admin")
+    assert view.edit_button.toolTip() == view.delete_button.toolTip() == reason.text()  # greyed, with the reason
+    ARTIFACTS.mkdir(exist_ok=True)
+    view.grab().save(str(ARTIFACTS / "setera-directory-read-only.png"))
+    colleague = view.current_record()
+    mine = Record(colleague.vendor, colleague.dataset, colleague.id, colleague.fields,
+                  {**colleague.derived, "kind": "Personal"})  # a personal contact: it can be changed
+    view.buttons.update_for(mine)
+    assert view.edit_button.isEnabled() and not reason.isVisible()
+    assert view.edit_button.toolTip() == "Edit the selected record"
+    view.table.selectRow(kinds.index("Directory"))
+    view.set_read_only(True)  # safe mode says its own reason; the directory's is not repeated
+    assert not reason.isVisible() and view.read_only_label.isVisible()
+    view.set_read_only(False)
 
 
 def copy_e164(view: Any, qtbot: Any) -> None:
@@ -186,7 +218,9 @@ def copy_e164(view: Any, qtbot: Any) -> None:
 def test_superuser_search_says_a_user_token_is_needed(harness: Any, qtbot: Any) -> None:
     view = open_view(harness, "Nordic Tel (demo)", "contacts")
     loaded(qtbot, view)
-    assert view.count_label.text() == "50 of 300 loaded"
+    # The directory comes whole in one answer: every row is in the table, and the count says so.
+    assert view.model.rowCount() == view.model.total >= 300 and not view.model.has_more
+    assert view.count_label.text() == f"All {view.model.total:,} loaded"
     copy_e164(view, qtbot)
     account = harness.accounts.by_label("Nordic Tel (demo)")
     task_done: list[bool] = []

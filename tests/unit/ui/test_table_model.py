@@ -161,12 +161,54 @@ def test_reload_in_place_keeps_rows_until_the_new_page_arrives(
 @pytest.mark.parametrize(
     ("loaded", "total", "more", "text"),
     [(1250, 20000, True, "1,250 of 20,000 loaded"), (1250, None, True, "1,250 loaded, more available"),
-     (0, None, False, "No records"), (7, None, False, "All 7 loaded")],
+     (0, None, False, "No records"), (7, None, False, "All 7 loaded"), (117, None, False, "All 117 loaded"),
+     (2500, 2500, False, "All 2,500 loaded"), (1, None, False, "1 record")],
 )
 def test_count_text(loaded: int, total: int | None, more: bool, text: str) -> None:
     from console.ui.formatting import count_text
 
     assert count_text(loaded, total, more) == text
+
+
+def test_a_finished_list_says_every_row_is_loaded(running_qloop: Any, qtbot: Any) -> None:
+    """117 rows in pages of 50, no total from the vendor: once the last page is in, the count says all are."""
+    from PySide6.QtCore import QModelIndex
+
+    source = FakeSource(117)
+    model = PagedTableModel(COLUMNS, source.fetch, 50)
+    model.start()
+    qtbot.waitUntil(lambda: model.rowCount() == 50)
+    assert model.has_more and model.count_text() == "50 loaded, more available"
+    while model.canFetchMore(QModelIndex()) or model.loading:
+        if not model.loading:
+            model.fetchMore(QModelIndex())
+        qtbot.waitUntil(lambda: not model.loading)
+    assert model.rowCount() == 117 and not model.has_more
+    assert model.count_text() == "All 117 loaded"
+
+
+class WholeSource(FakeSource):
+    """A vendor that sends its whole list in one answer, cut into pages by the client (Setera's directory)."""
+
+    async def fetch(self, cursor: Cursor, limit: int) -> Page[Record]:
+        page = await super().fetch(cursor, limit)
+        return Page(page.items, page.next_cursor, page.has_more, self.size)
+
+
+def test_a_list_that_arrives_whole_is_all_loaded_at_once(running_qloop: Any, qtbot: Any) -> None:
+    source = WholeSource(2500)
+    model = PagedTableModel(COLUMNS, source.fetch, 50, whole=True)
+    model.start()
+    qtbot.waitUntil(lambda: model.rowCount() == 2500 and not model.loading)
+    assert source.calls == [None] and not model.has_more
+    assert model.count_text() == "All 2,500 loaded"  # not "50 of 2,500 loaded"
+    model.reload_in_place()  # a refresh takes the whole list again
+    qtbot.waitUntil(lambda: not model.loading)
+    assert source.calls == [None, None] and model.rowCount() == 2500 and model.count_text() == "All 2,500 loaded"
+    paged = PagedTableModel(COLUMNS, WholeSource(2500).fetch, 50)  # the same list, paged: the old count
+    paged.start()
+    qtbot.waitUntil(lambda: paged.rowCount() == 50 and not paged.loading)
+    assert paged.count_text() == "50 of 2,500 loaded"
 
 
 def test_account_role_is_user_role_plus_one() -> None:
