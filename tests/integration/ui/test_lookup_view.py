@@ -56,10 +56,12 @@ def test_results_stream_in_per_account_and_enter_opens_the_hit(harness: Any, qtb
     assert states["Marketing (demo)"] is State.UNSUPPORTED
     row = next(i for i, o in enumerate(model.outcomes) if o.account_label == "Marketing (demo)")
     assert model.data(model.index(row, 0)) == "Systeme.io · Marketing (demo) — cannot search by phone number"
+    assert row == len(model.outcomes) - 1  # "cannot search" rows come last
     client_row = next(i for i, o in enumerate(model.outcomes) if o.account_label == "Bright Smiles (demo)")
     hit_index = model.index(0, 0, model.index(client_row, 0))
     hit = model.payload(hit_index)
     assert isinstance(hit, Hit) and hit.text.startswith("Setster · Bright Smiles (demo) · client · (415) 555-0100")
+    assert model.data(hit_index).startswith("Jane Doe · client · matched phone +1 415-555-0100")  # under its header
     tree = window.lookup_panel.tree
     tree.setCurrentIndex(hit_index)
     tree.setFocus()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from console.core.lookup import Identity, LookupKind, classify, match, phone_keys, system_region
+from console.core.lookup import Identity, LookupKind, classify, format_phone, match, phone_keys, system_region
 
 
 @pytest.mark.parametrize("text", ["+1 (415) 555-0100", "415.555.0100", "0014155550100", "(415) 555-0100",
@@ -68,3 +68,10 @@ def test_system_region(monkeypatch: pytest.MonkeyPatch) -> None:
     assert system_region() == "US"
     monkeypatch.setenv("LANG", "sv_SE.UTF-8")
     assert system_region() == "SE"
+
+
+@pytest.mark.parametrize(("written", "shown"), [
+    ("(415) 555-0100", "+1 415-555-0100"), ("+14155550100", "+1 415-555-0100"), ("415.555.0100", "+1 415-555-0100"),
+    ("+49 151 23456789", "+49 1512 3456789"), ("123", "123"), ("ext. 12", "ext. 12")])
+def test_phones_are_shown_in_one_format(written: str, shown: str) -> None:
+    assert format_phone(written, "US") == shown
