@@ -6,7 +6,7 @@ list when its rows last came (:class:`~console.ui.refresh_stamp.RefreshStamp`).
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from console.core.models import DatasetSpec, Record
 from console.ui.refresh_stamp import RefreshStamp
@@ -48,6 +48,9 @@ class RecordButtons(QWidget):
         #: Why Edit and Delete are greyed for the selected record (shown only then).
         self.reason_label = QLabel(spec.read_only_reason or NOT_EDITABLE)
         self.reason_label.setObjectName("readOnlyReason")
+        self.reason_label.setToolTip(self.reason_label.text())
+        # A narrow window cuts the sentence rather than growing (the buttons' tooltips say it whole).
+        self.reason_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.reason_label.hide()
         self.updated_label = RefreshStamp(spec.refresh_seconds)
         self._read_only = False
@@ -56,7 +59,7 @@ class RecordButtons(QWidget):
         for button in (self.new_button, self.edit_button, *self.action_buttons.values(), self.delete_button):
             layout.addWidget(button)
         layout.addWidget(self.read_only_label)
-        layout.addWidget(self.reason_label)
+        layout.addWidget(self.reason_label, 10)  # the room left, when shown
         layout.addStretch(1)
         layout.addWidget(self.updated_label)
         layout.addWidget(self.refresh_button)

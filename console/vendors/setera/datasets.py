@@ -73,8 +73,7 @@ CONTACTS = DatasetSpec(
     can_edit=True,
     can_delete=True,
     record_editable=_personal,
-    read_only_reason="The Setera directory is read-only: change colleagues in OneCloud's admin. "
-                     "Personal contacts can be changed here.",
+    read_only_reason="The Setera directory is read-only: change colleagues in OneCloud's admin.",
     arrives_whole=True,
 )
 
@@ -85,14 +84,15 @@ QUEUES = DatasetSpec(
     noun="queue",
     default_descending=False,
     columns=(
-        Column("name", "Queue", from_field("name"), width=22),
-        Column("type", "Type", from_field("type"), width=10),
-        Column("me", "Me", from_derived("me"), FieldKind.STATUS, width=12, badges=MEMBERSHIP_BADGES),
-        Column("agents_in", "Agents logged in", from_derived("agents_in"), FieldKind.INTEGER, width=8),
-        Column("agents_free", "Free agents", from_derived("agents_free"), FieldKind.INTEGER, width=8),
-        Column("calls", "Calls waiting", from_derived("calls"), FieldKind.INTEGER, width=8),
-        Column("night", "Night mode", from_field("isNightMode"), FieldKind.BOOLEAN, width=7),
-        Column("phone", "Number", from_field("phoneNumber"), FieldKind.PHONE, width=16),
+        Column("name", "Queue", from_field("name"), width=17),
+        Column("type", "Type", from_field("type"), width=11),  # "ATTENDANT" whole
+        Column("me", "Me", from_derived("me"), FieldKind.STATUS, width=13, badges=MEMBERSHIP_BADGES),  # "Logged out"
+        # Short headers: the live counts and the number fit beside the detail pane.
+        Column("agents_in", "Agents in", from_derived("agents_in"), FieldKind.INTEGER, width=6),
+        Column("agents_free", "Free", from_derived("agents_free"), FieldKind.INTEGER, width=5),
+        Column("calls", "Waiting", from_derived("calls"), FieldKind.INTEGER, width=6),
+        Column("night", "Night", from_field("isNightMode"), FieldKind.BOOLEAN, width=5),
+        Column("phone", "Number", from_field("phoneNumber"), FieldKind.PHONE, width=13),
     ),
     title_of=lambda r: str(r.fields.get("name") or f"queue {r.id}"),
     actions=(
