@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -261,7 +261,9 @@ class RecordForm(QDialog):
             if field.help:
                 hint = QLabel(field.help)
                 hint.setWordWrap(True)
-                hint.setStyleSheet("color: palette(mid);")
+                hint.setObjectName("fieldHint")
+                # The muted text role (not Mid, a frame colour): readable in both themes, follows a live switch.
+                hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
                 box.addWidget(hint)
             box.addWidget(error)
             holder = QWidget()

@@ -1,17 +1,22 @@
-"""The user's settings: page size, request timeout, retries, theme and log level.
+"""The user's settings: page size, request timeout, retries, theme, log level and time to undo a delete.
 
 The form is :mod:`console.ui.settings_dialog`. Kept with :class:`QSettings` in ``settings.ini`` in
 the config folder (apart from ``layout.ini``, so Reset layout keeps them); cheap enough to read before
-the first paint, so the theme is right from the first frame. Everything applies at once: the theme
-and the log level immediately, the page size to the next page loaded, the timeout and retries to the
-next request (the accounts' connections are rebuilt).
+the first paint, so the theme is right from the first frame. The theme applies as it is chosen in the
+dialog (Cancel puts the saved one back); on OK the log level applies at once, the page size to the next
+page loaded, the timeout and retries to the next request (the accounts' connections are rebuilt), the
+time to undo to the next delete.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QGuiApplication
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyle
 
 from console.core.paths import config_dir
 from console.core.settings import report_problem
@@ -31,6 +36,7 @@ class Preferences:
         retries: Times a failed read is tried again.
         theme: ``system``, ``light`` or ``dark``.
         log_level: ``INFO``, ``DEBUG`` or ``WARNING``.
+        undo_seconds: Seconds a confirmed delete waits behind "Undo" before it is sent.
     """
 
     page_size: int = 50
@@ -38,9 +44,21 @@ class Preferences:
     retries: int = 3
     theme: str = "system"
     log_level: str = "INFO"
+    undo_seconds: int = 10
 
 
-LIMITS = {"page_size": (10, 500), "timeout": (5, 300), "retries": (0, 8)}
+#: Dark only: Fusion draws input frames a shade darker than the window, which vanishes on a dark one.
+DARK_INPUTS = """
+QLineEdit, QAbstractSpinBox, QComboBox, QPlainTextEdit, QTextEdit, QListView, QTreeView, QTableView {
+    border: 1px solid #6e6e6e; border-radius: 3px; }
+QLineEdit, QAbstractSpinBox, QComboBox { padding: 2px 4px; }
+QLineEdit:focus, QAbstractSpinBox:focus, QComboBox:focus, QPlainTextEdit:focus, QTextEdit:focus,
+QListView:focus, QTreeView:focus, QTableView:focus { border-color: #5b93f5; }
+QLineEdit:disabled, QAbstractSpinBox:disabled, QComboBox:disabled, QPlainTextEdit:disabled,
+QTextEdit:disabled { border-color: #474747; }
+"""
+
+LIMITS = {"page_size": (10, 500), "timeout": (5, 300), "retries": (0, 8), "undo_seconds": (3, 120)}
 
 
 class PreferencesStore:
@@ -80,7 +98,7 @@ class PreferencesStore:
 
     def save(self, preferences: Preferences) -> None:
         """Saves them."""
-        for name in ("page_size", "timeout", "retries", "theme", "log_level"):
+        for name in ("page_size", "timeout", "retries", "theme", "log_level", "undo_seconds"):
             self.settings.setValue(f"preferences/{name}", getattr(preferences, name))
         self.settings.sync()
 
@@ -130,16 +148,16 @@ def _paint(app: object, dark: bool) -> None:
     assert isinstance(app, QApplication)
     if not dark and not _state["painted"]:
         return  # the platform's own light look, untouched until someone chose dark
-    style = QStyleFactory.create("Fusion")
+    style = _dark_style() if dark else QStyleFactory.create("Fusion")
     app.setStyle(style)
-    palette = style.standardPalette()
+    palette = QStyleFactory.create("Fusion").standardPalette()
     if dark:
         role = QPalette.ColorRole
         for r, colour in ((role.Window, "#2b2b2b"), (role.WindowText, "#e6e6e6"), (role.Base, "#1f1f1f"),
                           (role.AlternateBase, "#272727"), (role.ToolTipBase, "#3a3a3a"),
                           (role.ToolTipText, "#e6e6e6"), (role.Text, "#e6e6e6"), (role.Button, "#353535"),
                           (role.ButtonText, "#e6e6e6"), (role.BrightText, "#ff6b6b"), (role.Highlight, "#2f65ca"),
-                          (role.HighlightedText, "#ffffff"), (role.Link, "#7aa7ff"), (role.PlaceholderText, "#8a8a8a"),
+                          (role.HighlightedText, "#ffffff"), (role.Link, "#7aa7ff"), (role.PlaceholderText, "#a3a3a3"),
                           (role.Mid, "#3d3d3d"), (role.Dark, "#191919"), (role.Light, "#4a4a4a")):
             palette.setColor(r, QColor(colour))
         disabled = QPalette.ColorGroup.Disabled
@@ -147,6 +165,36 @@ def _paint(app: object, dark: bool) -> None:
             palette.setColor(disabled, r, QColor("#7a7a7a"))
     _state["painted"] = True
     app.setPalette(palette)
+    app.setStyleSheet(DARK_INPUTS if dark else "")
+
+
+def _dark_style() -> QStyle:
+    """Fusion, with check boxes and radio buttons outlined so they show on a dark window."""
+    from PySide6.QtGui import QColor, QPainter, QPalette
+    from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleFactory, QStyleOption, QWidget
+
+    class DarkIndicators(QProxyStyle):
+        """Fusion, with check boxes and radio buttons outlined so they show on a dark window.
+
+        Fusion outlines them a shade darker than the window colour; here that colour is lightened
+        for the indicator alone.
+        """
+
+        def __init__(self) -> None:
+            super().__init__(QStyleFactory.create("Fusion"))
+
+        def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption, painter: QPainter,
+                          widget: QWidget | None = None) -> None:
+            if element in (QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+                           QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+                           QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck):
+                option = type(option)(option)
+                palette = QPalette(option.palette)
+                palette.setColor(QPalette.ColorRole.Window, QColor("#b0b0b0"))
+                option.palette = palette
+            super().drawPrimitive(element, option, painter, widget)
+
+    return DarkIndicators()
 
 
 def apply_log_level(level: str) -> None:

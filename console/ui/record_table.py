@@ -1,10 +1,14 @@
-"""The table of one list: one row per record, columns as the dataset describes them, one row selected."""
+"""The table of one list: one row per record, columns as the dataset describes them, one row selected.
+
+A row that leaves the list while selected (a delete) takes the selection with it: nothing is selected
+afterwards, so a second Del never deletes the next record.
+"""
 
 from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -59,6 +63,21 @@ class RecordTable(QTableView):
             header.setSortIndicator(default_sort, Qt.SortOrder.DescendingOrder if spec.default_descending
                                     else Qt.SortOrder.AscendingOrder)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self._deselect = False
+        model.rowsRemoved.connect(self._after_rows_removed)
+
+    def rowsAboutToBeRemoved(self, parent: QModelIndex | QPersistentModelIndex, start: int, end: int) -> None:
+        """Notes whether the selected row is among those leaving (Qt would move to the next one)."""
+        current = self.currentIndex()
+        selected = [i.row() for i in self.selectionModel().selectedRows()]
+        self._deselect = any(start <= row <= end for row in selected) or (
+            current.isValid() and start <= current.row() <= end)
+        super().rowsAboutToBeRemoved(parent, start, end)
+
+    def _after_rows_removed(self, *_args: object) -> None:
+        if self._deselect:
+            self._deselect = False
+            self.selectionModel().clear()  # no selection and no current row: nothing for a second Del
 
     def current_record(self) -> Record | None:
         """The selected record (or the current row's, when nothing is selected)."""

@@ -1,7 +1,12 @@
-"""Edit > Settings: the form over :class:`console.ui.preferences.Preferences` and the phone region."""
+"""Edit > Settings: the form over :class:`console.ui.preferences.Preferences` and the phone region.
+
+The theme is shown as soon as it is chosen (:attr:`SettingsDialog.themeChosen`); the flow puts the
+saved one back on Cancel.
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,7 +29,12 @@ class SettingsDialog(QDialog):
         region: The phone region now in use.
         regions: The regions offered.
         parent: The window.
+
+    Signals:
+        themeChosen(str): The theme box changed (``system``, ``light`` or ``dark``): show it now.
     """
+
+    themeChosen = Signal(str)
 
     def __init__(self, preferences: Preferences, region: str, regions: tuple[str, ...],
                  parent: QWidget | None = None) -> None:
@@ -34,8 +44,9 @@ class SettingsDialog(QDialog):
         self.page_size = QSpinBox()
         self.timeout = QSpinBox()
         self.retries = QSpinBox()
+        self.undo_seconds = QSpinBox()
         for name, box, suffix in (("page_size", self.page_size, " rows"), ("timeout", self.timeout, " s"),
-                                  ("retries", self.retries, "")):
+                                  ("retries", self.retries, ""), ("undo_seconds", self.undo_seconds, " s")):
             low, high = LIMITS[name]
             box.setRange(low, high)
             box.setSuffix(suffix)
@@ -57,9 +68,11 @@ class SettingsDialog(QDialog):
         form.addRow("Request timeout", self.timeout)
         form.addRow("Retries of a failed read", self.retries)
         form.addRow("Country of numbers without +", self.region)
+        form.addRow("Time to undo a delete", self.undo_seconds)
         form.addRow("Theme", self.theme)
         form.addRow("Log", self.log_level)
-        note = QLabel("Changes apply at once. Writes are never retried by themselves, whatever the retries.")
+        note = QLabel("The theme changes as you choose it; the rest applies on OK. Cancel keeps everything as "
+                      "it was. Writes are never retried by themselves, whatever the retries.")
         note.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
                                         | QDialogButtonBox.StandardButton.RestoreDefaults)
@@ -72,12 +85,14 @@ class SettingsDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(self.buttons)
         self.show_values(preferences, region)
+        self.theme.currentIndexChanged.connect(lambda _i: self.themeChosen.emit(str(self.theme.currentData())))
 
     def show_values(self, preferences: Preferences, region: str) -> None:
         """Fills the form."""
         self.page_size.setValue(preferences.page_size)
         self.timeout.setValue(preferences.timeout)
         self.retries.setValue(preferences.retries)
+        self.undo_seconds.setValue(preferences.undo_seconds)
         self.region.setCurrentIndex(max(0, self.region.findData(region)))
         self.theme.setCurrentIndex(max(0, self.theme.findData(preferences.theme)))
         self.log_level.setCurrentIndex(max(0, self.log_level.findData(preferences.log_level)))
@@ -85,5 +100,6 @@ class SettingsDialog(QDialog):
     def values(self) -> tuple[Preferences, str]:
         """What the form says: the preferences and the phone region."""
         return (Preferences(self.page_size.value(), self.timeout.value(), self.retries.value(),
-                            str(self.theme.currentData()), str(self.log_level.currentData())),
+                            str(self.theme.currentData()), str(self.log_level.currentData()),
+                            self.undo_seconds.value()),
                 str(self.region.currentData()))

@@ -2,7 +2,9 @@
 
 :class:`SettingsFlow` loads the preferences, shows the settings dialog (with the lookup's phone
 region), saves what the person accepts and applies it: theme, log level, rows per page in every open
-list, and the network's timeout and retries (through the account service).
+list, the network's timeout and retries (through the account service) and how long a delete waits
+behind "Undo". The theme is shown while the dialog is open, as it is chosen; Cancel puts the saved one
+back.
 """
 
 from __future__ import annotations
@@ -30,24 +32,29 @@ class SettingsFlow(QObject):
     """
 
     def __init__(self, parent: QWidget) -> None:
+        from console.ui.delete_queue import SESSION
         from console.ui.preferences import PreferencesStore
 
         super().__init__(parent)
         self.parent_widget = parent
         self.store = PreferencesStore()
         self.preferences: Preferences = self.store.load()
+        SESSION.seconds = self.preferences.undo_seconds
 
     async def edit(self, lookup: LookupController | None, pages: PageStack,
                    accounts: AccountService | None) -> bool:
         """Shows the settings and applies what the person accepts; returns whether they did."""
         from console.core.lookup import system_region
         from console.ui.lookup import REGIONS
+        from console.ui.preferences import apply_theme
         from console.ui.settings_dialog import SettingsDialog
 
         history = lookup.history if lookup is not None else None
         region = (history.region() if history is not None else "") or system_region()
         dialog = SettingsDialog(self.preferences, region, REGIONS, self.parent_widget)
+        dialog.themeChosen.connect(apply_theme)  # seen at once, not after OK
         if await dialog_result(dialog) != dialog.DialogCode.Accepted:
+            apply_theme(self.preferences.theme)  # Cancel: the saved theme again
             return False
         preferences, new_region = dialog.values()
         await self.apply(preferences, pages, accounts)
@@ -59,9 +66,11 @@ class SettingsFlow(QObject):
         """Saves the preferences and applies them now."""
         import os
 
+        from console.ui.delete_queue import SESSION
         from console.ui.preferences import apply_log_level, apply_theme
 
         self.preferences = preferences
+        SESSION.seconds = preferences.undo_seconds
         self.store.save(preferences)
         apply_theme(preferences.theme)
         if not os.environ.get("VENDOR_CONSOLE_DEBUG"):

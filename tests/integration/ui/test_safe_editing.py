@@ -216,3 +216,29 @@ def test_a_delete_whose_answer_is_lost_is_checked_not_resent(harness: Any, qtbot
     qtbot.waitUntil(lambda: "checked: it is gone" in harness.window.statusBar().currentMessage(), timeout=5000)
     assert view.model.row_of(record.id) == -1
     assert deletes_of(harness, record) == 1  # read again, not sent twice
+
+
+def test_after_a_delete_nothing_is_selected_and_the_session_list_can_undo_it(harness: Any, qtbot: Any,
+                                                                            monkeypatch: Any) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    from console.ui.delete_queue import fill_recent_menu
+
+    monkeypatch.setattr(DatasetView, "undo_seconds", 60.0)
+    view = contacts(harness, qtbot)
+    record = confirm_delete(qtbot, view, 3)
+    # A second Del must not delete the next contact: nothing is selected, nothing is current.
+    assert not view.table.selectionModel().selectedRows() and not view.table.currentIndex().isValid()
+    assert view.current_record() is None and view.detail.record is None
+    assert not view.delete_button.isEnabled()
+    # The bar takes its own room above the table (the table moves down, never under it).
+    assert view.undo_bar.geometry().bottom() < view.splitter.geometry().top()
+    menu = QMenu()
+    fill_recent_menu(menu)
+    undo = next(a for a in menu.actions() if a.isEnabled() and view.spec.title_of(record) in a.text())
+    assert undo.text().startswith("Undo: contact ")
+    undo.trigger()
+    assert view.model.row_of(record.id) == 3 and view.current_record().id == record.id
+    assert not view.pending and not view.undo_bar.isVisible()
+    idle(harness, qtbot)
+    assert deletes_of(harness, record) == 0

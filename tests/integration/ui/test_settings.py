@@ -57,11 +57,40 @@ def test_settings_apply_now_and_are_kept(harness: Any, qtbot: Any) -> None:
         logging.getLogger("console").setLevel(logging.INFO)
 
 
+def test_the_theme_shows_as_chosen_and_cancel_puts_it_back(harness: Any, qtbot: Any) -> None:
+    from console.ui.delete_queue import DEFAULT_UNDO_SECONDS, SESSION
+
+    window = harness.window
+
+    def dark() -> bool:
+        return QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 80
+
+    assert window.preferences.undo_seconds == 10 and SESSION.seconds == 10 and not dark()
+    window.registry.trigger("app.settings")
+    dialog = find_modal(qtbot, QDialog, "settingsDialog")
+    try:
+        dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+        assert dark()  # at once, with the dialog still open
+        dialog.undo_seconds.setValue(25)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+        qtbot.waitUntil(lambda: not dark(), timeout=3000)
+        assert PreferencesStore().load() == Preferences() and SESSION.seconds == 10
+        window.registry.trigger("app.settings")
+        again = find_modal(qtbot, QDialog, "settingsDialog")
+        assert again.theme.currentData() == "system" and again.undo_seconds.value() == 10
+        again.undo_seconds.setValue(25)
+        again.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        qtbot.waitUntil(lambda: SESSION.seconds == 25, timeout=3000)  # the next delete waits 25 s
+        assert PreferencesStore().load().undo_seconds == 25 and window.preferences.undo_seconds == 25
+    finally:
+        SESSION.seconds = DEFAULT_UNDO_SECONDS
+
+
 @pytest.mark.allow_warnings
 def test_bad_saved_values_read_as_defaults(harness: Any) -> None:
     store = PreferencesStore()
     for key, value in (("page_size", "lots"), ("timeout", "9999"), ("retries", "-1"), ("theme", "purple"),
-                       ("log_level", "LOUD")):
+                       ("log_level", "LOUD"), ("undo_seconds", "0")):
         store.settings.setValue(f"preferences/{key}", value)
     store.settings.sync()
     assert PreferencesStore().load() == Preferences()

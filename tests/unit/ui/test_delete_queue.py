@@ -6,9 +6,19 @@ import asyncio
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QMenu
 
 from console.core.models import Column, DatasetSpec, FieldKind, Page, Record, ViewKind
-from console.ui.delete_queue import DeleteQueue, PendingDelete, UndoBar, undo_text
+from console.ui.delete_queue import (
+    DEFAULT_UNDO_SECONDS,
+    DeleteQueue,
+    DeleteState,
+    PendingDelete,
+    RecentDeletes,
+    UndoBar,
+    fill_recent_menu,
+    undo_text,
+)
 from console.ui.qtasync import TaskSet
 from console.ui.table_model import PagedTableModel
 from tests.conftest import until
@@ -43,7 +53,7 @@ def queue(qtbot: Any) -> tuple[DeleteQueue, PagedTableModel, Sender]:
     bar = UndoBar()
     qtbot.addWidget(bar)
     sender = Sender()
-    return DeleteQueue(SPEC, "Fake", model, sender, TaskSet("test"), bar), model, sender
+    return DeleteQueue(SPEC, "Fake", model, sender, TaskSet("test"), bar, session=RecentDeletes()), model, sender
 
 
 async def test_undo_puts_the_row_back_where_it_was_and_sends_nothing(queue: Any) -> None:
@@ -105,3 +115,42 @@ def test_the_bar_names_the_latest_and_counts_down_to_the_next() -> None:
     two = {"a": held("a", 9.0), "b": held("b", 3.5)}
     assert undo_text(SPEC, "Fake", two, 1.0) == "2 deletes are waiting; the next goes to Fake in 3 s."
     assert undo_text(SPEC, "Fake", {"a": held("a", 0.5)}, 2.0).endswith("in 0 s.")
+
+
+async def test_a_delete_waits_ten_seconds_unless_the_setting_says_otherwise(queue: Any) -> None:
+    deletes, model, _sender = queue
+    assert DEFAULT_UNDO_SECONDS == 10 and deletes.session.seconds == 10
+    deletes.hold(model.record(0))
+    assert deletes.bar.text.text().endswith("in 10 s.")
+    deletes.session.seconds = 30  # Edit > Settings
+    deletes.hold(model.record(0))
+    assert deletes.pending["1"].deadline - deletes.pending["0"].deadline > 15
+    deletes.drop()
+
+
+async def test_the_session_list_undoes_a_waiting_delete_of_any_list(qtbot: Any) -> None:
+    session = RecentDeletes()
+    queues = []
+    for name in ("a", "b"):
+        model = PagedTableModel(SPEC.columns, no_pages, 50)
+        for i in reversed(range(3)):
+            model.insert_record(Record("fake", "things", f"{name}{i}", {}))
+        bar = UndoBar()
+        qtbot.addWidget(bar)
+        queues.append(DeleteQueue(SPEC, "Fake", model, Sender(), TaskSet(name), bar, place=f"List {name}",
+                                  session=session))
+    first, second = queues
+    first.hold(first.model.record(1), 60)
+    second.hold(second.model.record(0), 60)
+    second.undo()  # from its own bar: the list says so
+    assert [e.state for e in session.entries] == [DeleteState.KEPT, DeleteState.WAITING]
+    menu = QMenu()
+    fill_recent_menu(menu, session)
+    lines = [(a.text(), a.isEnabled()) for a in menu.actions()]
+    assert lines[0][0].startswith("Kept: thing #b0 (List b, ") and not lines[0][1]
+    assert lines[1][0] == "Undo: thing #a1 (List a, sent in 60 s)" and lines[1][1]
+    menu.actions()[1].trigger()  # the other list's delete, undone from the menu
+    assert first.model.row_of("a1") == 1 and not first.pending
+    assert session.entries[1].state is DeleteState.KEPT and not session.waiting()
+    fill_recent_menu(menu, session)
+    assert not any(a.isEnabled() for a in menu.actions())
