@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from console.core.models import Record
@@ -130,6 +131,11 @@ def test_reservation_overlap_shows_at_the_dates(harness: Any, qtbot: Any) -> Non
 def test_queues_log_in_and_out_and_refresh_only_while_visible(harness: Any, qtbot: Any) -> None:
     view = open_view(harness, "Nordic Tel (demo)", "queues")
     loaded(qtbot, view)
+    table, header = view.table, view.table.horizontalHeader()
+    for column in range(view.model.columnCount()):  # no queue column cuts its header or its values
+        label = view.model.headerData(column, Qt.Orientation.Horizontal)
+        assert table.columnWidth(column) >= max(table.sizeHintForColumn(column),
+                                                header.fontMetrics().horizontalAdvance(label) + 12), label
     emulator = harness.workspace.vendors["setera"].emulator
     row = next(r for r in range(view.model.rowCount()) if view.model.record(r).derived["me"] == "out")
     view.table.selectRow(row)
