@@ -44,6 +44,7 @@ class LookupArea(QObject):
         self.controller: LookupController | None = None
         self.box.focused.connect(self.open)
         self.box.textEdited.connect(lambda _text: self.open())
+        self.box.returnPressed.connect(self.open)  # Enter looks up again: the results show
         self.box.escaped.connect(self.close)
         self.box.down.connect(self.focus_results)
         self.panel.closeRequested.connect(self.close)

@@ -74,9 +74,18 @@ def test_a_closed_panel_stays_closed_across_tab_switches_and_show_reservations(h
     window.lookup_box.clear()
     open_view(harness, "Nordic Tel (demo)", "contacts")
     assert not window.lookup_area.is_open
-    # It opens again when the user looks something up.
+    # It opens again when the user looks something up: typing, or Enter on what the box holds.
     window.lookup_box.setFocus(Qt.FocusReason.MouseFocusReason)
-    qtbot.keyClicks(window.lookup_box, "j")
+    with qtbot.waitSignal(window.lookup_panel.lookupFinished, timeout=10000):
+        qtbot.keyClicks(window.lookup_box, "j")
+        assert window.lookup_area.is_open
+    window.close_lookup()
+    window.lookup_box.setText("nobody-here@example.com")
+    window.lookup_box.setFocus(Qt.FocusReason.TabFocusReason)  # Tab into the box: not yet
+    qtbot.waitUntil(window.lookup_box.hasFocus, timeout=2000)
+    assert not window.lookup_area.is_open
+    with qtbot.waitSignal(window.lookup_panel.lookupFinished, timeout=10000):
+        qtbot.keyClick(window.lookup_box, Qt.Key.Key_Return)
     assert window.lookup_area.is_open
 
 
