@@ -6,6 +6,12 @@ reason, cannot search that kind) and its hits under it. A newer query cancels th
 rows of an older query never land (each update carries its query's generation). Enter or a
 double-click on a hit opens it in its dataset tab; on a failed account it searches that account again.
 With the box empty the panel offers the last lookups.
+
+A hit's row says who (the name), what it is and which field matched, phone numbers in one
+international format; its account's header above it says whose. Down from the box lands on the first
+hit and the arrows go from hit to hit over the headers; accounts that cannot search that kind of query
+come last. An account searched by reading its list says how far ("the newest 300 bookings"), and
+*Search further* reads on from there.
 """
 
 from __future__ import annotations
@@ -247,7 +253,22 @@ class LookupModel(QAbstractItemModel):
 
 
 class LookupTree(QTreeView):
-    """The results tree: the arrow keys go from hit to hit, over the accounts' header rows."""
+    """The results tree: the arrow keys go from hit to hit, over the accounts' header rows.
+
+    Signals:
+        upFromTop(): Up on the first hit (the search box takes the focus back).
+    """
+
+    upFromTop = Signal()
+
+    def keyPressEvent(self, event: Any) -> None:
+        """Up on the first hit goes back to the box."""
+        model = self.model()
+        if (event.key() == Qt.Key.Key_Up and isinstance(model, LookupModel) and model.hits()
+                and self.currentIndex() == model.first_hit()):
+            self.upFromTop.emit()
+            return
+        super().keyPressEvent(event)
 
     def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
         """Qt: moves as a tree does, then on past header rows to the nearest hit that way."""

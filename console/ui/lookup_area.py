@@ -3,6 +3,10 @@
 :class:`LookupArea` lays the box and the panel out and opens, closes and focuses them; the search
 itself is :class:`~console.ui.lookup.LookupController`'s, made once the services are there
 (:meth:`LookupArea.attach`).
+
+The panel opens when the user looks something up (Ctrl+K, a click in the box, typing, Enter) and
+stays closed otherwise: a focus that only lands in the box (a tab switch hides the focused table)
+does not open it. While open, Esc closes it from anywhere in the window.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ class LookupArea(QObject):
         self.box.down.connect(self.focus_results)
         self.panel.closeRequested.connect(self.close)
         self.panel.openRequested.connect(self.hitOpened)
+        self.panel.tree.upFromTop.connect(lambda: self.box.setFocus(Qt.FocusReason.OtherFocusReason))
         # Esc closes the panel wherever the focus is in the window (the table, the detail pane);
         # the shortcut exists only while the panel is open, so Esc means nothing else meanwhile.
         self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), window, self.close,

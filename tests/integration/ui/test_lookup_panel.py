@@ -129,3 +129,8 @@ def test_down_from_the_box_selects_the_first_hit(harness: Any, qtbot: Any) -> No
         seen.append(model.payload(tree.currentIndex()))
     assert all(isinstance(p, Hit) for p in seen)
     assert seen == model.hits()
+    # Home, then Up on the first hit: back in the box, the panel still open.
+    qtbot.keyClick(tree, Qt.Key.Key_Home)
+    assert tree.currentIndex() == model.first_hit()
+    qtbot.keyClick(tree, Qt.Key.Key_Up)
+    assert window.lookup_box.hasFocus() and window.lookup_area.is_open
