@@ -47,16 +47,8 @@ class Preferences:
     undo_seconds: int = 10
 
 
-#: Dark only: Fusion draws input frames a shade darker than the window, which vanishes on a dark one.
-DARK_INPUTS = """
-QLineEdit, QAbstractSpinBox, QComboBox, QPlainTextEdit, QTextEdit, QListView, QTreeView, QTableView {
-    border: 1px solid #6e6e6e; border-radius: 3px; }
-QLineEdit, QAbstractSpinBox, QComboBox { padding: 2px 4px; }
-QLineEdit:focus, QAbstractSpinBox:focus, QComboBox:focus, QPlainTextEdit:focus, QTextEdit:focus,
-QListView:focus, QTreeView:focus, QTableView:focus { border-color: #5b93f5; }
-QLineEdit:disabled, QAbstractSpinBox:disabled, QComboBox:disabled, QPlainTextEdit:disabled,
-QTextEdit:disabled { border-color: #474747; }
-"""
+#: The window colour Fusion is told while it draws an outline in the dark theme (outline = 140 % darker).
+DARK_OUTLINE_BASE = "#a0a0a0"
 
 LIMITS = {"page_size": (10, 500), "timeout": (5, 300), "retries": (0, 8), "undo_seconds": (3, 120)}
 
@@ -165,36 +157,42 @@ def _paint(app: object, dark: bool) -> None:
             palette.setColor(disabled, r, QColor("#7a7a7a"))
     _state["painted"] = True
     app.setPalette(palette)
-    app.setStyleSheet(DARK_INPUTS if dark else "")
 
 
 def _dark_style() -> QStyle:
-    """Fusion, with check boxes and radio buttons outlined so they show on a dark window."""
+    """Fusion, with inputs, check boxes and radio buttons outlined so they show on a dark window."""
     from PySide6.QtGui import QColor, QPainter, QPalette
-    from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleFactory, QStyleOption, QWidget
+    from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleFactory, QStyleOption, QStyleOptionComplex, QWidget
 
-    class DarkIndicators(QProxyStyle):
-        """Fusion, with check boxes and radio buttons outlined so they show on a dark window.
+    element = QStyle.PrimitiveElement
+    outlined = {element.PE_IndicatorCheckBox, element.PE_IndicatorRadioButton,
+                element.PE_IndicatorItemViewItemCheck, element.PE_FrameLineEdit, element.PE_Frame}
+    complex_outlined = {QStyle.ComplexControl.CC_SpinBox, QStyle.ComplexControl.CC_ComboBox}
 
-        Fusion outlines them a shade darker than the window colour; here that colour is lightened
-        for the indicator alone.
-        """
+    def lit(option: QStyleOption) -> QStyleOption:
+        # Fusion draws these outlines a shade darker than the window colour: on a dark window they
+        # vanish. The copy says the window is light, for this one drawing.
+        option = type(option)(option)
+        palette = QPalette(option.palette)
+        palette.setColor(QPalette.ColorRole.Window, QColor(DARK_OUTLINE_BASE))
+        option.palette = palette
+        return option
 
+    class DarkFusion(QProxyStyle):
         def __init__(self) -> None:
             super().__init__(QStyleFactory.create("Fusion"))
 
-        def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption, painter: QPainter,
+        def drawPrimitive(self, pe: QStyle.PrimitiveElement, option: QStyleOption, painter: QPainter,
                           widget: QWidget | None = None) -> None:
-            if element in (QStyle.PrimitiveElement.PE_IndicatorCheckBox,
-                           QStyle.PrimitiveElement.PE_IndicatorRadioButton,
-                           QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck):
-                option = type(option)(option)
-                palette = QPalette(option.palette)
-                palette.setColor(QPalette.ColorRole.Window, QColor("#b0b0b0"))
-                option.palette = palette
-            super().drawPrimitive(element, option, painter, widget)
+            super().drawPrimitive(pe, lit(option) if pe in outlined else option, painter, widget)
 
-    return DarkIndicators()
+        def drawComplexControl(self, cc: QStyle.ComplexControl, option: QStyleOptionComplex,
+                               painter: QPainter, widget: QWidget | None = None) -> None:
+            if cc in complex_outlined:
+                option = lit(option)  # type: ignore[assignment]
+            super().drawComplexControl(cc, option, painter, widget)
+
+    return DarkFusion()
 
 
 def apply_log_level(level: str) -> None:
