@@ -242,3 +242,24 @@ def test_after_a_delete_nothing_is_selected_and_the_session_list_can_undo_it(har
     assert not view.pending and not view.undo_bar.isVisible()
     idle(harness, qtbot)
     assert deletes_of(harness, record) == 0
+
+
+def test_a_delete_waits_the_seconds_of_the_setting(harness: Any, qtbot: Any, monkeypatch: Any) -> None:
+    from console.ui.delete_queue import DEFAULT_UNDO_SECONDS, SESSION
+
+    # None: the list asks the setting (what DatasetView does once its own default is None).
+    monkeypatch.setattr(DatasetView, "undo_seconds", None)
+    monkeypatch.setattr(SESSION, "seconds", SESSION.seconds)
+    assert harness.window.preferences.undo_seconds == DEFAULT_UNDO_SECONDS == SESSION.seconds == 10
+    view = contacts(harness, qtbot)
+    record = confirm_delete(qtbot, view, 0)
+    assert "in 10 s" in view.undo_text.text()
+    SESSION.seconds = 40  # Edit > Settings > Time to undo a delete
+    later = confirm_delete(qtbot, view, 0)
+    assert view.pending[later.id].deadline - view.pending[record.id].deadline > 25
+    view.table.selectRow(0)
+    view.delete_button.click()
+    box = find_modal(qtbot, QMessageBox, "confirmDelete")
+    assert "undo it for 40 seconds" in box.informativeText()
+    box.reject()
+    assert view.drop_pending() == 2
