@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QMainWindow, QPushButton, QSplitter, QWidget
 
 from console.services.lookup import Hit
 from console.ui.lookup import LookupBox, LookupController, LookupPanel
@@ -64,6 +64,16 @@ class LookupArea(QObject):
         toolbar.setObjectName("lookupToolbar")
         toolbar.setMovable(False)
         toolbar.addWidget(self.box)
+        # The closed panel's strip: one button beside the box while its results are still there.
+        self.strip = QPushButton()
+        self.strip.setObjectName("lookupStrip")
+        self.strip.setFlat(True)
+        self.strip.setToolTip("Show the lookup's results again (Ctrl+K)")
+        self.strip.clicked.connect(self.show_results)
+        self.strip_action = toolbar.addWidget(self.strip)
+        self.strip_action.setVisible(False)
+        self.box.textChanged.connect(lambda _text: self._sync_strip())
+        self.panel.lookupFinished.connect(lambda _text: self._sync_strip())
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.panel)
         self.splitter.addWidget(content)
@@ -94,6 +104,7 @@ class LookupArea(QObject):
                 self.controller.show_history()
             self.panel.setVisible(True)
             self.escape.setEnabled(True)
+            self._sync_strip()
             self.splitter.setSizes([300, max(200, self.splitter.height() - 300)])
 
     @property
@@ -105,7 +116,24 @@ class LookupArea(QObject):
         """Hides the panel; the results stay for the next Ctrl+K."""
         self.escape.setEnabled(False)
         self.panel.setVisible(False)
+        self._sync_strip()
         self.closed.emit()
+
+    def show_results(self) -> None:
+        """The strip's button: the panel open again on the results, the first hit current."""
+        self.open()
+        self.focus_results()
+
+    def _sync_strip(self) -> None:
+        """Shows the strip while the panel is closed on results that still match the box."""
+        model = self.panel.model
+        text = self.box.text().strip()
+        showing = not self.is_open and bool(text) and text == model.query_text and bool(model.outcomes)
+        if showing:
+            hits = len(model.hits())
+            state = "searching…" if model.searching else f"{hits} hit{'s' if hits != 1 else ''}"
+            self.strip.setText(f"{state} · Show results")
+        self.strip_action.setVisible(showing)
 
     def focus_results(self) -> None:
         """Down in the box: the focus on the results (or the recent lookups), the first one current."""

@@ -50,6 +50,9 @@ def test_a_closed_panel_stays_closed_across_tab_switches_and_show_reservations(h
     assert window.lookup_area.is_open
     window.lookup_panel.close_button.click()
     assert not window.lookup_area.is_open
+    area = window.lookup_area
+    hits = len(window.lookup_panel.model.hits())
+    assert area.strip_action.isVisible() and area.strip.text() == f"{hits} hits · Show results"  # a strip beside the box
     page = window.current_page()
     view.table.selectRow(0)
     view.table.setFocus()
@@ -70,8 +73,13 @@ def test_a_closed_panel_stays_closed_across_tab_switches_and_show_reservations(h
     qtbot.waitUntil(lambda: page.currentWidget() is reservations, timeout=3000)
     qtbot.waitUntil(lambda: not reservations.model.loading, timeout=5000)
     assert not window.lookup_area.is_open, "Show reservations reopened the lookup"
-    # Switching accounts with the box empty does not open it either.
+    area.strip.click()  # the strip brings the results back
+    assert area.is_open and not area.strip_action.isVisible()
+    assert window.lookup_panel.tree.currentIndex() == window.lookup_panel.model.first_hit()
+    window.close_lookup()
+    # Switching accounts with the box empty does not open it either (and the strip has gone).
     window.lookup_box.clear()
+    assert not area.strip_action.isVisible()
     open_view(harness, "Nordic Tel (demo)", "contacts")
     assert not window.lookup_area.is_open
     # It opens again when the user looks something up: typing, or Enter on what the box holds.
