@@ -52,7 +52,7 @@ def test_a_closed_panel_stays_closed_across_tab_switches_and_show_reservations(h
     assert not window.lookup_area.is_open
     area = window.lookup_area
     hits = len(window.lookup_panel.model.hits())
-    assert area.strip_action.isVisible() and area.strip.text() == f"{hits} hits · Show results"  # a strip beside the box
+    assert area.strip_action.isVisible() and area.strip.text() == f"{hits} hits · Show results"  # beside the box
     page = window.current_page()
     view.table.selectRow(0)
     view.table.setFocus()
