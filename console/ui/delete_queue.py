@@ -165,6 +165,27 @@ def fill_recent_menu(menu: QMenu, session: RecentDeletes | None = None) -> None:
         menu.addAction("No deletes yet in this session").setEnabled(False)
 
 
+def show_recent_deletes(parent: QWidget, session: RecentDeletes | None = None) -> QMenu:
+    """Pops up the session's recent deletes at the mouse (a menu command's way to the list).
+
+    Args:
+        parent: The window.
+        session: The list (the app's :data:`SESSION` unless a test gives its own).
+
+    Returns:
+        The menu (it deletes itself once closed).
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QCursor
+
+    menu = QMenu(parent)
+    menu.setObjectName("recentDeletesMenu")
+    menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    fill_recent_menu(menu, session)
+    menu.popup(QCursor.pos())
+    return menu
+
+
 class UndoBar(QFrame):
     """The bar that says which delete waits, with "Delete now" and "Undo".
 

@@ -17,6 +17,7 @@ from console.ui.delete_queue import (
     RecentDeletes,
     UndoBar,
     fill_recent_menu,
+    show_recent_deletes,
     undo_text,
 )
 from console.ui.qtasync import TaskSet
@@ -154,3 +155,13 @@ async def test_the_session_list_undoes_a_waiting_delete_of_any_list(qtbot: Any) 
     assert session.entries[1].state is DeleteState.KEPT and not session.waiting()
     fill_recent_menu(menu, session)
     assert not any(a.isEnabled() for a in menu.actions())
+
+
+def test_the_recent_deletes_pop_up_for_a_menu_command(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    menu = show_recent_deletes(window, RecentDeletes())
+    assert [a.text() for a in menu.actions()] == ["No deletes yet in this session"]
+    menu.close()
