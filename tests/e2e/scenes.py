@@ -154,7 +154,7 @@ async def lookup(out: Path) -> None:
         window.lookup_box.setText("+1 (415) 555-0100")
         window.lookup.run_now()
         await _wait(lambda: not window.lookup_panel.model.searching and window.lookup_panel.model.hits())
-        window.lookup_panel.tree.setCurrentIndex(window.lookup_panel.model.index(0, 0))
+        window.lookup_panel.tree.setCurrentIndex(window.lookup_panel.model.first_hit())
         await _settled()
         out.parent.mkdir(parents=True, exist_ok=True)
         window.grab().save(str(out))
