@@ -66,8 +66,8 @@ class DatasetView(QWidget):
     credentialsNeeded = Signal(str)
     openRequested = Signal(str, dict)
 
-    #: Seconds a confirmed delete waits (behind "Undo") before it is sent (tests set their own).
-    undo_seconds = 5.0
+    #: Seconds a confirmed delete waits behind "Undo"; None: Edit > Settings decides (tests set their own).
+    undo_seconds: float | None = None
 
     def __init__(self, datasets: DatasetService, account: AccountConfig, vendor_name: str, spec: DatasetSpec,
                  page_size: int = 50, parent: QWidget | None = None, layout_store: LayoutStore | None = None) -> None:
@@ -129,7 +129,8 @@ class DatasetView(QWidget):
         self.undo_bar = UndoBar()
         self.undo_text, self.undo_button = self.undo_bar.text, self.undo_bar.undo_button
         self.send_now_button = self.undo_bar.send_now_button
-        self.deletes = DeleteQueue(spec, vendor_name, self.model, self.delete, self.tasks, self.undo_bar, self)
+        self.deletes = DeleteQueue(spec, vendor_name, self.model, self.delete, self.tasks, self.undo_bar, self,
+                                   place=f"{spec.label}, {account.label}")
         self.deletes.restored.connect(self.table.selectRow)
         for part in (self.list_query, self.view_layout, self.editor, self.deletes):
             part.statusMessage.connect(self.statusMessage)

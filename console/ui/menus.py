@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QKeySequence
 
 from console.ui.actions import ActionRegistry, ActionSpec, open_palette, show_shortcuts
+from console.ui.delete_queue import show_recent_deletes
 from console.ui.notices import about_box, open_log_folder
 
 if TYPE_CHECKING:
@@ -74,6 +75,8 @@ def action_table(window: MainWindow) -> list[ActionSpec]:
         ActionSpec("record.undo_delete", "&Undo delete", "Edit", window.undo_delete, ("Ctrl+Z",),
                    standard=key.Undo, tip="Bring back the record deleted last, while its delete still waits",
                    group="undo"),
+        ActionSpec("record.recent_deletes", "Recent &deletes…", "Edit", lambda: show_recent_deletes(window),
+                   tip="This session's deletes in every list; undo the ones still waiting", group="undo"),
         ActionSpec("record.copy_cells", "&Copy cells", "Edit", view(lambda v: v.copy_cells()), ("Ctrl+C",),
                    standard=key.Copy, table_scoped=True, tip="Copy the selected rows as tab-separated text",
                    group="copy"),

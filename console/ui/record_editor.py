@@ -191,7 +191,8 @@ class RecordEditor(QObject):
         if record is None:
             self.statusMessage.emit(f"Select a record to {verb}.")
         elif not (allowed and self.spec.record_editable(record)):
-            self.statusMessage.emit(f"{self.vendor_name} does not allow {doing} this {self.spec.noun}.")
+            reason = f" {self.spec.read_only_reason}" if self.spec.read_only_reason else ""
+            self.statusMessage.emit(f"{self.vendor_name} does not allow {doing} this {self.spec.noun}.{reason}")
         else:
             return True
         return False

@@ -188,6 +188,9 @@ def test_setera_directory_entries_say_why_they_cannot_be_changed(harness: Any, q
     assert reason.isVisible()
     assert reason.text().startswith("The Setera directory is read-only: change colleagues in OneCloud's admin")
     assert view.edit_button.toolTip() == view.delete_button.toolTip() == reason.text()  # greyed, with the reason
+    with qtbot.waitSignal(view.statusMessage) as said:  # F2 on the entry says the same reason
+        view.edit_current()
+    assert said.args[0].endswith("change colleagues in OneCloud's admin.")
     ARTIFACTS.mkdir(exist_ok=True)
     view.grab().save(str(ARTIFACTS / "setera-directory-read-only.png"))
     colleague = view.current_record()
