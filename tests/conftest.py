@@ -322,3 +322,18 @@ def harness(emulators: Any, qtbot: Any, running_qloop: Any,
     close = asyncio.ensure_future(h.accounts.aclose(), loop=running_qloop)
     qtbot.waitUntil(close.done, timeout=5000)
     h.window.deleteLater()
+
+
+def open_view(harness: Any, label: str, dataset: str) -> Any:
+    """Selects the account labelled ``label`` and shows (and starts loading) its ``dataset`` tab."""
+    account = harness.accounts.by_label(label)
+    page = harness.window.select_account(account.id)
+    view = page.view(dataset)
+    page.setCurrentWidget(view)
+    view.activate()
+    return view
+
+
+def loaded(qtbot: Any, view: Any) -> None:
+    """Waits until ``view`` shows rows and no page is on its way."""
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0 and not view.model.loading, timeout=8000)

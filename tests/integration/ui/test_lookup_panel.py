@@ -9,21 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from console.services.lookup import Hit
+from tests.conftest import loaded, open_view
 
 pytestmark = pytest.mark.parametrize("emulators", [{"setsmart": 300, "setera": 300}], indirect=True)
 
-
-def open_view(harness: Any, label: str, dataset: str) -> Any:
-    account = harness.accounts.by_label(label)
-    page = harness.window.select_account(account.id)
-    view = page.view(dataset)
-    page.setCurrentWidget(view)
-    view.activate()
-    return view
-
-
-def loaded(qtbot: Any, view: Any) -> None:
-    qtbot.waitUntil(lambda: view.model.rowCount() > 0 and not view.model.loading, timeout=8000)
 
 
 def look_up(harness: Any, qtbot: Any, text: str) -> None:

@@ -11,22 +11,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from console.core.models import Record
 from console.vendors.setera import DEMO_SUPERUSER_TOKEN
-from tests.conftest import ARTIFACTS, find_modal
+from tests.conftest import ARTIFACTS, find_modal, loaded, open_view
 
 pytestmark = pytest.mark.parametrize("emulators", [{"setsmart": 400, "setera": 300}], indirect=True)
 
-
-def open_view(harness: Any, label: str, dataset: str) -> Any:
-    account = harness.accounts.by_label(label)
-    page = harness.window.select_account(account.id)
-    view = page.view(dataset)
-    page.setCurrentWidget(view)
-    view.activate()
-    return view
-
-
-def loaded(qtbot: Any, view: Any) -> None:
-    qtbot.waitUntil(lambda: view.model.rowCount() > 0 and not view.model.loading, timeout=8000)
 
 
 def test_properties_view_edit_keeps_hidden_fields_and_shows_reservations(harness: Any, qtbot: Any) -> None:
