@@ -326,6 +326,9 @@ class RecordAction:
         available: Whether the action applies to a record (a cancelled booking cannot be cancelled).
         opens: ``(dataset, filter key)``: instead of calling the vendor, open that dataset's tab
             filtered to this record ("Show reservations" of a property).
+        done: What happened, in words, for the status bar once the vendor accepted it: a template whose
+            ``{names}`` are the record's derived values or fields (times are shown in their zone) and
+            ``{title}`` its title, e.g. ``"Rescheduled {client_name} to {start}"``.
     """
 
     key: str
@@ -334,6 +337,7 @@ class RecordAction:
     destructive: bool = False
     available: Callable[[Record], bool] = _always
     opens: tuple[str, str] | None = None
+    done: str = ""
 
 
 @dataclass(frozen=True, slots=True)

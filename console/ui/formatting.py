@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from console.core.models import FieldKind
+from console.core.models import FieldKind, Record
 
 
 def parse_datetime(value: str) -> dt.datetime | None:
@@ -76,3 +76,38 @@ def count_text(loaded: int, total: int | None, has_more: bool) -> str:
     if loaded == 0:
         return "No records"
     return f"All {loaded:,} loaded" if loaded != 1 else "1 record"
+
+
+class _RecordValues(dict[str, str]):
+    """``str.format_map`` values of a record: derived values first, then fields; times in their zone."""
+
+    def __init__(self, record: Record, title: str) -> None:
+        super().__init__(title=title)
+        self.record = record
+
+    def __missing__(self, key: str) -> str:
+        value = self.record.derived.get(key)
+        if value in (None, ""):
+            value = self.record.fields.get(key)
+        if value in (None, ""):
+            raise KeyError(key)
+        return format_moment(value) if isinstance(value, dt.datetime) else str(value)
+
+
+def outcome_text(template: str, record: Record, title: str) -> str | None:
+    """What an action did, in words ("Rescheduled Chloé Santos to Fri 04 Dec 2026 14:00 EST.").
+
+    Args:
+        template: The action's ``done`` sentence with ``{names}`` of derived values or fields.
+        record: The record as the vendor answered after the action.
+        title: The record's title (``{title}``).
+
+    Returns:
+        The sentence, or ``None`` when there is no template or the record lacks one of its values.
+    """
+    if not template:
+        return None
+    try:
+        return template.format_map(_RecordValues(record, title))
+    except (KeyError, ValueError, IndexError):
+        return None

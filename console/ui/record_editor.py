@@ -29,6 +29,7 @@ from console.core.errors import (
 from console.core.models import DatasetSpec, Question, Record, RecordAction
 from console.core.settings import AccountConfig
 from console.ui.banners import needs_credentials
+from console.ui.formatting import outcome_text
 from console.ui.forms import RecordForm
 from console.ui.messages import confirm, show_error
 from console.ui.qtasync import TaskSet, dialog_result
@@ -423,7 +424,8 @@ class RecordEditor(QObject):
 
     def _action_done(self, action: RecordAction, record: Record, warnings: Sequence[str]) -> None:
         self.host.show_written(record, created=False, add_if_missing=True)
-        note = f"{action.label.rstrip('…')}: done for {self.spec.noun} {self.spec.title_of(record)}."
+        title = self.spec.title_of(record)
+        note = outcome_text(action.done, record, title) or f"{action.label.rstrip('…')}: done for {title}."
         if warnings:
             note += " " + " ".join(warnings)
         self.statusMessage.emit(note)

@@ -94,9 +94,11 @@ BOOKINGS = DatasetSpec(
     ),
     actions=(
         RecordAction("reschedule", "Reschedule…", form_fields=(SLOT_FIELD,),
-                     available=lambda r: r.derived.get("status") == "scheduled"),
+                     available=lambda r: r.derived.get("status") == "scheduled",
+                     done="Rescheduled {customer} to {start}."),
         RecordAction("cancel", "Cancel booking…", destructive=True,
-                     available=lambda r: r.derived.get("status") == "scheduled"),
+                     available=lambda r: r.derived.get("status") == "scheduled",
+                     done="Cancelled {customer}'s booking on {start}."),
     ),
     can_create=True,
     can_edit=True,

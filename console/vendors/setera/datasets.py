@@ -96,8 +96,10 @@ QUEUES = DatasetSpec(
     ),
     title_of=lambda r: str(r.fields.get("name") or f"queue {r.id}"),
     actions=(
-        RecordAction("login", "Log me in", available=lambda r: r.derived.get("me") == "out"),
-        RecordAction("logout", "Log me out", available=lambda r: r.derived.get("me") == "in"),
+        RecordAction("login", "Log me in", available=lambda r: r.derived.get("me") == "out",
+                     done="You are logged in to queue {title}: its calls can reach you."),
+        RecordAction("logout", "Log me out", available=lambda r: r.derived.get("me") == "in",
+                     done="You are logged out of queue {title}: its calls no longer reach you."),
     ),
     refresh_seconds=15,
 )

@@ -65,8 +65,10 @@ PROPERTIES = DatasetSpec(
     ),
     actions=(
         RecordAction("show_reservations", "Show reservations", opens=("reservations", "property_id")),
-        RecordAction("deactivate", "Deactivate…", available=lambda r: r.fields.get("status") == "active"),
-        RecordAction("activate", "Activate", available=lambda r: r.fields.get("status") != "active"),
+        RecordAction("deactivate", "Deactivate…", available=lambda r: r.fields.get("status") == "active",
+                     done="Deactivated {title}: guests cannot book it."),
+        RecordAction("activate", "Activate", available=lambda r: r.fields.get("status") != "active",
+                     done="Activated {title}: guests can book it again."),
     ),
     can_create=True,
     can_edit=True,
@@ -128,7 +130,8 @@ RESERVATIONS = DatasetSpec(
     ),
     actions=(
         RecordAction("cancel", "Cancel reservation…", destructive=True,
-                     available=lambda r: r.fields.get("status") != "cancelled"),
+                     available=lambda r: r.fields.get("status") != "cancelled",
+                     done="Cancelled {guest}'s reservation, {check_in} → {check_out}."),
     ),
     can_create=True,
 )

@@ -101,9 +101,11 @@ APPOINTMENTS = DatasetSpec(
     ),
     actions=(
         RecordAction("reschedule", "Reschedule…", form_fields=(SLOT_FIELD,),
-                     available=lambda r: str(r.fields.get("status")) != CANCELLED),
+                     available=lambda r: str(r.fields.get("status")) != CANCELLED,
+                     done="Rescheduled {client_name} to {start}."),
         RecordAction("cancel", "Cancel appointment…", destructive=True,
-                     available=lambda r: str(r.fields.get("status")) != CANCELLED),
+                     available=lambda r: str(r.fields.get("status")) != CANCELLED,
+                     done="Cancelled {client_name}'s appointment on {start}."),
     ),
     can_create=True,
     can_edit=True,

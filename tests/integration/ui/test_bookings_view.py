@@ -106,6 +106,10 @@ def test_reschedule_then_cancel_asks_with_client_and_time(harness: Any, qtbot: A
     qtbot.waitUntil(lambda: form not in view.forms, timeout=5000)
     moved = view.model.record(view.model.row_of(record.id))
     assert moved.fields["start_date"].startswith(new_time[:16])
+    # What happened, in words: who, and the new time in its zone (issue 16, item 7).
+    said = harness.window.statusBar().currentMessage()
+    assert said.startswith(f"Rescheduled {record.fields['client_name']} to {moved.derived['start']:%a %d %b %Y}")
+    assert moved.derived["start"].tzname() in said
 
     view.table.selectRow(view.model.row_of(record.id))
     view.action_buttons["cancel"].click()
@@ -120,6 +124,8 @@ def test_reschedule_then_cancel_asks_with_client_and_time(harness: Any, qtbot: A
     next(b for b in box.buttons() if b.text() == "Cancel appointment").click()
     qtbot.waitUntil(lambda: view.model.record(view.model.row_of(record.id)).fields["status"] == "3", timeout=5000)
     assert not view.action_buttons["cancel"].isEnabled()
+    assert harness.window.statusBar().currentMessage().startswith(
+        f"Cancelled {record.fields['client_name']}'s appointment on {moved.derived['start']:%a %d %b %Y}")
 
 
 def test_delete_warns_that_it_erases(harness: Any, qtbot: Any) -> None:

@@ -40,3 +40,17 @@ def test_the_settings_time_format_is_read_from_the_locale_object() -> None:
     assert time_format({"locale": {"data": {"time_format": "24"}}}) == 24
     assert time_format({"locale": "en"}) is None and time_format({}) is None and time_format(None) is None
     assert hh_mm(8, 0, 12) == "8:00 AM" and hh_mm(8, 0, 24) == "08:00"
+
+
+def test_outcome_text_names_the_record_and_shows_times_in_their_zone() -> None:
+    from console.core.models import Record
+    from console.ui.formatting import outcome_text
+
+    start = dt.datetime(2026, 12, 4, 14, 0, tzinfo=ZoneInfo("America/New_York"))
+    record = Record("setster", "appointments", "7", {"client_name": "Chloé Santos"}, {"start": start})
+    assert outcome_text("Rescheduled {client_name} to {start}.", record, "t") == \
+        f"Rescheduled Chloé Santos to Fri 04 Dec 2026 {start:%H:%M} EST."
+    assert outcome_text("Deactivated {title}.", record, "“Loft”") == "Deactivated “Loft”."
+    # A value the record lacks, or no template: the caller falls back to a general sentence.
+    assert outcome_text("Cancelled {guest}'s stay.", record, "t") is None
+    assert outcome_text("", record, "t") is None
