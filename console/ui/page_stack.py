@@ -32,12 +32,14 @@ class PageStack(QStackedWidget):
     Signals:
         pageAdded(object): A page was made (:class:`~console.ui.account_page.AccountPage`).
         statusMessage(str): A list's short note for the status bar.
+        messageWithdrawn(str): Another account is shown now: its list's note (this text) no longer applies.
         countChanged(): The shown list, or its loaded-rows text, changed.
         credentialsNeeded(str): An account's secret is missing or refused (account id).
     """
 
     pageAdded = Signal(object)
     statusMessage = Signal(str)
+    messageWithdrawn = Signal(str)
     countChanged = Signal()
     credentialsNeeded = Signal(str)
 
@@ -49,6 +51,9 @@ class PageStack(QStackedWidget):
         self.welcome.setObjectName("welcome")
         self.welcome.setWordWrap(True)
         self.addWidget(self.welcome)
+        #: The account whose list spoke last on the status bar, and what it said.
+        self._said: tuple[str, str] | None = None
+        self.currentChanged.connect(self._withdraw_other_accounts_note)
 
     def set_starting(self, text: str) -> None:
         """Shows what the app is doing while no account is open."""
@@ -71,7 +76,7 @@ class PageStack(QStackedWidget):
         page.currentChanged.connect(
             lambda _i, p=page: self.layout_store.set(key, p.current_view().spec.name)
             if p.current_view() is not None else None)
-        page.statusMessage.connect(self.statusMessage)
+        page.statusMessage.connect(lambda text, aid=account.id: self._page_said(aid, text))
         page.countChanged.connect(lambda _text: self.countChanged.emit())
         page.credentialsNeeded.connect(self.credentialsNeeded)
         page.currentChanged.connect(lambda _i: self.countChanged.emit())
@@ -79,6 +84,16 @@ class PageStack(QStackedWidget):
         self.addWidget(page)
         self.pageAdded.emit(page)
         return page
+
+    def _page_said(self, account_id: str, text: str) -> None:
+        self._said = (account_id, text)
+        self.statusMessage.emit(text)
+
+    def _withdraw_other_accounts_note(self, _index: int) -> None:
+        page = self.current_page()
+        if self._said is not None and (page is None or page.account.id != self._said[0]):
+            self.messageWithdrawn.emit(self._said[1])
+            self._said = None
 
     def current_page(self) -> AccountPage | None:
         """The visible account page."""

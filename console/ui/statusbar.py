@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QStatusBar, QWidget
 
 from console.ui.status import ThrottledLabel
 
@@ -121,3 +121,9 @@ class StatusPanel(QWidget):
             return
         waiting = math.ceil(self._wait_until.get(account_id, 0.0) - time.monotonic())
         self.quota.show_text(quota_text(self.observer.snapshots.get(account_id), waiting))
+
+
+def withdraw_message(bar: QStatusBar, text: str) -> None:
+    """Clears the bar's passing note if it still says ``text`` (a newer note stays)."""
+    if bar.currentMessage() == text:
+        bar.clearMessage()

@@ -16,10 +16,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMainWindow
 
 from console.core.constants import APP_NAME
-from console.ui.account_tree import ACCOUNT_ROLE as ACCOUNT_ROLE  # the tests' and callers' old address
 from console.ui.page_stack import PageStack
 from console.ui.qtasync import TaskSet
-from console.ui.statusbar import StatusPanel
+from console.ui.statusbar import StatusPanel, withdraw_message
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -78,7 +77,6 @@ class MainWindow(QMainWindow):
         self.accounts_manager: AccountsManager | None = None  # File > Accounts, built on first use
         self.collector: IdleCollector | None = None  # full collections at quiet moments, from attach()
         self.close_guard: CloseGuard | None = None  # from build()
-
         self._built = False
         self.stack = PageStack(self.layout_store)
         self.pages = self.stack.pages
@@ -115,7 +113,9 @@ class MainWindow(QMainWindow):
 
         self.stack.pageAdded.connect(self._on_page_added)
         self.stack.countChanged.connect(self._sync_count)
-        self.stack.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        bar = self.statusBar()
+        self.stack.statusMessage.connect(lambda text: bar.showMessage(text, 8000))
+        self.stack.messageWithdrawn.connect(lambda text: withdraw_message(bar, text))
         self.stack.credentialsNeeded.connect(lambda aid: self.tasks.spawn(self.enter_secret(aid)))
         # The lookup: a box above everything, its results above the account's tabs while in use.
         self.takeCentralWidget()

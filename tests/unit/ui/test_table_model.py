@@ -214,7 +214,7 @@ def test_a_list_that_arrives_whole_is_all_loaded_at_once(running_qloop: Any, qtb
 def test_account_role_is_user_role_plus_one() -> None:
     from PySide6.QtCore import Qt
 
-    from console.ui.window import ACCOUNT_ROLE
+    from console.ui.account_tree import ACCOUNT_ROLE
 
     assert Qt.ItemDataRole.UserRole + 1 == ACCOUNT_ROLE
 
