@@ -103,7 +103,7 @@ def run_gui(args: argparse.Namespace) -> int:
     window = MainWindow()
     if args.exit_after_paint:
         _exit_after_first_paint(window)
-    window.show()
+    window.frame.show()
     app.processEvents()  # paint now, before logging and the service layer are set up
     window.build()
     from console.core import log

@@ -100,6 +100,9 @@ def action_table(window: MainWindow) -> list[ActionSpec]:
                    ("F5",), standard=key.Refresh, tip="Load the current list again", group="list"),
         ActionSpec("view.columns", "&Columns…", "View", view(lambda v: v.choose_columns()), ("Ctrl+Shift+L",),
                    tip="Show, hide or reset the current list's columns (or right-click its header)", group="list"),
+        ActionSpec("view.accounts_pane", "&Accounts pane", "View", lambda: window.frame.toggle_accounts_pane(),
+                   ("Ctrl+B",), checkable=True, tip="Show or fold away the accounts on the left (more room for "
+                   "the list in a small window)", group="panes"),
         ActionSpec("view.reset_layout", "Reset &layout", "View", window.reset_layout,
                    tip="Default columns, sorts, panes and window size everywhere", group="list"),
         ActionSpec("view.close_account", "Close this account's &lists", "View", window.close_current_account,

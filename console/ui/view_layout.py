@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHeaderView, QMenu, QSplitter, QTableView, QWidget
 
 from console.core.models import DatasetSpec, Query
 from console.core.settings import AccountConfig
+from console.ui.column_fit import ColumnFit
 from console.ui.layout import LayoutStore
 
 
@@ -51,6 +52,7 @@ class ViewLayout(QObject):
         self.splitter = splitter
         self.default_header = table.horizontalHeader().saveState()
         self.default_splitter = splitter.saveState()
+        self.fit = ColumnFit(table, [c.label for c in spec.columns])  # columns give way in a narrow list
 
     def _key(self, what: str) -> str:
         assert self.store is not None
@@ -67,9 +69,13 @@ class ViewLayout(QObject):
         header = self.table.horizontalHeader()
         state = store.state(self._key("header"))
         same_columns = store.text(self._key("columns")) == self._column_keys()  # not after an upgrade
-        restored = state is not None and same_columns and header.restoreState(state)
-        if restored and all(header.isSectionHidden(i) for i in range(header.count())):
-            header.restoreState(self.default_header)  # never a table with no column
+
+        def put_back() -> None:
+            restored = state is not None and same_columns and header.restoreState(state)
+            if restored and all(header.isSectionHidden(i) for i in range(header.count())):
+                header.restoreState(self.default_header)  # never a table with no column
+
+        self.fit.put_back(put_back)
         splitter = store.state(self._key("splitter"))
         if splitter is not None:
             self.splitter.restoreState(splitter)
@@ -87,7 +93,10 @@ class ViewLayout(QObject):
         store = self.store
         if store is None:
             return
+        squeezed = self.fit.release()  # hidden for room is not the person's choice: not saved
         store.set(self._key("header"), self.table.horizontalHeader().saveState())
+        if squeezed:
+            self.fit.fit()
         store.set(self._key("columns"), self._column_keys())
         store.set(self._key("splitter"), self.splitter.saveState())
         if query.sort:
@@ -95,7 +104,7 @@ class ViewLayout(QObject):
 
     def reset(self) -> None:
         """Back to the default columns and detail pane (the list puts its default sort back)."""
-        self.table.horizontalHeader().restoreState(self.default_header)
+        self.fit.put_back(lambda: self.table.horizontalHeader().restoreState(self.default_header))
         self.splitter.restoreState(self.default_splitter)
 
     def choose_columns(self, parent: QWidget, where: QPoint | None = None) -> QMenu:
@@ -114,15 +123,22 @@ class ViewLayout(QObject):
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         for visual in range(header.count()):
             logical = header.logicalIndex(visual)
-            action = menu.addAction(self.spec.columns[logical].label)
+            squeezed = self.fit.is_squeezed(logical)
+            action = menu.addAction(self.spec.columns[logical].label + (" (no room)" if squeezed else ""))
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(logical))
+            if squeezed:
+                action.setToolTip("Hidden because the list is too narrow; tick it to show it anyway.")
             action.toggled.connect(lambda on, i=logical: self.show_column(i, on))
         menu.addSeparator()
         reset = menu.addAction("Reset columns")
-        reset.triggered.connect(lambda: header.restoreState(self.default_header))
+        reset.triggered.connect(self.reset_columns)
         menu.popup(where or self.table.mapToGlobal(self.table.rect().topLeft()))
         return menu
+
+    def reset_columns(self) -> None:
+        """The default columns (the column menu's "Reset columns")."""
+        self.fit.put_back(lambda: self.table.horizontalHeader().restoreState(self.default_header))
 
     def show_column(self, logical: int, on: bool) -> None:
         """Shows or hides a column; the last visible one stays."""
@@ -131,4 +147,9 @@ class ViewLayout(QObject):
         if not on and visible == [logical]:
             self.statusMessage.emit("At least one column stays visible.")
             return
+        if on and self.fit.is_squeezed(logical):
+            self.fit.pin(logical)  # asked for although there is no room
+            return
+        self.fit.pinned.discard(logical)
         header.setSectionHidden(logical, not on)
+        self.fit.fit()  # a column hidden makes room for one that had none

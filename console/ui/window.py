@@ -19,6 +19,7 @@ from console.core.constants import APP_NAME
 from console.ui.page_stack import PageStack
 from console.ui.qtasync import TaskSet
 from console.ui.statusbar import StatusPanel, withdraw_message
+from console.ui.window_frame import WindowFrame
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -43,10 +44,6 @@ if TYPE_CHECKING:
     from console.ui.observer import QtHttpObserver
     from console.ui.preferences import Preferences
 
-DEFAULT_SIZE = (1360, 820)
-DEFAULT_SPLIT = [220, 1140]
-
-
 class MainWindow(QMainWindow):
     """The console's window.
 
@@ -65,9 +62,7 @@ class MainWindow(QMainWindow):
         from console.ui.layout import LayoutStore
 
         self.layout_store = LayoutStore()
-        geometry = self.layout_store.state("window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(*DEFAULT_SIZE)
+        self.frame = WindowFrame(self, self.layout_store)  # first size on this screen, or as last left
         self.accounts: AccountService | None = None
         self.datasets: DatasetService | None = None
         self.observer: QtHttpObserver | None = None
@@ -94,7 +89,6 @@ class MainWindow(QMainWindow):
             return
         self._built = True
         from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QSplitter
 
         from console.ui.account_tree import AccountSidebar
         from console.ui.close_guard import CloseGuard
@@ -124,16 +118,8 @@ class MainWindow(QMainWindow):
         area.hitOpened.connect(self.open_hit)
         area.closed.connect(lambda: self.current_page() and self.current_page().focus_table())  # type: ignore[union-attr]
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(sidebar)
-        splitter.addWidget(self.right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes(DEFAULT_SPLIT)
-        self.main_splitter = splitter
-        saved_split = self.layout_store.state("window/splitter")
-        if saved_split is not None:
-            splitter.restoreState(saved_split)
-        self.setCentralWidget(splitter)
+        self.main_splitter = self.frame.build(sidebar, self.right)
+        self.setCentralWidget(self.main_splitter)
 
         self.export_bar = ExportBar()
         self.statusBar().insertPermanentWidget(0, self.export_bar)
@@ -144,6 +130,7 @@ class MainWindow(QMainWindow):
         self.registry = build_menus(self)
         self.remove_action = self.registry.actions["account.remove"]
         self.read_only_action = self.registry.actions["account.read_only"]
+        self.frame.bind(self.registry.actions["view.accounts_pane"])
         self.demo_menu = self.registry.menu("Demo")
         self._update_account_buttons()
 
@@ -441,21 +428,15 @@ class MainWindow(QMainWindow):
 
     def save_layout(self) -> None:
         """Remembers the window, its panes and every open list's columns and sort."""
-        store = self.layout_store
-        store.set("window/geometry", self.saveGeometry())
-        if self._built:
-            store.set("window/splitter", self.main_splitter.saveState())
+        self.frame.save()
         self.stack.save_layout()
-        store.sync()
+        self.layout_store.sync()
 
     def reset_layout(self) -> None:
         """View > Reset layout: default columns, sorts, panes and window size, and nothing remembered."""
         self.layout_store.clear()
         self.stack.reset_layout()
-        self.main_splitter.setSizes(DEFAULT_SPLIT)
-        if self.isMaximized() or self.isFullScreen():
-            self.showNormal()
-        self.resize(*DEFAULT_SIZE)
+        self.frame.reset()
         self.statusBar().showMessage("Layout reset to the defaults.", 5000)
 
     def undo_delete(self) -> None:
