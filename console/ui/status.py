@@ -49,6 +49,11 @@ class ThrottledLabel(QLabel):
         self._pending = None
         self._apply(text)
 
+    def show_now(self, text: str) -> None:
+        """Shows ``text`` at once (a settled state), dropping any change held back."""
+        self._pending = None
+        self._apply(text)
+
     def _flush(self) -> None:
         if self._pending is not None:
             text, self._pending = self._pending, None

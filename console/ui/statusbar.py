@@ -21,6 +21,7 @@ from console.ui.status import ThrottledLabel
 
 if TYPE_CHECKING:  # the snapshot reaches the panel through the observer's signal
     from console.services.activity import RateLimitSnapshot
+    from console.ui.dataset_view import DatasetView
     from console.ui.observer import QtHttpObserver
 
 #: How often the quota's countdown ("refills in 12 s", "Waiting 3 s") moves on.
@@ -90,9 +91,17 @@ class StatusPanel(QWidget):
         self.account_id = account_id
         self.refresh_quota()
 
-    def set_count(self, text: str) -> None:
-        """The current list's loaded-rows text ("Contacts: 50 loaded, more available"), or ""."""
-        self.count.show_text(text)
+    def show_count(self, view: DatasetView | None) -> None:
+        """The shown list's loaded-rows text ("Contacts: 50 loaded, more available"), or "" with no list.
+
+        While pages come in the text follows a few times a second; once the list has settled it shows at
+        once, so it never lags behind the list's own footer.
+        """
+        text = f"{view.spec.label}: {view.count_text()}" if view is not None else ""
+        if view is not None and view.busy:
+            self.count.show_text(text)
+        else:
+            self.count.show_now(text)
 
     def set_in_flight(self, count: int) -> None:
         """Requests on their way in every account."""

@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
 
     def _sync_count(self) -> None:
         view = self.current_view()
-        self.status_panel.set_count(f"{view.spec.label}: {view.count_text()}" if view is not None else "")
+        self.status_panel.show_count(view)
 
     def _account(self) -> AccountConfig | None:
         if self.controller is None or self._current_account is None:

@@ -25,6 +25,18 @@ def test_a_quiet_label_changes_at_once_a_busy_one_at_most_once_per_interval(qtbo
     assert label.text() == "⟳ 1 request"  # quiet again: at once
 
 
+
+def test_a_settled_text_shows_at_once_even_during_a_burst(qtbot: Any) -> None:
+    label = status.ThrottledLabel("")
+    qtbot.addWidget(label)
+    label.show_text("Tags: Loading…")
+    label.show_text("Tags: 10 loaded, more available")  # held back: the interval is not over
+    label.show_now("Tags: All 15 loaded")  # the list has settled: no lag behind its footer
+    assert label.text() == "Tags: All 15 loaded"
+    qtbot.waitUntil(lambda: not label._cooldown.isActive(), timeout=2000)
+    assert label.text() == "Tags: All 15 loaded", "the held-back text never comes back"
+
+
 NOW = 1_800_000_000.0
 
 
