@@ -32,6 +32,7 @@ from console.ui.delete_queue import DeleteQueue, PendingDelete, UndoBar, confirm
 from console.ui.detail import DetailPane
 from console.ui.forms import RecordForm
 from console.ui.layout import LayoutStore
+from console.ui.list_navigation import ListNavigator
 from console.ui.list_query import ListQuery
 from console.ui.qtasync import TaskSet
 from console.ui.record_buttons import RecordButtons
@@ -121,6 +122,11 @@ class DatasetView(QWidget):
         self.filters = self.list_query.filters
         self.view_layout = ViewLayout(layout_store, account, spec, self.table, self.splitter, self)
         self.list_query.query = self.view_layout.restore(self.list_query.query)
+        # End/Ctrl+End, Jump to now, the selection kept across reloads, rows in time order by the instant.
+        self.navigator = ListNavigator(self.table, spec, account.fields, lambda: self.query, self.tasks,
+                                       self.filters, self)
+        self.navigator.statusMessage.connect(self.statusMessage)
+        self.model.modelReset.connect(self._follow_selection)  # the rows went: the detail pane follows
 
         self.editor = RecordEditor(datasets, account, vendor_name, spec, self.tasks, self, self)
         self.editor.credentialsNeeded.connect(self.credentialsNeeded)
@@ -163,6 +169,7 @@ class DatasetView(QWidget):
         layout.addWidget(self.undo_bar)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.notes_bar)
+        layout.addWidget(self.navigator.bar)
         layout.addWidget(self.count_label)
 
     # -- layout -------------------------------------------------------------------------------------
@@ -225,6 +232,18 @@ class DatasetView(QWidget):
     def filter_to(self, filters: dict[str, str]) -> None:
         """Shows only what matches these filters (another view's "Show ..." action)."""
         self.list_query.filter_to(filters)
+
+    def go_to_end(self) -> None:
+        """Ctrl+End: loads the rest of the list (progress and Cancel) and selects its last row."""
+        self.navigator.go_to_end()
+
+    def go_to_top(self) -> None:
+        """Ctrl+Home: selects the first row."""
+        self.navigator.go_to_top()
+
+    def jump_to_now(self) -> None:
+        """Selects the next booking, the first at or after now (loading pages as needed)."""
+        self.navigator.jump_to_now()
 
     def refresh(self) -> None:
         """Reloads from the first page with the current query."""

@@ -172,6 +172,7 @@ class FilterBar(QWidget):
         self.clear_button.setToolTip("Clear every filter")
         self.clear_button.clicked.connect(self.clear)
         top.addWidget(self.clear_button)
+        self._top = top
         self.extra = QWidget()
         row = QHBoxLayout(self.extra)
         row.setContentsMargins(0, 0, 0, 0)
@@ -192,6 +193,10 @@ class FilterBar(QWidget):
         layout.addWidget(self.extra)
         layout.addWidget(self.problem)
         self._last = self.values()
+
+    def add_tool(self, widget: QWidget) -> None:
+        """Puts a list's own button on the bar's first row, after the filters (*Jump to now*)."""
+        self._top.addWidget(widget)
 
     def _make_input(self, spec: FilterSpec) -> QLineEdit | QComboBox:
         widget: QLineEdit | QComboBox

@@ -1,5 +1,9 @@
 """The table of one list: one row per record, columns as the dataset describes them, one row selected.
 
+End and Home move to the last and first loaded row (in the same column), not sideways; Ctrl+End asks
+for the real end (:attr:`RecordTable.toEndRequested`: the list loads its remaining pages,
+:mod:`console.ui.list_navigation`).
+
 A row that leaves the list while selected (a delete) takes the selection with it: nothing is selected
 afterwards, so a second Del never deletes the next record.
 """
@@ -8,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -27,7 +31,12 @@ class RecordTable(QTableView):
         spec: The dataset (columns, their widths and kinds).
         account_fields: The account's settings (they decide which columns the vendor can sort).
         parent: Qt parent.
+
+    Signals:
+        toEndRequested(): Ctrl+End: the list should load to its end (the loaded rows' end is selected now).
     """
+
+    toEndRequested = Signal()
 
     def __init__(self, model: PagedTableModel, spec: DatasetSpec, account_fields: dict[str, str],
                  parent: QWidget | None = None) -> None:
@@ -65,6 +74,26 @@ class RecordTable(QTableView):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self._deselect = False
         model.rowsRemoved.connect(self._after_rows_removed)
+
+    def moveCursor(self, cursor_action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """End and Home go down and up the rows (Qt's table moves sideways); Ctrl+End asks for the real end."""
+        action = QAbstractItemView.CursorAction
+        if cursor_action not in (action.MoveEnd, action.MoveHome):
+            return super().moveCursor(cursor_action, modifiers)
+        rows = self.records.rowCount()
+        if not rows:
+            return QModelIndex()
+        current = self.currentIndex()
+        header = self.horizontalHeader()
+        shown = (header.logicalIndex(v) for v in range(header.count()))
+        column = current.column() if current.isValid() else next(
+            (c for c in shown if not header.isSectionHidden(c)), 0)
+        if cursor_action == action.MoveHome:
+            return self.records.index(0, column)
+        if modifiers & Qt.KeyboardModifier.ControlModifier:
+            self.toEndRequested.emit()
+        return self.records.index(rows - 1, column)
 
     def rowsAboutToBeRemoved(self, parent: QModelIndex | QPersistentModelIndex, start: int, end: int) -> None:
         """Notes whether the selected row is among those leaving (Qt would move to the next one)."""

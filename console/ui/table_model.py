@@ -14,7 +14,8 @@ the one stop rule of every pager); the rows are kept compactly by the model's ow
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -32,6 +33,7 @@ from console.core.models import Column, FieldKind, Page, Record
 from console.core.pace import Pace
 from console.services.paging import Fetch, PageCursor
 from console.ui.formatting import count_text, display
+from console.ui.list_order import PINNED, RowOrder
 from console.ui.qtasync import TaskSet
 from console.ui.row_store import Row, RowStore
 
@@ -84,12 +86,18 @@ class PagedTableModel(QAbstractTableModel):
         pageFailed(object): A page failed; carries the typed error. Fetching stops until :meth:`retry`.
         countChanged(str): The footer text ("1,250 of 20,000 loaded") changed.
         notesChanged(): :attr:`notes` changed (a page brought a new note, or a reset cleared them).
+        pageSettled(): A page of the current query is all in, or failed (a kept selection looks then).
+
+    Attributes:
+        order_source: Says, at each reset, which time the rows are ordered by
+            (:class:`~console.ui.list_order.RowOrder`, by the instant); ``None``: the vendor's order.
     """
 
     loadingChanged = Signal(bool)
     pageFailed = Signal(object)
     countChanged = Signal(str)
     notesChanged = Signal()
+    pageSettled = Signal()
 
     def __init__(self, columns: Sequence[Column], fetch: Fetch[Record], page_size: int = 50,
                  parent: QObject | None = None, *, whole: bool = False) -> None:
@@ -111,6 +119,9 @@ class PagedTableModel(QAbstractTableModel):
         self._generation = 0
         self._started_once = False
         self._tasks = TaskSet("table model")
+        self._page_task: asyncio.Task[bool] | None = None
+        self.order_source: Callable[[], RowOrder | None] | None = None
+        self._order: RowOrder | None = None
 
     # -- Qt model API ---------------------------------------------------------------------------
 
@@ -238,7 +249,11 @@ class PagedTableModel(QAbstractTableModel):
             return "Loading…"
         if self._error is not None and not self._store:
             return "Nothing loaded"
-        return count_text(len(self._store), self._total, self.has_more)
+        loaded = len(self._store)
+        if not self.has_more or (self._total is not None and loaded >= self._total):
+            # Finished (a total the answer gave does not hold once rows were left out or deleted).
+            return count_text(loaded, None, False)
+        return count_text(loaded, self._total, True)
 
     def reset(self, fetch: Fetch[Record] | None = None) -> None:
         """Forgets every row and loads the first page again (with a new fetch function if given)."""
@@ -248,6 +263,7 @@ class PagedTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._store.clear()
         self._cell_cache.clear()
+        self._order = self.order_source() if self.order_source is not None else None
         self._pager = PageCursor(self._fetch, self.page_size)
         self._error = None
         self._total = None
@@ -265,6 +281,7 @@ class PagedTableModel(QAbstractTableModel):
         """Loads the first page (call once the model is set on a view)."""
         self._started_once = True
         if not self._store and not self._loading:
+            self._order = self.order_source() if self.order_source is not None else None
             self._start()
 
     def reload_in_place(self) -> None:
@@ -277,7 +294,7 @@ class PagedTableModel(QAbstractTableModel):
             return
         self._generation += 1
         self._set_loading(True)
-        self._tasks.spawn(self.load_next(self._generation, replace=True))
+        self._page_task = self._tasks.spawn(self.load_next(self._generation, replace=True))
 
     def retry(self) -> None:
         """Clears a failure and loads the next page again."""
@@ -288,7 +305,29 @@ class PagedTableModel(QAbstractTableModel):
         if self._loading or self._pager.done:
             return
         self._set_loading(True)
-        self._tasks.spawn(self.load_next(self._generation))
+        self._page_task = self._tasks.spawn(self.load_next(self._generation))
+
+    @property
+    def order(self) -> RowOrder | None:
+        """The time order the loaded rows are kept in (by the instant), or ``None``: the vendor's order."""
+        return self._order
+
+    @property
+    def generation(self) -> int:
+        """The query's number: every reset (new filter, new order, reload) moves it on."""
+        return self._generation
+
+    async def next_page(self) -> None:
+        """Waits for the page on its way, or loads the next one (a run to the end, :mod:`~console.ui.list_runner`).
+
+        Cancelling the caller leaves the page on its way to finish (its rows are kept).
+        """
+        if self._page_task is None or self._page_task.done():
+            if self._pager.done or self._error is not None:
+                return
+            self._start()
+        if self._page_task is not None:
+            await asyncio.wait({self._page_task})
 
     async def load_next(self, generation: int | None = None, replace: bool = False) -> bool:
         """Loads one page; returns whether rows were added (the coroutine tests await directly).
@@ -310,6 +349,7 @@ class PagedTableModel(QAbstractTableModel):
                 log.ui.info("page failed: %s", exc)
                 self.pageFailed.emit(exc)
                 self.countChanged.emit(self.count_text())
+                self.pageSettled.emit()
             return False
         except BaseException:
             # Cancelled (the view closed, or a newer query): the Qt object may already be gone, so no
@@ -332,6 +372,7 @@ class PagedTableModel(QAbstractTableModel):
             self._total = page.total
         self._set_loading(False)
         self.countChanged.emit(self.count_text())
+        self.pageSettled.emit()
         return added
 
     async def _append(self, items: Sequence[Record], generation: int) -> bool:
@@ -349,15 +390,31 @@ class PagedTableModel(QAbstractTableModel):
             fresh = self._store.fresh(items[start:start + SLICE])
             if not fresh:
                 continue
+            if self._order is not None:
+                tail, inside = self._order.plan(fresh)
+                for record, key in inside:  # a time the vendor sorted by the wall clock: to its instant's place
+                    self._insert_at(self._order.place(key), record, key)
+                fresh = [record for record, _key in tail]
+                self._order.keys.extend(key for _record, key in tail)
             first = len(self._store)
-            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
-            self._store.extend(fresh)  # kept for as long as the list is open: stored compactly
-            self.endInsertRows()
+            if fresh:
+                self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+                self._store.extend(fresh)  # kept for as long as the list is open: stored compactly
+                self.endInsertRows()
             added = True
         return added
 
+    def _insert_at(self, row: int, record: Record, key: tuple[int, float] | None) -> None:
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._store.insert(row, record)
+        if self._order is not None and key is not None:
+            self._order.keys.insert(row, key)
+        self.endInsertRows()
+
     def _swap_rows(self, items: Sequence[Record]) -> None:
         unique = list({r.id: r for r in items}.values())
+        if self._order is not None:
+            unique = self._order.sorted(unique)
         self._cell_cache.clear()  # every row is a new record: the texts kept are for records gone
         if [r.id for r in unique] == self._store.ids():
             self._store.assign(unique)
@@ -393,19 +450,48 @@ class PagedTableModel(QAbstractTableModel):
     def replace_record(self, record: Record) -> int:
         """Replaces a record in place (after an edit); returns its row or -1."""
         row = self.row_of(record.id)
-        if row >= 0:
-            self._store.replace(row, record)
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+        if row < 0:
+            return row
+        if self._order is not None and self._order.key(record) != self._order.keys[row]:
+            return self._move(row, record)
+        self._store.replace(row, record)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
         return row
 
+    def _move(self, row: int, record: Record) -> int:
+        """Moves a record whose time changed (a reschedule) to its place in the order; returns its new row."""
+        assert self._order is not None
+        key = self._order.key(record)
+        del self._order.keys[row]
+        place = self._order.place(key)
+        if place != row:
+            # Qt's destination is counted before the move: below the old row it is one further.
+            self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), place + 1 if place > row else place)
+        self._store.remove(row)
+        self._store.insert(place, record)
+        self._order.keys.insert(place, key)
+        if place != row:
+            self.endMoveRows()
+        self.dataChanged.emit(self.index(place, 0), self.index(place, len(self.columns) - 1))
+        return place
+
     def insert_record(self, record: Record, row: int = 0) -> int:
-        """Puts a record at ``row`` (the top after a create; back in place after an undone delete)."""
+        """Puts a record at ``row`` (the top after a create; back in place after an undone delete).
+
+        In a list kept in time order (:attr:`order`), a record put first stays first until it is
+        written again, and any other goes to its time's place.
+        """
         if record.id in self._store:
             return self.replace_record(record)
+        key = None
+        if self._order is not None:  # a list in time order: a new record is pinned first, others go in place
+            key = self._order.key(record)
+            if row == 0 and self._order.keys and key > self._order.keys[0]:
+                key = PINNED
+            else:
+                row = self._order.place(key)
         row = max(0, min(row, len(self._store)))
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._store.insert(row, record)
-        self.endInsertRows()
+        self._insert_at(row, record, key)
         self.countChanged.emit(self.count_text())
         return row
 
@@ -416,5 +502,7 @@ class PagedTableModel(QAbstractTableModel):
             return
         self.beginRemoveRows(QModelIndex(), row, row)
         self._store.remove(row)
+        if self._order is not None:
+            del self._order.keys[row]
         self.endRemoveRows()
         self.countChanged.emit(self.count_text())

@@ -1,0 +1,148 @@
+"""Loading a list page after page until a row is there or the list ends, with progress and Cancel.
+
+Ctrl+End ("Loading to the end: 4,350 of about 20,000") and *Jump to now* ("Looking for now: ...") ask
+for pages one after the other through the table model (:meth:`PagedTableModel.next_page
+<console.ui.table_model.PagedTableModel.next_page>`, the model's own
+:class:`~console.services.paging.PageCursor`): each page's rows go in paced, so the window keeps
+painting and answering; the bar under the list says how far it got and has *Cancel*. A new query
+(filter, order, F5) ends the run; so does a page that fails (the list's banner says why).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from console.ui.qtasync import TaskSet
+from console.ui.table_model import PagedTableModel
+
+
+class RunEnd(enum.StrEnum):
+    """How a run ended."""
+
+    FOUND = "found"
+    END = "end"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+    RESET = "reset"
+
+
+class ProgressBar(QWidget):
+    """The strip under a list while pages load one after another: what is happening and *Cancel*."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("listProgress")
+        self.text = QLabel()
+        self.text.setObjectName("listProgressText")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("listProgressCancel")
+        self.cancel_button.setToolTip("Stop loading pages (the rows already loaded stay)")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.cancel_button)
+        self.hide()
+
+
+class PageRunner(QObject):
+    """Loads pages of one list until a condition holds or the list ends; one run at a time.
+
+    Args:
+        model: The list's rows.
+        tasks: Where the run's task lives (cancelled with the list).
+        bar: Where the progress shows (its Cancel stops the run).
+        parent: Qt parent.
+
+    Signals:
+        progress(str): The progress sentence changed ("Loading to the end: 4,350 of about 20,000").
+        finished(str): A run ended (a :class:`RunEnd` value).
+    """
+
+    progress = Signal(str)
+    finished = Signal(str)
+
+    def __init__(self, model: PagedTableModel, tasks: TaskSet, bar: ProgressBar,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.tasks = tasks
+        self.bar = bar
+        self._task: asyncio.Task[RunEnd] | None = None
+        bar.cancel_button.clicked.connect(self.cancel)
+
+    @property
+    def running(self) -> bool:
+        """A run is going on."""
+        return self._task is not None and not self._task.done()
+
+    def start(self, doing: str, stop: Callable[[], bool] | None = None,
+              done: Callable[[RunEnd], None] | None = None) -> asyncio.Task[RunEnd]:
+        """Starts a run (a run still going is cancelled first).
+
+        Args:
+            doing: What the bar says before the count ("Loading to the end").
+            stop: Ends the run once true (checked before each page); ``None``: load to the end.
+            done: Called with how the run ended.
+        """
+        self.cancel()
+        task = self.tasks.spawn(self.run(doing, stop))
+        self._task = task
+        if done is not None:
+            def report(t: asyncio.Task[RunEnd]) -> None:
+                if not t.cancelled():
+                    done(t.result())
+            task.add_done_callback(report)
+        return task
+
+    def cancel(self) -> None:
+        """Stops the run (Cancel); the page on its way still goes in."""
+        if self.running:
+            assert self._task is not None
+            self._task.cancel()
+
+    async def run(self, doing: str, stop: Callable[[], bool] | None = None) -> RunEnd:
+        """Loads pages until ``stop()`` holds or the list ends (the coroutine tests may await).
+
+        Returns:
+            How the run ended.
+        """
+        model = self.model
+        generation = model.generation
+        end = RunEnd.CANCELLED
+        self.bar.show()
+        try:
+            while True:
+                if model.generation != generation:
+                    end = RunEnd.RESET
+                    break
+                if stop is not None and stop():
+                    end = RunEnd.FOUND
+                    break
+                if model.error is not None:
+                    end = RunEnd.FAILED
+                    break
+                if not model.has_more:
+                    end = RunEnd.END
+                    break
+                self._say(f"{doing}: {self.loaded_text()}")
+                await model.next_page()
+        finally:
+            with contextlib.suppress(RuntimeError):  # the list may be closing (its widgets already gone)
+                self.bar.hide()
+                self.finished.emit(str(end))
+        return end
+
+    def loaded_text(self) -> str:
+        """How far the list got: "4,350 of about 20,000" or "4,350 so far"."""
+        loaded, total = self.model.rowCount(), self.model.total
+        return f"{loaded:,} of about {total:,}" if total else f"{loaded:,} so far"
+
+    def _say(self, text: str) -> None:
+        self.bar.text.setText(text)
+        self.progress.emit(text)
