@@ -216,9 +216,11 @@ async def _export(plan: ExportPlan, args: argparse.Namespace, out: IO[str], say:
         kwargs["page_size"] = args.page_size
     try:
         if target is not None:  # the file appears only once complete
-            state = await export_to_file(client, name, target, args.format, on_warning=say.warning, **kwargs)
+            state = await export_to_file(client, name, target, args.format, on_warning=say.warning,
+                                         spec=plan.dataset, **kwargs)
         else:
-            state = await export_dataset(client, name, make_writer(args.format, out, say.warning), **kwargs)
+            writer = make_writer(args.format, out, say.warning, plan.dataset)
+            state = await export_dataset(client, name, writer, **kwargs)
     except BrokenPipeError:
         raise
     except OSError as exc:

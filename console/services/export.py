@@ -14,8 +14,9 @@ from typing import IO, Any, Protocol
 
 from console.core import log
 from console.core.constants import EXPORT_PAGE_SIZE
-from console.core.models import Query, Record
+from console.core.models import DatasetSpec, Query, Record
 from console.core.pace import Pace
+from console.services.export_columns import CsvLayout, KnownFields, known_fields, plan_layout
 from console.services.paging import pages
 from console.vendors.base import VendorClient
 
@@ -33,6 +34,9 @@ def export_row(record: Record) -> dict[str, Any]:
 
 class RecordWriter(Protocol):
     """Writes records to a text stream."""
+
+    def prepare(self, records: list[Record]) -> None:
+        """Sees a whole page before its records are written (a slice at a time)."""
 
     def write(self, records: list[Record]) -> None:
         """Writes a batch."""
@@ -53,6 +57,9 @@ class JsonlWriter:
         # One encoder for every line: json.dumps(..., ensure_ascii=False) builds a new one per call.
         self._encode = json.JSONEncoder(ensure_ascii=False).encode
 
+    def prepare(self, records: list[Record]) -> None:
+        """Nothing to plan: every record is written as sent."""
+
     def write(self, records: list[Record]) -> None:
         """Writes a batch."""
         encode = self._encode
@@ -64,24 +71,42 @@ class JsonlWriter:
 
 
 class CsvWriter:
-    """CSV with a header from the first batch; nested values as JSON text.
+    """CSV with a header from the first page; custom fields in a column each; nested values as JSON text.
+
+    The header is decided by :func:`~console.services.export_columns.plan_layout` from the first page
+    (:meth:`prepare`, or the first :meth:`write`) and the dataset's known fields: a Systeme.io contact's
+    ``fields`` list becomes a column per field ("First name", "Surname", "Phone number"...). Custom
+    fields first seen later go into the trailing "Other fields" column, said once each.
 
     Booleans are ``true``/``false`` at every depth (a top-level one as a nested one reads in its JSON
     text), empty for ``None``.
 
-    Columns that first appear after the header was written are left out and reported once.
+    Top-level columns that first appear after the header was written are left out and reported once.
 
     Args:
         out: Text stream (opened with ``newline=""``).
         on_warning: Receives a warning line.
+        known: The dataset's custom fields (:func:`~console.services.export_columns.known_fields`).
     """
 
-    def __init__(self, out: IO[str], on_warning: Callable[[str], None] | None = None) -> None:
+    def __init__(self, out: IO[str], on_warning: Callable[[str], None] | None = None,
+                 known: KnownFields | None = None) -> None:
         self.out = out
+        self.known = known
+        self.layout: CsvLayout | None = None
         self._writer: csv.DictWriter[str] | None = None
-        self._columns: list[str] = []
         self._warned: set[str] = set()
         self._warn = on_warning or (lambda text: None)
+
+    @property
+    def columns(self) -> list[str]:
+        """The header (empty until the first page came)."""
+        return self.layout.header if self.layout is not None else []
+
+    def prepare(self, records: list[Record]) -> None:
+        """Decides the header from the first page (later pages change nothing)."""
+        if self.layout is None and records:
+            self.layout = plan_layout([export_row(r) for r in records], self.known)
 
     def write(self, records: list[Record]) -> None:
         """Writes a batch."""
@@ -89,19 +114,24 @@ class CsvWriter:
         if self._writer is None:
             if not rows:
                 return
-            columns: dict[str, None] = {"id": None}
-            for row in rows:
-                columns.update(dict.fromkeys(row))
-            self._columns = list(columns)
-            self._writer = csv.DictWriter(self.out, fieldnames=self._columns, extrasaction="ignore")
+            if self.layout is None:
+                self.layout = plan_layout(rows, self.known)
+            self._writer = csv.DictWriter(self.out, fieldnames=self.layout.header, extrasaction="ignore")
             self._writer.writeheader()
+        layout = self.layout
+        assert layout is not None
         for row in rows:
-            extra = set(row) - set(self._columns) - self._warned
+            cells, extra, late = layout.cells(row)
+            extra -= self._warned
             if extra:
                 self._warned |= extra
                 self._warn(f"columns {', '.join(sorted(extra))} appeared after the CSV header; "
                            "they are left out (use --format jsonl to keep every field)")
-            self._writer.writerow({k: _cell(v) for k, v in row.items()})
+            if late:
+                self._warn(f"custom field{'s' if len(late) > 1 else ''} {', '.join(late)} appeared after the CSV "
+                           f"header; {'their values are' if len(late) > 1 else 'its values are'} in the "
+                           f"{layout.other!r} column")
+            self._writer.writerow({k: _cell(v) for k, v in cells.items()})
 
     def close(self) -> None:
         """Flushes."""
@@ -118,8 +148,15 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def make_writer(fmt: str, out: IO[str], on_warning: Callable[[str], None] | None = None) -> RecordWriter:
+def make_writer(fmt: str, out: IO[str], on_warning: Callable[[str], None] | None = None,
+                spec: DatasetSpec | None = None) -> RecordWriter:
     """Returns the writer for ``jsonl`` or ``csv``.
+
+    Args:
+        fmt: ``jsonl`` or ``csv``.
+        out: Text stream.
+        on_warning: Receives the CSV writer's warnings.
+        spec: The dataset exported: its known fields head the CSV's custom-field columns.
 
     Raises:
         ValueError: Unknown format.
@@ -127,7 +164,7 @@ def make_writer(fmt: str, out: IO[str], on_warning: Callable[[str], None] | None
     if fmt == "jsonl":
         return JsonlWriter(out)
     if fmt == "csv":
-        return CsvWriter(out, on_warning)
+        return CsvWriter(out, on_warning, known_fields(spec))
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
@@ -217,6 +254,7 @@ async def export_dataset(
                     continue
                 state.seen.add(record.id)
                 fresh.append(record)
+            writer.prepare(fresh)
             pace = Pace()  # per page: the wait for the next page is not work
             for start in range(0, len(fresh), WRITE_SLICE):  # a long page: a slice at a time (core.pace)
                 await pace.breathe()
@@ -249,12 +287,13 @@ async def export_to_file(
     progress: Callable[[ExportProgress], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
     on_note: Callable[[str], None] | None = None,
+    spec: DatasetSpec | None = None,
 ) -> ExportProgress:
     """Exports into ``path`` through a temporary file next to it, renamed only once complete.
 
     A failed or cancelled export leaves nothing under the chosen name (and an older file of that
     name untouched). The arguments are :func:`export_dataset`'s; ``on_warning`` receives the CSV
-    writer's warnings.
+    writer's warnings, and ``spec`` (the dataset) gives the CSV its known custom-field columns.
 
     Raises:
         ConsoleError: The vendor failed (nothing was written).
@@ -264,7 +303,7 @@ async def export_to_file(
     ok = False
     try:
         with tmp.open("w", encoding="utf-8", newline="") as stream:
-            state = await export_dataset(client, dataset, make_writer(fmt, stream, on_warning), query=query,
+            state = await export_dataset(client, dataset, make_writer(fmt, stream, on_warning, spec), query=query,
                                          page_size=page_size, progress=progress, on_note=on_note)
         os.replace(tmp, path)
         ok = True

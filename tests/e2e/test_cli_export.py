@@ -60,6 +60,31 @@ def test_export_csv_to_file_with_filter(workspace: DemoWorkspace, console_home: 
     assert not list(tmp_path.glob(".*.part"))
 
 
+def test_export_csv_gives_each_custom_field_its_column(workspace: DemoWorkspace, console_home: Path,
+                                                       tmp_path: Path) -> None:
+    """A contact's name and phone sit in their own columns, headed by the field's name, on every page."""
+    env = {"VENDOR_CONSOLE_API_KEY": DEMO_API_KEY}
+    out = tmp_path / "contacts.csv"
+    result = run_cli(base_args(workspace) + ["--format", "csv", "--output", str(out)], env, console_home)
+    assert result.returncode == 0, result.stderr
+    with out.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        rows = list(reader)
+        header = list(reader.fieldnames or [])
+    assert len(rows) == 450  # five pages, one header
+    assert "fields" not in header
+    assert {"First name", "Surname", "Phone number", "Country", "Company name", "Postcode"} <= set(header)
+    assert header[-1] == "Other fields" and all(r["Other fields"] == "" for r in rows)
+    sent = run_cli(base_args(workspace), env, console_home)  # JSON Lines: the list as the vendor sent it
+    assert sent.returncode == 0, sent.stderr
+    as_sent = {r["id"]: {f["slug"]: f["value"] for f in r["fields"]} for r in map(json.loads, sent.stdout.splitlines())}
+    for row in rows:
+        fields = as_sent[row["id"]]
+        assert row["First name"] == fields.get("first_name", "") and row["Surname"] == fields.get("surname", "")
+        assert row["Phone number"] == fields.get("phone_number", "")
+    assert "warning" not in result.stderr
+
+
 def test_wrong_key_exits_3_with_vendor_message(workspace: DemoWorkspace, console_home: Path, tmp_path: Path) -> None:
     out = tmp_path / "never.jsonl"
     result = run_cli(base_args(workspace) + ["--output", str(out)], {"VENDOR_CONSOLE_API_KEY": "wrong-key-123"},
