@@ -130,7 +130,7 @@ class ListNavigator(QObject):
             self.now_button.setObjectName("jumpToNow")
             self.now_button.setText("Jump to now")
             self.now_button.setToolTip(f"Select the next {spec.noun}: the first at or after now (Ctrl+J)")
-            self.now_button.clicked.connect(self.jump_to_now)
+            self.now_button.clicked.connect(lambda: self.jump_to_now())
             if filters is not None:
                 filters.add_tool(self.now_button)
 
@@ -143,21 +143,25 @@ class ListNavigator(QObject):
     # -- the end and the top ------------------------------------------------------------------------
 
     def go_to_end(self) -> None:
-        """Ctrl+End: loads every page left (progress and Cancel), then selects the last row."""
+        """Ctrl+End: loads every page left (progress and Cancel), then selects the last row.
+
+        Cancel keeps the rows loaded so far and leaves the selection where it was.
+        """
         if not self.model.has_more or self.model.error is not None:
             self._select_last()
             return
         self.runner.start("Loading to the end", None, self._reached_end)
 
     def _reached_end(self, end: RunEnd) -> None:
+        if end is RunEnd.CANCELLED:  # the selection stays (at the bottom, the view would load a page more)
+            rows = self.model.rowCount()
+            self.statusMessage.emit(f"Stopped loading: {rows:,} {self.spec.label.lower()} loaded.")
+            return
         if end is RunEnd.RESET:
             return
         self._select_last()
-        rows = self.model.rowCount()
         if end is RunEnd.END:
             self.statusMessage.emit(f"At the end of {self.spec.label.lower()}: {self.model.count_text()}.")
-        elif end is RunEnd.CANCELLED:
-            self.statusMessage.emit(f"Stopped loading: {rows:,} {self.spec.label.lower()} loaded.")
 
     def _select_last(self) -> None:
         rows = self.model.rowCount()

@@ -117,8 +117,14 @@ class ListQuery(QObject):
             label = column.label if column is not None else "this column"
             self.statusMessage.emit(f"{self.vendor_name} cannot sort {self.spec.label.lower()} by {label}.")
             return
-        descending = not self.query.descending if self.query.sort == column.sort_key else False
+        descending = not self.query.descending if self.sorted_by() == column.sort_key else False
         self.sort_by(column.sort_key, descending)
+
+    def sorted_by(self) -> str | None:
+        """The sort key the list is in: the query's, or for bookings the column the header marks by default."""
+        if self.query.sort is not None or self.spec.view is not ViewKind.BOOKINGS:
+            return self.query.sort
+        return next((c.sort_key for c in self.spec.columns if c.sortable(self.account.fields)), None)
 
     def sort_by(self, sort_key: str, descending: bool) -> None:
         """Asks the vendor for a new order (the list reloads)."""

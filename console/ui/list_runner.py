@@ -74,6 +74,7 @@ class PageRunner(QObject):
         self.tasks = tasks
         self.bar = bar
         self._task: asyncio.Task[RunEnd] | None = None
+        self._stopped: set[asyncio.Task[RunEnd]] = set()
         bar.cancel_button.clicked.connect(self.cancel)
 
     @property
@@ -91,19 +92,31 @@ class PageRunner(QObject):
             done: Called with how the run ended.
         """
         self.cancel()
-        task = self.tasks.spawn(self.run(doing, stop))
+        task = self.tasks.spawn(self._run_and_report(doing, stop, done))
         self._task = task
-        if done is not None:
-            def report(t: asyncio.Task[RunEnd]) -> None:
-                if not t.cancelled():
-                    done(t.result())
-            task.add_done_callback(report)
         return task
+
+    async def _run_and_report(self, doing: str, stop: Callable[[], bool] | None,
+                              done: Callable[[RunEnd], None] | None) -> RunEnd:
+        try:
+            end = await self.run(doing, stop)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task not in self._stopped:
+                raise  # the list is closing: nothing to say
+            self._stopped.discard(task)
+            task.uncancel()
+            end = RunEnd.CANCELLED  # Cancel: the rows loaded so far stay, with the page that was on its way
+            await self.model.page_on_its_way()
+        if done is not None:
+            done(end)
+        return end
 
     def cancel(self) -> None:
         """Stops the run (Cancel); the page on its way still goes in."""
         if self.running:
             assert self._task is not None
+            self._stopped.add(self._task)
             self._task.cancel()
 
     async def run(self, doing: str, stop: Callable[[], bool] | None = None) -> RunEnd:

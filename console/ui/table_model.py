@@ -317,6 +317,11 @@ class PagedTableModel(QAbstractTableModel):
         """The query's number: every reset (new filter, new order, reload) moves it on."""
         return self._generation
 
+    async def page_on_its_way(self) -> None:
+        """Waits for the page on its way, if one is (its rows are in, or it failed, or it was dropped)."""
+        if self._page_task is not None and not self._page_task.done():
+            await asyncio.wait({self._page_task})
+
     async def next_page(self) -> None:
         """Waits for the page on its way, or loads the next one (a run to the end, :mod:`~console.ui.list_runner`).
 
