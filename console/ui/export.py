@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from console.core.errors import ConsoleError
@@ -93,6 +93,8 @@ class ExportJob(QObject):
         self.task: asyncio.Task[None] | None = None
         self.state = ExportProgress()
         self.total = view.model.total
+        #: The CSV writer's warnings (columns that came after the header), said at the end.
+        self.warnings: list[str] = []
 
     def counted_wait(self, account_id: str, _seconds: float, _reason: str) -> None:
         """The observer's hold-back signal: counts this account's rate-limit waits."""
@@ -114,7 +116,8 @@ class ExportJob(QObject):
         try:
             client = await self.accounts.client(view.account.id)
             self.state = await export_to_file(client, view.spec.name, self.path, self.fmt, query=view.query,
-                                              progress=self._progress)
+                                              progress=self._progress, on_warning=self.warnings.append,
+                                              spec=view.spec)
         except asyncio.CancelledError:
             self.finished.emit(f"Export of {view.spec.label} cancelled; nothing was written to {self.path.name}.")
             return
@@ -129,7 +132,8 @@ class ExportJob(QObject):
             self.bar.hide()
             self.bar.cancelRequested.disconnect(self.cancel)
         seconds = time.perf_counter() - started
-        said = [f"{self.state.duplicate_warning()}." if self.state.left_out else "", *self.state.notes]
+        said = [f"{self.state.duplicate_warning()}." if self.state.left_out else "", *self.state.notes,
+                *(f"{w[0].upper()}{w[1:]}." for w in self.warnings)]
         self.finished.emit(" ".join([f"Exported {self.state.records:,} {view.spec.noun}s to {self.path} in "
                                      f"{seconds:.1f} s.", *(s for s in said if s)]))
 
@@ -144,14 +148,34 @@ class ExportJob(QObject):
                                f"{self.state.pages} pages{waits}", self.state.records, self.total)
 
 
-async def choose_file(parent: QWidget, suggested: str) -> Path | None:
-    """The save dialog: CSV or JSON Lines. ``None`` when the user backs out."""
+def downloads_folder() -> Path:
+    """The user's Downloads folder (the desktop's, e.g. ``XDG_DOWNLOAD_DIR``), else the home folder."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
+    folder = Path(found) if found else Path.home()
+    return folder if folder.is_dir() else Path.home()
+
+
+def start_folder(remembered: str) -> Path:
+    """Where the save dialog opens: the folder last exported to (while it exists), else Downloads."""
+    if remembered and Path(remembered).is_dir():
+        return Path(remembered)
+    return downloads_folder()
+
+
+async def choose_file(parent: QWidget, suggested: str, folder: Path | None = None) -> Path | None:
+    """The save dialog: CSV or JSON Lines. ``None`` when the user backs out.
+
+    Args:
+        parent: The window.
+        suggested: The file name offered.
+        folder: Where the dialog opens (default: :func:`downloads_folder`).
+    """
     dialog = QFileDialog(parent, "Export")
     dialog.setObjectName("exportDialog")
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setNameFilters(["CSV, for spreadsheets (*.csv)", "JSON Lines, one record per line (*.jsonl)"])
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-    dialog.setDirectory(str(Path.home()))
+    dialog.setDirectory(str(folder or downloads_folder()))
     dialog.selectFile(suggested)
     dialog.filterSelected.connect(lambda chosen: _swap_suffix(dialog, chosen))
     if await dialog_result(dialog) != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():

@@ -123,7 +123,8 @@ class MainWindow(QMainWindow):
 
         self.export_bar = ExportBar()
         self.statusBar().insertPermanentWidget(0, self.export_bar)
-        self.exporter = ExportRunner(self.export_bar, self.tasks, self, self.statusBar().showMessage)
+        self.exporter = ExportRunner(self.export_bar, self.tasks, self, self.statusBar().showMessage,
+                                     self.layout_store)
         self.settings = SettingsFlow(self)
         self.status_panel.start()
         self.close_guard = CloseGuard(self, self.pages.values, self.tasks, self.statusBar().showMessage)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
 from console.sandbox.faults import FaultConfig
 from tests.conftest import ARTIFACTS, find_modal
@@ -60,8 +60,14 @@ def test_export_through_the_dialog_every_row_once(
     running[0] = False
     qtbot.waitUntil(watcher.done, timeout=2000)
     with target.open(encoding="utf-8", newline="") as f:
-        ids = [row["id"] for row in csv.DictReader(f)]
+        reader = csv.DictReader(f)
+        rows = list(reader)
+        header = list(reader.fieldnames or [])
+    ids = [row["id"] for row in rows]
     assert len(ids) == len(set(ids)) == 20_000
+    # A contact's custom fields each have their own column, headed by the field's name.
+    assert "fields" not in header and {"First name", "Surname", "Phone number"} <= set(header)
+    assert all(row["First name"] and row["Surname"] for row in rows[:50])
     assert "Exported 20,000 contacts" in harness.window.statusBar().currentMessage()
     assert not list(tmp_path.glob(".*.part"))
     print(f"\nexport of 20,000 contacts from the window: {seconds:.1f} s; worst event-loop stall "
@@ -108,3 +114,38 @@ def test_the_export_keeps_the_lists_filter(harness: Any, qtbot: Any, tmp_path: P
     exported = {json.loads(line)["id"] for line in target.read_text(encoding="utf-8").splitlines()}
     expected = {str(c["id"]) for c in emulator._contacts.values() if vip in [t["id"] for t in c["tags"]]}
     assert exported == expected and exported
+
+
+def test_the_save_dialog_opens_in_downloads_then_where_the_last_export_went(
+        harness: Any, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    downloads = home / "Downloads"
+    downloads.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))  # Qt's Downloads is $HOME/Downloads with no user-dirs.dirs
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    contacts(harness, qtbot)
+    window = harness.window
+
+    def dialog_folder() -> tuple[Any, Path]:
+        window.registry.trigger("file.export")
+        dialog = find_modal(harness.qtbot, QFileDialog, "exportDialog")
+        return dialog, Path(dialog.directory().absolutePath())
+
+    dialog, folder = dialog_folder()
+    assert folder == downloads
+    dialog.reject()  # backing out remembers nothing
+    dialog, folder = dialog_folder()
+    assert folder == downloads
+    chosen = tmp_path / "exports"
+    chosen.mkdir()
+    dialog.setDirectory(str(chosen))
+    dialog.findChild(QLineEdit, "fileNameEdit").setText("contacts.jsonl")
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.export_job is not None and window.export_bar.isVisible(), timeout=5000)
+    window.export_bar.cancel.click()  # the folder was chosen: the export itself need not finish
+    qtbot.waitUntil(lambda: finished(harness), timeout=5000)
+    assert window.layout_store.text("export/folder") == str(chosen)  # kept for the next start too
+    dialog, folder = dialog_folder()
+    assert folder == chosen
+    dialog.reject()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=2000)
