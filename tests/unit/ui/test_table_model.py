@@ -283,3 +283,97 @@ def test_a_page_cancelled_half_way_is_read_again_whole(
     qtbot.waitUntil(lambda: model.rowCount() == 1000 and not model.loading, timeout=5000)
     assert source.calls == [None, None] and not model.has_more
     assert [model.record(r).id for r in (0, 199, 200, 999)] == ["0", "199", "200", "999"]  # type: ignore[union-attr]
+
+
+def test_a_last_page_exactly_full_and_a_total_that_does_not_hold_still_end_in_all_loaded(
+        running_qloop: Any, qtbot: Any) -> None:
+    """100 rows in pages of 50 (the vendor says "more" after the full last page), and a total of 120 that
+    the rows never reach (some were left out): once the list ends, the count says all are loaded."""
+    source = FakeSource(100)
+    plain = source.fetch
+
+    async def full_pages_claim_more(cursor: Cursor, limit: int) -> Page[Record]:
+        page = await plain(cursor, limit)
+        more = len(page.items) == limit
+        return Page(page.items, int(cursor or 0) + limit if more else None, more, 120)
+
+    model = PagedTableModel(COLUMNS, full_pages_claim_more, 50)
+    model.start()
+    qtbot.waitUntil(lambda: model.rowCount() == 50 and not model.loading)
+    assert model.count_text() == "50 of 120 loaded"
+    task = asyncio.ensure_future(model.next_page())
+    qtbot.waitUntil(task.done)
+    assert model.rowCount() == 100 and model.has_more and model.count_text() == "100 of 120 loaded"
+    task = asyncio.ensure_future(model.next_page())  # the empty page after the full one ends the list
+    qtbot.waitUntil(task.done)
+    assert not model.has_more and model.count_text() == "All 100 loaded"
+    task = asyncio.ensure_future(model.next_page())  # nothing left: no request
+    qtbot.waitUntil(task.done)
+    assert source.calls == [None, 50, 100]
+
+
+EST, CST = (__import__("zoneinfo").ZoneInfo(z) for z in ("America/New_York", "America/Chicago"))
+
+
+def booking(number: int, hour: int, minute: int, zone: Any) -> Record:
+    import datetime as dt
+
+    start = dt.datetime(2026, 12, 4, hour, minute, tzinfo=zone)
+    return Record("fake", "bookings", str(number), {"id": number, "name": f"b{number}"}, {"start": start})
+
+
+TIMED = COLUMNS + (Column("start", "Start", lambda r: r.derived.get("start"), FieldKind.DATETIME,
+                          sort_key="start"),)
+
+
+def test_times_in_two_zones_go_in_order_of_the_instant_across_pages(
+        qtmodeltester: Any, running_qloop: Any, qtbot: Any) -> None:
+    """The vendor sorts by the wall clock (9:30 CST before 10:00 EST); the rows go by the instant."""
+    from console.ui.list_order import RowOrder
+
+    wall_clock_pages = [
+        [booking(1, 9, 0, EST), booking(2, 9, 30, CST), booking(3, 10, 0, EST)],  # 2 is at 10:30 EST
+        [booking(4, 10, 15, EST), booking(5, 11, 0, CST), booking(6, 11, 30, EST)],  # 4 goes before 2
+    ]
+
+    async def fetch(cursor: Cursor, limit: int) -> Page[Record]:
+        index = int(cursor or 0)
+        return Page(wall_clock_pages[index], index + 1 if index == 0 else None, index == 0)
+
+    model = PagedTableModel(TIMED, fetch, 3)
+    model.order_source = lambda: RowOrder(TIMED[-1].extract, descending=False)
+    model.start()
+    qtbot.waitUntil(lambda: model.rowCount() == 3 and not model.loading)
+    assert [model.record(r).id for r in range(3)] == ["1", "3", "2"]  # type: ignore[union-attr]
+    task = asyncio.ensure_future(model.next_page())
+    qtbot.waitUntil(task.done)
+    assert [model.record(r).id for r in range(6)] == ["1", "3", "4", "2", "6", "5"]  # type: ignore[union-attr]
+    assert model.data(model.index(1, 3)).endswith("EST") and model.data(model.index(3, 3)).endswith("CST")
+    qtmodeltester.check(model)
+
+
+def test_a_rescheduled_row_moves_to_its_place_and_a_new_one_shows_first(running_qloop: Any, qtbot: Any) -> None:
+    from console.ui.list_order import RowOrder
+
+    rows = [booking(n, 8 + n, 0, EST) for n in range(6)]  # 8:00 ... 13:00
+
+    async def fetch(cursor: Cursor, limit: int) -> Page[Record]:
+        return Page(rows, None, False)
+
+    model = PagedTableModel(TIMED, fetch, 50)
+    model.order_source = lambda: RowOrder(TIMED[-1].extract, descending=True)  # latest first
+    model.start()
+    qtbot.waitUntil(lambda: model.rowCount() == 6 and not model.loading)
+    assert [model.record(r).id for r in range(6)] == ["5", "4", "3", "2", "1", "0"]  # type: ignore[union-attr]
+    moves: list[tuple[int, int]] = []
+    model.rowsMoved.connect(lambda _p, start, _e, _d, to: moves.append((start, to)))
+    later = booking(0, 11, 30, CST)  # 12:30 EST: between 13:00 and 12:00
+    assert model.replace_record(later) == 1
+    assert [model.record(r).id for r in range(6)] == ["5", "0", "4", "3", "2", "1"]  # type: ignore[union-attr]
+    assert moves == [(5, 1)]
+    same_time = Record("fake", "bookings", "3", {"id": 3, "name": "renamed"}, {"start": rows[3].derived["start"]})
+    assert model.replace_record(same_time) == 3 and moves == [(5, 1)]  # the time did not change: it stays
+    assert model.insert_record(booking(9, 9, 15, EST)) == 0  # a new booking shows first (a create)
+    assert model.insert_record(booking(8, 10, 30, EST), 4) == 5  # an undone delete: to its time's place
+    model.remove_record("9")
+    assert model.order is not None and len(model.order.keys) == model.rowCount() == 7
