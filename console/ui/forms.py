@@ -6,22 +6,18 @@ fields (or above the form when they belong to none), and what the user typed sta
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -30,171 +26,15 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from console.core.lookup import DEFAULT_REGION, phone_problem
-from console.core.models import Choice, DatasetSpec, FieldKind, FormField, Record, Slot
+from console.core.models import Choice, DatasetSpec, FieldKind, FormField, Record
+from console.ui.form_checks import EMAIL_RE, check_value, set_phone_region
+from console.ui.form_widgets import ERROR_STYLE, SlotPicker
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-ERROR_STYLE = "color: #b3261e;"
-
-
-#: Country of phone numbers written without a country code (Edit > Settings sets it).
-_phone_region = DEFAULT_REGION
-
-
-def set_phone_region(region: str) -> None:
-    """The country forms read numbers without a country code in (the "default phone region" setting)."""
-    global _phone_region
-    _phone_region = region or DEFAULT_REGION
-
-
-def _number(text: str) -> str:
-    return f"{float(text):g}" if "." in text else text
-
-
-def check_value(field: FormField, value: Any, region: str | None = None) -> list[str]:
-    """Validates one value before it is sent; returns messages (empty when fine).
-
-    Args:
-        field: The field.
-        value: Its value as the form holds it.
-        region: Country of phone numbers without a country code (default: the setting).
-    """
-    if field.kind is FieldKind.MULTI_CHOICE or field.kind is FieldKind.BOOLEAN:
-        return []
-    text = "" if value is None else str(value).strip()
-    if not text:
-        if field.kind is FieldKind.SLOT and field.required:
-            return ["Pick a day and one of its free times."]
-        return ["This field is required."] if field.required else []
-    if field.kind is FieldKind.SLOT:
-        return []
-    if field.max_length is not None and len(text) > field.max_length:
-        return [f"At most {field.max_length} characters (now {len(text)})."]
-    if field.kind is FieldKind.EMAIL and not EMAIL_RE.match(text):
-        return ["Enter a whole email address, like jane.doe@example.com."]
-    if field.kind is FieldKind.PHONE:
-        problem = phone_problem(text, region or _phone_region)
-        return [problem] if problem else []
-    if field.kind is FieldKind.INTEGER and not re.fullmatch(r"-?\d+", text):
-        return ["Enter a whole number."]
-    if field.kind is FieldKind.DECIMAL and not re.fullmatch(r"-?\d+(\.\d+)?", text):
-        return ["Enter a number like 12.50."]
-    if field.kind in (FieldKind.INTEGER, FieldKind.DECIMAL):
-        number = float(text)
-        if field.minimum is not None and number < field.minimum:
-            return [f"At least {_number(str(field.minimum))}."]
-        if field.maximum is not None and number > field.maximum:
-            return [f"At most {_number(str(field.maximum))}."]
-    if field.kind is FieldKind.DATE:
-        try:
-            dt.date.fromisoformat(text)
-        except ValueError:
-            return ["Enter a date as YYYY-MM-DD."]
-    return []
-
-
-class SlotPicker(QWidget):
-    """A day, then one of the vendor's free start times that day.
-
-    Signals:
-        wanted(): The day changed or "Refresh" was pressed: the owner should load the times.
-    """
-
-    wanted = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.day_edit = QDateEdit()
-        self.day_edit.setObjectName("slotDay")
-        self.day_edit.setCalendarPopup(True)
-        self.day_edit.setDisplayFormat("ddd yyyy-MM-dd")
-        self.day_edit.setMinimumDate(QDate.currentDate())
-        self.day_edit.setDate(QDate.currentDate())
-        self.times = QComboBox()
-        self.times.setObjectName("slotTimes")
-        self.times.setMinimumContentsLength(14)
-        self.refresh = QToolButton()
-        self.refresh.setText("Refresh")
-        self.refresh.setToolTip("Ask the vendor again for the free times of this day")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.day_edit)
-        layout.addWidget(self.times, 1)
-        layout.addWidget(self.refresh)
-        self.day_edit.dateChanged.connect(self._day_changed)
-        self.refresh.clicked.connect(self.wanted.emit)
-        #: A person picked a time (times offered by the vendor do not count as an edit).
-        self.user_chose = False
-        self.times.activated.connect(lambda _i: setattr(self, "user_chose", True))
-        self._current = ""
-        self._token = 0
-        self.set_message("Choose a day")
-
-    def _day_changed(self) -> None:
-        # The other day's times are no choice for this one: none until this day's arrive (a save in
-        # between would otherwise book the old day).
-        self.set_message("Loading free times…")
-        self.wanted.emit()
-
-    def day(self) -> dt.date:
-        """The chosen day."""
-        qdate = self.day_edit.date()
-        return dt.date(qdate.year(), qdate.month(), qdate.day())
-
-    def value(self) -> str:
-        """The chosen slot's value ("" when none)."""
-        data = self.times.currentData()
-        return str(data) if data else ""
-
-    def set_value(self, value: str) -> None:
-        """Shows an existing time (editing) as the current choice."""
-        self._current = value
-        if value:
-            with contextlib.suppress(ValueError):
-                day = dt.date.fromisoformat(value[:10])
-                self.day_edit.blockSignals(True)
-                earliest = min(day, dt.date.today())
-                self.day_edit.setMinimumDate(QDate(earliest.year, earliest.month, earliest.day))
-                self.day_edit.setDate(QDate(day.year, day.month, day.day))
-                self.day_edit.blockSignals(False)
-            self.times.clear()
-            self.times.addItem(f"{value[11:16]} (current)", value)
-
-    def set_loading(self) -> int:
-        """Shows that times are on their way (the current choice stays); returns the request's token."""
-        self._token += 1
-        self.times.setEnabled(False)
-        self.times.setToolTip("Loading free times…")
-        return self._token
-
-    def is_latest(self, token: int) -> bool:
-        """Whether a load is the most recent one asked for."""
-        return token == self._token
-
-    def set_message(self, text: str) -> None:
-        """Shows a note instead of times (nothing free, choose a service first...)."""
-        self.times.clear()
-        self.times.addItem(text, "")
-        self.times.setEnabled(False)
-
-    def set_slots(self, slots: Sequence[Slot]) -> None:
-        """Offers the free times; keeps the earlier choice when it is still free."""
-        previous = self.value()
-        self.times.setToolTip("")
-        self.times.clear()
-        if not slots:
-            self.set_message("No free times this day")
-            return
-        self.times.setEnabled(True)
-        for slot in slots:
-            self.times.addItem(slot.label, slot.value)
-        index = self.times.findData(previous)
-        self.times.setCurrentIndex(max(0, index))
+__all__ = ["EMAIL_RE", "ERROR_STYLE", "RecordForm", "SlotPicker", "check_value", "set_phone_region"]
 
 
 class RecordForm(QDialog):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from console.core.models import FieldKind, FormField
-from console.ui.forms import check_value
+from console.ui.form_checks import check_value
 
 EMAIL = FormField("email", "Email", FieldKind.EMAIL, required=True, max_length=50)
 PHONE = FormField("phone", "Phone", FieldKind.PHONE)
