@@ -131,6 +131,7 @@ class DatasetView(QWidget):
         self.editor = RecordEditor(datasets, account, vendor_name, spec, self.tasks, self, self)
         self.editor.credentialsNeeded.connect(self.credentialsNeeded)
         self.editor.openRequested.connect(self.openRequested)
+        self.editor.context = lambda: self.query.active_filters()  # a new record starts from the list's filters
         # Deletes wait behind this bar for a few seconds before they are sent (Undo brings the row back).
         self.undo_bar = UndoBar()
         self.undo_text, self.undo_button = self.undo_bar.text, self.undo_bar.undo_button

@@ -1,7 +1,14 @@
 """The create/edit form of any dataset, built from its form field descriptors.
 
 The form never closes on a failed save: vendor validation messages appear under the offending
-fields (or above the form when they belong to none), and what the user typed stays.
+fields (or above the form when they belong to none), the fields in error are outlined, and what the
+user typed stays. A new record starts from the list's context: a choice the list is filtered to is
+preselected (a new reservation in a list of one property's reservations is for that property);
+without one, a required choice loaded from another dataset starts on "Choose…" rather than on
+whichever came first. Phone numbers the user typed are sent in E.164 (``+14155550199``).
+
+The parts: :mod:`console.ui.form_checks` (checks of one value), :mod:`console.ui.form_widgets`
+(slot picker, date field, searchable lists, outlines), :mod:`console.ui.form_layout` (inputs and rows).
 """
 
 from __future__ import annotations
@@ -10,18 +17,16 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QPalette
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -31,8 +36,17 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.models import Choice, DatasetSpec, FieldKind, FormField, Record
-from console.ui.form_checks import EMAIL_RE, check_value, set_phone_region
-from console.ui.form_widgets import ERROR_STYLE, SlotPicker
+from console.ui.form_checks import EMAIL_RE, check_value, set_phone_region, stored_phone
+from console.ui.form_layout import add_row, fill_combo, fill_list, list_values, make_input, new_form_layout, noun_of
+from console.ui.form_widgets import (
+    ERROR_STYLE,
+    FieldFrame,
+    SlotPicker,
+    app_instance,
+    error_style,
+    focus_frame,
+    typed_choice_problem,
+)
 
 __all__ = ["EMAIL_RE", "ERROR_STYLE", "RecordForm", "SlotPicker", "check_value", "set_phone_region"]
 
@@ -45,6 +59,10 @@ class RecordForm(QDialog):
         record: The record to edit, or ``None`` to create one.
         vendor_name: For the title.
         parent: Parent window.
+        fields: A record action's fields (instead of the dataset's form).
+        title: The window title (default: "New booking – Launch27", "Edit booking … – Launch27").
+        save_text: The Save button's words (default: Create or Save).
+        context: The list's filters: a new record's choice field whose key is filtered starts on that value.
 
     Signals:
         saveRequested(): Save was pressed and the local checks passed; the owner sends it.
@@ -57,7 +75,7 @@ class RecordForm(QDialog):
 
     def __init__(self, spec: DatasetSpec, record: Record | None, vendor_name: str,
                  parent: QWidget | None = None, *, fields: Sequence[FormField] | None = None,
-                 title: str = "", save_text: str = "") -> None:
+                 title: str = "", save_text: str = "", context: Mapping[str, str] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("recordForm")
         self.spec = spec
@@ -77,43 +95,33 @@ class RecordForm(QDialog):
         # Multi-choice values set before their choices arrived (choices load from another dataset).
         self._pending: dict[str, list[str]] = {}
         self.error_labels: dict[str, QLabel] = {}
+        self.frames: dict[str, FieldFrame] = {}
+        #: The "Choose a property…" entry of a required choice with nothing preselected.
+        self._choose: dict[str, str] = {}
+        self._baseline: dict[str, Any] = {}
         self.general = QLabel()
         self.general.setObjectName("formGeneralErrors")
         self.general.setWordWrap(True)
         self.general.setStyleSheet(ERROR_STYLE)
         self.general.hide()
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form = new_form_layout()
         for field in self.fields:
-            widget = self._widget(field)
+            widget = make_input(field)
+            if field.kind is FieldKind.MULTI_CHOICE and not field.choices:
+                self._pending[field.key] = []
+            if isinstance(widget, QComboBox) and field.choices_from:
+                self._choose[field.key] = self._choose_text(field, context)
+                fill_combo(widget, field, [], empty=self._choose[field.key])
             widget.setObjectName(f"field_{field.key}")
             widget.setEnabled(self.creating or self.action_form or field.on_edit)
             self.widgets[field.key] = widget
-            error = QLabel()
-            error.setObjectName(f"error_{field.key}")
-            error.setStyleSheet(ERROR_STYLE)
-            error.setWordWrap(True)
-            error.hide()
-            self.error_labels[field.key] = error
-            box = QVBoxLayout()
-            box.setSpacing(2)
-            box.addWidget(widget)
-            if field.help:
-                hint = QLabel(field.help)
-                hint.setWordWrap(True)
-                hint.setObjectName("fieldHint")
-                # The muted text role (not Mid, a frame colour): readable in both themes, follows a live switch.
-                hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-                box.addWidget(hint)
-            box.addWidget(error)
-            holder = QWidget()
-            holder.setLayout(box)
-            box.setContentsMargins(0, 0, 0, 0)
-            label = QLabel(field.label + (" *" if field.required else ""))
-            label.setBuddy(widget)
-            form.addRow(label, holder)
+            row = add_row(form, field, widget)
+            self.frames[field.key] = row.frame
+            self.error_labels[field.key] = row.error
         inner = QWidget()
-        inner.setLayout(form)
+        column = QVBoxLayout(inner)
+        column.addLayout(form)
+        column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
@@ -141,8 +149,14 @@ class RecordForm(QDialog):
         if record is not None:
             self.set_values(spec.form_values(record))
         else:
-            self.set_values({f.key: f.default for f in self.fields if f.default})
+            self.set_values({**{f.key: f.default for f in self.fields if f.default},
+                             **self._from_context(context or {})})
         self._wire_slots()
+        self._show_unsent_fields()
+        self._paint_errors()
+        app = app_instance()
+        if app is not None:
+            app.focusChanged.connect(self._on_focus_changed)
         self._baseline = self._comparable()
         self._asking = False
 
@@ -172,66 +186,50 @@ class RecordForm(QDialog):
         widget = self.widgets.get(key)
         return widget if isinstance(widget, SlotPicker) else None
 
-    def _widget(self, field: FormField) -> QWidget:
-        if field.kind is FieldKind.SLOT:
-            return SlotPicker()
-        if field.kind is FieldKind.BOOLEAN:
-            return QCheckBox()
-        if field.kind is FieldKind.MULTILINE:
-            edit = QPlainTextEdit()
-            edit.setTabChangesFocus(True)
-            edit.setMaximumHeight(edit.fontMetrics().height() * 5 + 12)
-            return edit
-        if field.kind is FieldKind.CHOICE:
-            combo = QComboBox()
-            self._fill_combo(combo, field, list(field.choices))
-            return combo
-        if field.kind is FieldKind.MULTI_CHOICE:
-            lst = QListWidget()
-            lst.setMaximumHeight(150)
-            if field.choices:
-                self._fill_list(lst, list(field.choices))
-            else:
-                self._pending[field.key] = []
-                loading = QListWidgetItem("Loading…")
-                loading.setFlags(Qt.ItemFlag.NoItemFlags)
-                lst.addItem(loading)
-            return lst
-        line = QLineEdit()
-        line.setPlaceholderText(field.placeholder or ("YYYY-MM-DD" if field.kind is FieldKind.DATE else ""))
-        if field.max_length:
-            line.setMaxLength(max(field.max_length * 4, 1000))  # over-long input is reported, not cut
-        line.setClearButtonEnabled(True)
-        return line
+    def _from_context(self, context: Mapping[str, str]) -> dict[str, str]:
+        """A new record's choices the list is filtered to (key for key)."""
+        return {f.key: context[f.key] for f in self.fields
+                if f.kind is FieldKind.CHOICE and context.get(f.key)}
 
-    def _fill_combo(self, combo: QComboBox, field: FormField, choices: Sequence[Choice]) -> None:
-        # Refilling keeps the value and emits no change unless the value really changed (a change
-        # would ask the vendor for free times again).
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        if not field.required:
-            combo.addItem("—", "")
-        for choice in choices:
-            combo.addItem(choice.label, choice.value)
-        if current is not None:
-            index = combo.findData(current)
-            if index >= 0:
-                combo.setCurrentIndex(index)
-        combo.blockSignals(False)
-        if combo.currentData() != current:
-            combo.currentIndexChanged.emit(combo.currentIndex())
+    def _choose_text(self, field: FormField, context: Mapping[str, str] | None) -> str:
+        """The "nothing chosen yet" entry of a new record's required choice from another dataset, or "".
 
-    @staticmethod
-    def _fill_list(lst: QListWidget, choices: Sequence[Choice], checked: set[str] | None = None) -> None:
-        lst.clear()
-        for choice in choices:
-            item = QListWidgetItem(choice.label)
-            item.setData(Qt.ItemDataRole.UserRole, choice.value)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if checked and choice.value in checked
-                               else Qt.CheckState.Unchecked)
-            lst.addItem(item)
+        Whichever choice comes first is no guess worth making (an inactive property); a choice the
+        free times depend on keeps its first one, so the times of that one show at once.
+        """
+        if not (self.creating and not self.action_form and field.required and field.choices_from):
+            return ""
+        if field.default or (context or {}).get(field.key):
+            return ""
+        if any(field.key in f.depends_on for f in self.fields if f.kind is FieldKind.SLOT):
+            return ""
+        return f"Choose a {noun_of(field)}…"
+
+    def _show_unsent_fields(self) -> None:
+        """An empty field the user cannot edit says why it is empty (the vendor did not send it)."""
+        for field in self.fields:
+            widget = self.widgets[field.key]
+            if isinstance(widget, QLineEdit) and not widget.isEnabled() and not widget.text():
+                widget.setPlaceholderText("Not sent by the vendor")
+
+    def _paint_errors(self) -> None:
+        """Error text in the red that reads on this window (light or dark)."""
+        style = error_style(self.palette())
+        for label in (self.general, *self.error_labels.values()):
+            label.setStyleSheet(style)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A theme switch repaints the error text in the new window's red."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "error_labels"):
+            self._paint_errors()
+
+    def _on_focus_changed(self, _old: QWidget | None, now: QWidget | None) -> None:
+        """The field holding the focus is outlined in the focus colour."""
+        frames = list(self.frames.values())
+        focused = focus_frame(now, frames)
+        for frame in frames:
+            frame.set_focused(frame is focused)
 
     def set_choices(self, key: str, choices: Sequence[Choice]) -> None:
         """Fills a choice or multi-choice field (loaded from another dataset), keeping the values."""
@@ -241,18 +239,18 @@ class RecordForm(QDialog):
             return
         untouched = self._comparable().get(key) == self._baseline.get(key)
         if isinstance(widget, QComboBox):
-            self._fill_combo(widget, field, choices)
+            fill_combo(widget, field, choices, empty=self._choose.get(key, ""))
         elif isinstance(widget, QListWidget):
             pending = self._pending.pop(key, None)
-            checked = set(pending) if pending is not None else set(self._list_values(widget))
-            self._fill_list(widget, choices, checked)
+            checked = set(pending) if pending is not None else set(list_values(widget))
+            fill_list(widget, choices, checked)
         if untouched:  # choices arriving are not an edit
             self._baseline[key] = self._comparable().get(key)
 
     # -- unsaved edits ------------------------------------------------------------------------------
 
     def _comparable(self) -> dict[str, Any]:
-        values = self.values()
+        values = self.values(as_typed=True)
         return {f.key: (sorted(map(str, values.get(f.key) or ())) if f.kind is FieldKind.MULTI_CHOICE
                         else str(values.get(f.key) if values.get(f.key) is not None else "").strip())
                 for f in self.fields if f.kind is not FieldKind.SLOT}
@@ -306,17 +304,13 @@ class RecordForm(QDialog):
 
     # -- values -------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _list_values(widget: QListWidget) -> list[str]:
-        values = []
-        for i in range(widget.count()):
-            item = widget.item(i)
-            if item is not None and item.checkState() == Qt.CheckState.Checked:
-                values.append(str(item.data(Qt.ItemDataRole.UserRole)))
-        return values
+    def values(self, *, as_typed: bool = False) -> dict[str, Any]:
+        """The form's values by field key, as they are sent.
 
-    def values(self) -> dict[str, Any]:
-        """The form's values by field key."""
+        Args:
+            as_typed: Phone numbers as typed (else a number the user typed is in E.164; one the
+                vendor sent and nobody touched stays as the vendor wrote it, so it is not a change).
+        """
         result: dict[str, Any] = {}
         for field in self.fields:
             widget = self.widgets[field.key]
@@ -330,9 +324,13 @@ class RecordForm(QDialog):
                 result[field.key] = widget.currentData() or ""
             elif isinstance(widget, QListWidget):
                 pending = self._pending.get(field.key)
-                result[field.key] = list(pending) if pending is not None else self._list_values(widget)
+                result[field.key] = list(pending) if pending is not None else list_values(widget)
             elif isinstance(widget, QLineEdit):
-                result[field.key] = widget.text()
+                text = widget.text()
+                typed = self.creating or text.strip() != self._baseline.get(field.key, text.strip())
+                if field.kind is FieldKind.PHONE and typed and not as_typed:
+                    text = stored_phone(text)
+                result[field.key] = text
         return result
 
     def set_values(self, values: Mapping[str, Any]) -> None:
@@ -372,8 +370,8 @@ class RecordForm(QDialog):
 
     def check(self) -> dict[str, list[str]]:
         """Runs the local checks and shows their messages; returns them."""
-        values = self.values()
-        errors = {f.key: msgs for f in self.fields if (msgs := check_value(f, values.get(f.key)))
+        values = self.values(as_typed=True)
+        errors = {f.key: msgs for f in self.fields if (msgs := self._problems(f, values.get(f.key)))
                   and (self.creating or self.action_form or f.on_edit)}
         by_key = {f.key: f for f in self.fields}
         for field in self.fields:  # a date that must come after another (check-out after check-in)
@@ -390,6 +388,11 @@ class RecordForm(QDialog):
         self.show_errors(errors, [])
         return errors
 
+    def _problems(self, field: FormField, value: Any) -> list[str]:
+        widget = self.widgets[field.key]
+        typed = typed_choice_problem(widget, noun_of(field)) if isinstance(widget, QComboBox) else ""
+        return [typed] if typed else check_value(field, value)
+
     def show_errors(self, fields: Mapping[str, Sequence[str]], general: Sequence[str]) -> None:
         """Shows messages under fields; those for unknown fields go above the form."""
         extra = list(general)
@@ -397,6 +400,7 @@ class RecordForm(QDialog):
             messages = fields.get(key)
             label.setText("\n".join(messages) if messages else "")
             label.setVisible(bool(messages))
+            self.frames[key].set_error(bool(messages))
         for key, messages in fields.items():
             if key not in self.error_labels:
                 extra.extend(f"{key}: {m}" for m in messages)

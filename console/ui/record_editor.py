@@ -10,7 +10,7 @@ keeps offering it).
 from __future__ import annotations
 
 import enum
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -129,6 +129,7 @@ class RecordEditor(QObject):
     Attributes:
         read_only: Safe mode: every write is refused with a note (the account is read-only).
         forms: The open forms (create, edit, record actions).
+        context: The list's filters now, for a new record's form to start from (none when unset).
 
     Signals:
         statusMessage(str): A short note for the status bar.
@@ -151,6 +152,7 @@ class RecordEditor(QObject):
         self.host = host
         self.read_only = False
         self.forms: list[RecordForm] = []
+        self.context: Callable[[], Mapping[str, str]] | None = None
 
     # -- what the user asked for (buttons, keys, menus) ---------------------------------------------
 
@@ -228,7 +230,8 @@ class RecordEditor(QObject):
 
     def make_form(self, record: Record | None) -> RecordForm:
         """Builds the create/edit form and starts loading its choices."""
-        form = RecordForm(self.spec, record, self.vendor_name, self.host.window())
+        context = self.context() if self.context is not None and record is None else None
+        form = RecordForm(self.spec, record, self.vendor_name, self.host.window(), context=context)
         self._prepare(form)
         form.saveRequested.connect(lambda: self.tasks.spawn(self.save_form(form)))
         form.checkRequested.connect(lambda: self.tasks.spawn(self.check_and_retry(form)))

@@ -256,10 +256,27 @@ class Launch27Client(VendorClient):
                 "phone": raw.get("phone") or "", "address": street or "", "city": city or "",
                 "state": state or "", "zip": zip_code or "", "payment_method": payment or "cash",
                 "customer_notes": raw.get("customer_notes") or raw.get("customer_comments") or "",
-                "first_name": "", "last_name": "", "email": raw.get("email") or "",
+                **self._customer_names(raw), "email": raw.get("email") or "",
             },
         }
         return Record(VENDOR, "bookings", str(raw_id), raw, derived)
+
+    def _customer_names(self, raw: Mapping[str, Any]) -> dict[str, str]:
+        """The first and last name of a booking's customer, for its form.
+
+        v1 sends ``name`` ("Grace de Vries": the first word is the first name, the rest the last);
+        2.0 sends only ``user_id``, so only the logged-in user's own bookings have a name (the login's).
+        """
+        if raw.get("first_name") or raw.get("last_name"):
+            return {"first_name": str(raw.get("first_name") or ""), "last_name": str(raw.get("last_name") or "")}
+        name = str(raw.get("name") or "").strip()
+        if name:
+            first, _, last = name.partition(" ")
+            return {"first_name": first, "last_name": last.strip()}
+        user = self.session.user if isinstance(self.session, V2Session) else {}
+        if raw.get("user_id") is not None and str(raw.get("user_id")) == user.get("id"):
+            return {"first_name": user.get("first_name", ""), "last_name": user.get("last_name", "")}
+        return {"first_name": "", "last_name": ""}
 
     def _service(self, raw: dict[str, Any]) -> Record:
         raw_id = record_id(raw.get("id"), "service", VENDOR)

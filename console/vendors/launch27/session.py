@@ -49,6 +49,8 @@ class V2Session(SessionAuth):
     def __init__(self, email: str, password: str) -> None:
         super().__init__()
         self.email, self.password, self.token = email, password, ""
+        #: The logged-in user (``id``, ``first_name``, ``last_name``): 2.0 bookings name their customer by id only.
+        self.user: dict[str, str] = {}
         log.register_secret(password)
 
     async def login(self, http: VendorHttp) -> None:
@@ -59,6 +61,7 @@ class V2Session(SessionAuth):
         if not isinstance(token, str) or not token:
             raise BadResponse(VENDOR, "the login answer has no single_access_token")
         self.token = token
+        self.user = {k: str(_object(user, "login").get(k) or "") for k in ("id", "first_name", "last_name")}
         log.register_secret(token)
 
     def credentials(self) -> tuple[dict[str, str], dict[str, str]]:
