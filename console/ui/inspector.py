@@ -1,5 +1,9 @@
 """View > Requests (F12): every HTTP exchange of the session, newest first, secrets masked.
 
+It opens over the main window (its tool window, centred on it) and Esc closes it. An empty log says
+what to do ("open a dataset or press F5": the main window's keys work here), and so do the detail
+panes before a request is selected.
+
 The table mirrors the shared :class:`RequestLog` (a ring buffer: the oldest exchanges go when it is
 full) and grows as requests finish. The selected exchange shows its request and response headers and
 bodies (JSON pretty-printed), the vendor's reference token, and "Copy as curl" with placeholders
@@ -13,17 +17,29 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -140,6 +156,11 @@ class ExchangeFilter(QSortFilterProxyModel):
         return not self.status_class or (ex.status is not None and str(ex.status).startswith(self.status_class))
 
 
+def _is_escape(event: QEvent) -> bool:
+    return (isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape
+            and event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier))
+
+
 def pretty(body: str) -> str:
     """A body for reading: JSON indented when it is JSON."""
     if not body:
@@ -150,20 +171,32 @@ def pretty(body: str) -> str:
         return body
 
 
+#: The table's place when there is nothing to list, and the detail panes' when nothing is selected.
+EMPTY_LOG = "No requests yet: open a dataset or press F5"
+NOTHING_MATCHES = "No request matches these filters: choose All accounts and All statuses to see every one"
+NO_SELECTION = "Select a request to see its headers and body"
+#: The window's size at most (smaller over a small main window).
+SIZE = QSize(1180, 720)
+
+
 class RequestInspector(QWidget):
-    """The requests window.
+    """The requests window: a tool window of the main window, opened over it (:meth:`present`).
+
+    As the main window's tool window it shares the window's shortcuts (F5 reloads the list there, and
+    its requests come in here). Esc is its own: it closes the inspector, even while the main window's
+    Esc (the lookup panel's) is armed.
 
     Args:
         log: The shared request log.
         accounts: ``(id, label)`` of every account, for the filter.
-        parent: The main window (the inspector is a separate window).
+        parent: The main window (the inspector is its tool window: above it, closed with it).
     """
 
     def __init__(self, log: RequestLog, accounts: list[tuple[str, str]], parent: QWidget | None = None) -> None:
-        super().__init__(parent, Qt.WindowType.Window)
+        super().__init__(parent, Qt.WindowType.Tool)
         self.setObjectName("requestInspector")
         self.setWindowTitle("Requests")
-        self.resize(1180, 720)
+        self.resize(SIZE)
         self.labels: dict[str, str] = {}
         self.model = ExchangeModel(lambda account_id: self.labels.get(account_id, account_id), log.capacity, self)
         self.model.load(log)
@@ -202,6 +235,18 @@ class RequestInspector(QWidget):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_current())
+        self.empty = QLabel(EMPTY_LOG)
+        self.empty.setObjectName("inspectorEmpty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        # Where the table would be, looking like it (a panel on the base colour), with a hint's text.
+        self.empty.setFrameShape(QFrame.Shape.StyledPanel)
+        self.empty.setAutoFillBackground(True)
+        self.empty.setBackgroundRole(QPalette.ColorRole.Base)
+        self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.listing = QStackedWidget()
+        self.listing.addWidget(self.table)
+        self.listing.addWidget(self.empty)
 
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.request_text = QPlainTextEdit()
@@ -211,6 +256,7 @@ class RequestInspector(QWidget):
             editor.setReadOnly(True)
             editor.setFont(mono)
             editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+            editor.setPlaceholderText(NO_SELECTION)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.response_text, "Response")
         self.tabs.addTab(self.request_text, "Request")
@@ -234,7 +280,7 @@ class RequestInspector(QWidget):
         detail_layout.addWidget(self.tabs, 1)
         detail_layout.addLayout(buttons)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
+        splitter.addWidget(self.listing)
         splitter.addWidget(detail)
         splitter.setSizes([360, 360])
         layout = QVBoxLayout(self)
@@ -242,8 +288,49 @@ class RequestInspector(QWidget):
         layout.addWidget(splitter, 1)
         self.proxy.rowsInserted.connect(lambda *_a: self._count())
         self.proxy.rowsRemoved.connect(lambda *_a: self._count())
+        self.proxy.modelReset.connect(self._count)
         self._count()
         self._show_current()
+
+    def event(self, event: QEvent) -> bool:
+        """Qt: claims Esc before any shortcut (the main window's are live in its tool window)."""
+        if event.type() == QEvent.Type.ShortcutOverride and _is_escape(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Qt: Esc closes the inspector (a key no pane inside used)."""
+        if _is_escape(event):
+            self.close()
+            return
+        super().keyPressEvent(event)
+
+    def present(self) -> None:
+        """Opens the window over the main window (centred on it, sized to fit), raised and focused.
+
+        Already open, it is only raised: where the user moved it, it stays.
+        """
+        owner = self.parentWidget()
+        if not self.isVisible() and owner is not None:
+            self.place_over(owner.window())
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def place_over(self, window: QWidget) -> None:
+        """Sizes the inspector to fit inside ``window`` (at most :data:`SIZE`) and centres it there."""
+        frame = window.frameGeometry()
+        screen = window.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else frame
+        size = QSize(min(SIZE.width(), max(640, frame.width() - 80), room.width()),
+                     min(SIZE.height(), max(420, frame.height() - 80), room.height()))
+        self.resize(size)
+        place = QRect(QPoint(0, 0), size)
+        place.moveCenter(frame.center())
+        place.moveLeft(max(room.left(), min(place.left(), room.right() - size.width())))
+        place.moveTop(max(room.top(), min(place.top(), room.bottom() - size.height())))
+        self.move(place.topLeft())
 
     def set_accounts(self, accounts: list[tuple[str, str]]) -> None:
         """The accounts the filter offers (kept current as accounts are added and removed)."""
@@ -284,16 +371,18 @@ class RequestInspector(QWidget):
         self._count()
 
     def _count(self) -> None:
-        self.count.setText(f"{self.proxy.rowCount():,} of {self.model.rowCount():,} requests "
-                           f"(the last {self.model.capacity:,} are kept)")
+        shown, held = self.proxy.rowCount(), self.model.rowCount()
+        self.count.setText(f"{shown:,} of {held:,} requests (the last {self.model.capacity:,} are kept)")
+        self.empty.setText(EMPTY_LOG if not held else NOTHING_MATCHES)
+        self.listing.setCurrentWidget(self.table if shown else self.empty)
 
     def _show_current(self) -> None:
         ex = self.current()
         has = ex is not None
         self.curl_button.setEnabled(has)
         self.reference_button.setEnabled(bool(ex and ex.reference))
-        if ex is None:
-            self.request_text.setPlainText("Select a request to see its headers and bodies.")
+        if ex is None:  # both panes show their placeholder (NO_SELECTION)
+            self.request_text.setPlainText("")
             self.response_text.setPlainText("")
             self.reference.setText("")
             return

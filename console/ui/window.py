@@ -188,7 +188,7 @@ class MainWindow(QMainWindow):
         return self.settings.preferences
 
     def open_inspector(self) -> None:
-        """View > Requests: the request inspector (one window, raised when open)."""
+        """View > Requests: the request inspector (one tool window over this one, raised when open)."""
         from console.ui.inspector import RequestInspector
 
         if self.accounts is None or self.observer is None:
@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
             self.observer.exchangeFinished.connect(inspector.add)
         else:
             inspector.set_accounts(accounts)
-        _bring_up(inspector)
+        inspector.present()  # over this window, raised and focused
 
     def add_demo_controls(self, set_unreliable: Callable[[bool], None],
                           expire_sessions: Callable[[], list[str]] | None = None,

@@ -119,6 +119,89 @@ def test_screenshot_of_the_inspector(harness: Any, qtbot: Any) -> None:
     assert QApplication.activeModalWidget() is None
 
 
+def test_the_inspector_opens_over_the_window_and_esc_closes_it(harness: Any, qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    window = harness.window
+    browse_every_account(harness, qtbot)
+    window.resize(1300, 860)
+    window.move(60, 20)
+    qtbot.waitUntil(lambda: window.geometry().width() == 1300, timeout=2000)
+    window.registry.trigger("view.requests")
+    inspector = window.inspector
+    qtbot.waitUntil(lambda: inspector.isVisible() and QApplication.activeWindow() is inspector, timeout=3000)
+    # A tool window of the main window: kept above it, and over it.
+    assert inspector.parentWidget() is window and inspector.isWindow()
+    assert inspector.windowType() == Qt.WindowType.Tool
+    outer, inner = window.frameGeometry(), inspector.frameGeometry()
+    assert outer.contains(inner.center())
+    assert abs(inner.center().x() - outer.center().x()) <= 20 and abs(inner.center().y() - outer.center().y()) <= 40
+    assert inspector.width() <= window.width() and inspector.height() <= window.height()
+    ARTIFACTS.mkdir(exist_ok=True)
+    screen = window.screen().grabWindow(0)  # the whole screen: the log over the window, as a person sees it
+    assert screen.save(str(ARTIFACTS / "request-inspector-over-window.png"))
+    # Esc closes it, wherever the focus is in it.
+    inspector.table.setFocus()
+    qtbot.keyClick(inspector.table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not inspector.isVisible(), timeout=2000)
+    window.open_inspector()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is inspector, timeout=3000)
+    inspector.response_text.setFocus()
+    qtbot.keyClick(inspector.response_text, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not inspector.isVisible(), timeout=2000)
+    assert window.isVisible()  # only the inspector closed
+
+
+def test_empty_panes_say_what_to_do(harness: Any, qtbot: Any) -> None:
+    from console.services.activity import RequestLog
+    from console.ui.inspector import EMPTY_LOG, NO_SELECTION, NOTHING_MATCHES, RequestInspector
+
+    empty = RequestInspector(RequestLog(), [], harness.window)  # a session that has sent nothing yet
+    try:
+        assert empty.listing.currentWidget() is empty.empty and empty.empty.text() == EMPTY_LOG
+        assert EMPTY_LOG == "No requests yet: open a dataset or press F5"
+        for pane in (empty.response_text, empty.request_text):
+            assert pane.toPlainText() == "" and pane.placeholderText() == NO_SELECTION
+        assert NO_SELECTION == "Select a request to see its headers and body"
+        assert not empty.curl_button.isEnabled()
+    finally:
+        empty.deleteLater()
+    browse_every_account(harness, qtbot)
+    harness.window.open_inspector()
+    inspector = harness.window.inspector
+    assert inspector.listing.currentWidget() is inspector.table and inspector.current() is None
+    assert inspector.response_text.toPlainText() == "" and inspector.response_text.placeholderText() == NO_SELECTION
+    inspector.table.selectRow(0)
+    assert inspector.response_text.toPlainText() != ""
+    inspector.status.setCurrentIndex(inspector.status.findData("x"))  # no request went unanswered
+    assert inspector.proxy.rowCount() == 0
+    assert inspector.listing.currentWidget() is inspector.empty and inspector.empty.text() == NOTHING_MATCHES
+    assert inspector.response_text.toPlainText() == ""  # nothing selected any more
+    inspector.status.setCurrentIndex(0)
+    assert inspector.listing.currentWidget() is inspector.table
+
+
+def test_the_windows_keys_work_in_the_inspector_and_esc_is_its_own(harness: Any, qtbot: Any) -> None:
+    """F5 (the main window's) reloads the list from the inspector; Esc closes the inspector, not the lookup."""
+    from PySide6.QtCore import Qt
+
+    window = harness.window
+    browse_every_account(harness, qtbot)
+    window.lookup_box.setText("jane")
+    window.registry.trigger("lookup.open")
+    qtbot.waitUntil(lambda: window.lookup_area.is_open and window.lookup_area.escape.isEnabled(), timeout=5000)
+    window.open_inspector()
+    inspector = window.inspector
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is inspector, timeout=3000)
+    qtbot.waitUntil(harness.quiet, timeout=10000)
+    before = inspector.model.rows[0].seq if inspector.model.rows else -1
+    qtbot.keyClick(inspector.table, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: inspector.model.rows[0].seq > before, timeout=5000)
+    qtbot.keyClick(inspector.table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not inspector.isVisible(), timeout=2000)
+    assert window.lookup_area.is_open  # the lookup's Esc is the main window's, not the inspector's
+
+
 @pytest.mark.allow_warnings
 def test_no_secret_anywhere_after_login_failed_login_export_and_crash(
         harness: Any, qtbot: Any, console_home: Path, caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
