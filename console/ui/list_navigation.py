@@ -67,6 +67,9 @@ class SelectionKeeper(QObject):
     def _look(self, *_args: object) -> None:
         if self.wanted is None:
             return
+        if self.table.selectionModel().selectedRows():  # a row picked while the rows came: that one it is
+            self.wanted = None
+            return
         row = self.table.records.row_of(self.wanted)
         if row >= 0:
             self.wanted = None
@@ -74,9 +77,7 @@ class SelectionKeeper(QObject):
 
     def _settle(self) -> None:
         self._look()
-        if self.wanted is not None:
-            self.wanted = None
-            self.table.selectionModel().clear()
+        self.wanted = None  # not among the new rows: nothing stays selected (the reset cleared it)
 
 
 def _threshold(column: Column, now: dt.datetime) -> float:

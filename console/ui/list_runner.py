@@ -45,8 +45,9 @@ class ProgressBar(QWidget):
         self.cancel_button.setToolTip("Stop loading pages (the rows already loaded stay)")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(self.cancel_button)
+        layout.addWidget(self.text)
+        layout.addWidget(self.cancel_button)  # beside the words it stops, not across the window
+        layout.addStretch(1)
         self.hide()
 
 
