@@ -27,6 +27,7 @@ from PySide6.QtCore import (
     QSize,
     QSortFilterProxyModel,
     Qt,
+    QUrl,
 )
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMainWindow,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -270,8 +272,11 @@ class RequestInspector(QWidget):
         self.reference_button = QPushButton("Copy reference")
         self.reference_button.setObjectName("copyReference")
         self.reference_button.clicked.connect(self.copy_reference)
+        self.note = QLabel()  # what a Copy button just did
+        self.note.setObjectName("inspectorNote")
         buttons = QHBoxLayout()
         buttons.addWidget(self.reference, 1)
+        buttons.addWidget(self.note)
         buttons.addWidget(self.reference_button)
         buttons.addWidget(self.curl_button)
         detail = QWidget()
@@ -359,12 +364,22 @@ class RequestInspector(QWidget):
         exchange = self.current()
         if exchange is not None:
             QGuiApplication.clipboard().setText(exchange.as_curl())
+            path = QUrl(exchange.url).path() or exchange.url
+            self._said(f"Copied {exchange.method} {path} as a curl command (secrets as <secret>).")
 
     def copy_reference(self) -> None:
         """Copies the vendor's reference token."""
         exchange = self.current()
         if exchange is not None and exchange.reference:
             QGuiApplication.clipboard().setText(exchange.reference)
+            self._said(f"Copied the vendor's reference {exchange.reference}.")
+
+    def _said(self, text: str) -> None:
+        """Confirms a copy beside the buttons and on the main window's status bar."""
+        self.note.setText(text)
+        parent = self.parentWidget()
+        if isinstance(parent, QMainWindow):
+            parent.statusBar().showMessage(text, 5000)
 
     def _refilter(self) -> None:
         self.proxy.set(str(self.account.currentData() or ""), str(self.status.currentData() or ""))

@@ -100,6 +100,8 @@ def test_filters_bodies_and_curl(harness: Any, qtbot: Any) -> None:
     inspector.copy_curl()
     curl = QGuiApplication.clipboard().text()
     assert curl.startswith("curl -X GET 'http://127.0.0.1:") and f"x-api-key: {PLACEHOLDER}" in curl
+    said = "Copied GET /api/contacts as a curl command (secrets as <secret>)."
+    assert inspector.note.text() == said and harness.window.statusBar().currentMessage() == said
     # Newest first, and new requests appear as they finish.
     inspector.account.setCurrentIndex(0)
     before = inspector.model.rowCount()
