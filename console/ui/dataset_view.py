@@ -123,8 +123,7 @@ class DatasetView(QWidget):
         self.view_layout = ViewLayout(layout_store, account, spec, self.table, self.splitter, self)
         self.list_query.query = self.view_layout.restore(self.list_query.query)
         # End/Ctrl+End, Jump to now, the selection kept across reloads, rows in time order by the instant.
-        self.navigator = ListNavigator(self.table, spec, account.fields, lambda: self.query, self.tasks,
-                                       self.filters, self)
+        self.navigator = ListNavigator(self.table, self.list_query, self.tasks, self)
         self.navigator.statusMessage.connect(self.statusMessage)
         self.model.modelReset.connect(self._follow_selection)  # the rows went: the detail pane follows
 

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QAbstractItemView, QToolButton
 
-from console.core.models import Column, DatasetSpec, FieldKind, Query, ViewKind
-from console.ui.filter_bar import FilterBar
+from console.core.models import Column, FieldKind, Query, ViewKind
 from console.ui.formatting import display
 from console.ui.list_order import RowOrder, instant, ordered_column, time_column
+from console.ui.list_query import ListQuery
 from console.ui.list_runner import PageRunner, ProgressBar, RunEnd
 from console.ui.qtasync import TaskSet
 from console.ui.record_table import RecordTable
@@ -92,11 +91,9 @@ class ListNavigator(QObject):
 
     Args:
         table: The list's table (its model pages through the vendor).
-        spec: The dataset.
-        account_fields: The account's settings (which columns the vendor sorts).
-        query: Returns the list's current query (filters and order).
+        list_query: The list's filters and order (its filter bar gets *Jump to now*; *Oldest first* flips
+            its order).
         tasks: Where runs live (cancelled with the list).
-        filters: The list's filter bar (*Jump to now* goes there), if it has one.
         parent: Qt parent.
 
     Attributes:
@@ -109,16 +106,19 @@ class ListNavigator(QObject):
 
     statusMessage = Signal(str)
 
-    def __init__(self, table: RecordTable, spec: DatasetSpec, account_fields: dict[str, str],
-                 query: Callable[[], Query], tasks: TaskSet, filters: FilterBar | None = None,
+    def __init__(self, table: RecordTable, list_query: ListQuery, tasks: TaskSet,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.table = table
         self.model = table.records
-        self.spec = spec
-        self.account_fields = account_fields
-        self.query = query
+        self.list_query = list_query
+        self.spec = spec = list_query.spec
+        self.account_fields = list_query.account.fields
+        filters = list_query.filters
         self.bar = ProgressBar()
+        self.bar.flip_button.clicked.connect(self.flip_to_the_end)
+        self._top_after_flip = False
+        self.model.pageSettled.connect(self._after_flip)
         self.runner = PageRunner(self.model, tasks, self.bar, self)
         self.runner.progress.connect(self.statusMessage)
         self.keeper = SelectionKeeper(table, self)
@@ -134,6 +134,10 @@ class ListNavigator(QObject):
             self.now_button.clicked.connect(lambda: self.jump_to_now())
             if filters is not None:
                 filters.add_tool(self.now_button)
+
+    def query(self) -> Query:
+        """What the list asks the vendor for now."""
+        return self.list_query.query
 
     def current_order(self) -> RowOrder | None:
         """The order the table keeps its rows in for the current query (by the instant of a time)."""
@@ -151,7 +155,38 @@ class ListNavigator(QObject):
         if not self.model.has_more or self.model.error is not None:
             self._select_last()
             return
+        flip = self._flip_column()
+        self.bar.flip_button.setVisible(flip is not None)
+        if flip is not None:
+            self.bar.flip_button.setToolTip(f"Ask {self.list_query.vendor_name} for the list the other way round "
+                                            f"(by {flip.label}): its end comes first, with no pages to load")
         self.runner.start("Loading to the end", None, self._reached_end)
+
+    def _flip_column(self) -> Column | None:
+        """The column a latest-first list can be flipped by (its end is then its first page), if any."""
+        query = self.query()
+        if not query.descending:
+            return None
+        key = self.list_query.sorted_by()
+        return next((c for c in self.spec.columns if c.sortable(self.account_fields)
+                     and (key is None or c.sort_key == key)), None)
+
+    def flip_to_the_end(self) -> None:
+        """*Oldest first*: the vendor sends the list the other way round, and its first row is selected."""
+        column = self._flip_column()
+        if column is None or column.sort_key is None:
+            return
+        self.runner.cancel(quiet=True)
+        self.list_query.sort_by(column.sort_key, descending=False)
+        self._top_after_flip = True
+        self.keeper.wanted = None
+        self.statusMessage.emit(f"Oldest first: the end of {self.spec.label.lower()} is at the top.")
+
+    def _after_flip(self) -> None:
+        if self._top_after_flip and not self.model.loading:
+            self._top_after_flip = False
+            if self.model.rowCount():
+                select_row(self.table, 0)
 
     def _reached_end(self, end: RunEnd) -> None:
         if end is RunEnd.CANCELLED:  # the selection stays (at the bottom, the view would load a page more)

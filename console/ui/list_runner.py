@@ -43,10 +43,15 @@ class ProgressBar(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("listProgressCancel")
         self.cancel_button.setToolTip("Stop loading pages (the rows already loaded stay)")
+        #: *Oldest first* (Ctrl+End in a latest-first list): the vendor flips the order instead.
+        self.flip_button = QPushButton("Oldest first")
+        self.flip_button.setObjectName("listProgressFlip")
+        self.flip_button.hide()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.text)
         layout.addWidget(self.cancel_button)  # beside the words it stops, not across the window
+        layout.addWidget(self.flip_button)
         layout.addStretch(1)
         self.hide()
 
@@ -113,11 +118,16 @@ class PageRunner(QObject):
             done(end)
         return end
 
-    def cancel(self) -> None:
-        """Stops the run (Cancel); the page on its way still goes in."""
+    def cancel(self, *, quiet: bool = False) -> None:
+        """Stops the run (Cancel); the page on its way still goes in.
+
+        Args:
+            quiet: The run's ``done`` is not told (another command takes over).
+        """
         if self.running:
             assert self._task is not None
-            self._stopped.add(self._task)
+            if not quiet:
+                self._stopped.add(self._task)
             self._task.cancel()
 
     async def run(self, doing: str, stop: Callable[[], bool] | None = None) -> RunEnd:

@@ -94,6 +94,27 @@ def test_cancel_stops_loading_to_the_end(harness: Any, qtbot: Any) -> None:
         harness.workspace.set_faults(None)
 
 
+@pytest.mark.parametrize("emulators", [{"systeme": 1000}], indirect=True)
+def test_a_newest_first_list_offers_oldest_first_instead_of_loading_every_page(harness: Any, qtbot: Any) -> None:
+    view = harness.view("contacts")
+    loaded(qtbot, view)
+    harness.workspace.set_faults(FaultConfig(latency=0.2))
+    try:
+        view.go_to_end()
+        flip = view.navigator.bar.flip_button
+        qtbot.waitUntil(lambda: view.navigator.bar.isVisible() and flip.isVisible(), timeout=5000)
+        assert flip.text() == "Oldest first"
+        flip.click()
+        qtbot.waitUntil(lambda: not view.navigator.runner.running and not view.model.loading
+                        and current_row(view) == 0, timeout=10000)
+    finally:
+        harness.workspace.set_faults(None)
+    assert view.query.sort == "id" and not view.query.descending
+    assert view.current_record().id == "100001"  # the list's end, at the top
+    assert view.model.rowCount() == 50 and not view.navigator.bar.isVisible()
+    assert harness.window.statusBar().currentMessage() == "Oldest first: the end of contacts is at the top."
+
+
 @pytest.mark.parametrize("emulators", [{"systeme": 60}], indirect=True)
 def test_the_selection_survives_a_reload_and_an_order_flip(harness: Any, qtbot: Any) -> None:
     view = harness.view("contacts")
