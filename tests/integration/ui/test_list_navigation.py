@@ -211,3 +211,20 @@ def test_a_finished_list_says_all_are_loaded(harness: Any, qtbot: Any) -> None:
     qtbot.waitUntil(scrolled_to_the_end, timeout=10000)
     assert view.count_label.text() == f"All {view.model.rowCount():,} loaded"
     assert "more available" not in harness.window.count.text()
+
+
+@pytest.mark.parametrize("emulators", [{"launch27": 1500}], indirect=True)
+@pytest.mark.parametrize("label", ["Sparkle v1 (demo)", "Sparkle 2.0 (demo)"])
+def test_jump_to_now_in_launch27_bookings(harness: Any, qtbot: Any, label: str) -> None:
+    """API v1 sorts by date (the rows' order is known); 2.0 cannot sort: the list is read in the vendor's order."""
+    view = open_view(harness, label, "bookings")
+    loaded(qtbot, view)
+    view.filters.dates.set_preset("all")
+    qtbot.waitUntil(lambda: not view.model.loading and view.query.filters.get("from") is None, timeout=5000)
+    assert (view.model.order is not None) == label.startswith("Sparkle v1")
+    now = dt.datetime.now().astimezone()
+    view.jump_to_now()
+    qtbot.waitUntil(lambda: not view.navigator.runner.running and view.current_record() is not None, timeout=15000)
+    row = current_row(view)
+    assert start_of(view, row) >= now and (row == 0 or start_of(view, row - 1) < now)
+    assert on_screen(view, row)
