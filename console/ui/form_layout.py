@@ -27,7 +27,15 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.models import Choice, FieldKind, FormField
-from console.ui.form_widgets import ERROR_STYLE, SEARCHABLE_AT, DateField, FieldFrame, SlotPicker, make_searchable
+from console.ui.form_widgets import (
+    ERROR_STYLE,
+    FRAME_PAD,
+    SEARCHABLE_AT,
+    DateField,
+    FieldFrame,
+    SlotPicker,
+    make_searchable,
+)
 
 #: Placeholders that describe a format rather than show an example value.
 FORMAT_HINTS = ("YYYY", "HH:MM")
@@ -167,7 +175,7 @@ def add_row(form: QFormLayout, field: FormField, widget: QWidget) -> FieldRow:
     error.setObjectName(f"error_{field.key}")
     error.setStyleSheet(ERROR_STYLE)
     error.setWordWrap(True)
-    error.setContentsMargins(2, 0, 2, 0)  # level with the input inside its outline
+    error.setContentsMargins(FRAME_PAD, 0, FRAME_PAD, 0)  # level with the input inside its outline
     error.hide()
     box = QVBoxLayout()
     box.setSpacing(2)
@@ -177,7 +185,7 @@ def add_row(form: QFormLayout, field: FormField, widget: QWidget) -> FieldRow:
         hint = QLabel(field.help)
         hint.setWordWrap(True)
         hint.setObjectName("fieldHint")
-        hint.setContentsMargins(2, 0, 2, 0)
+        hint.setContentsMargins(FRAME_PAD, 0, FRAME_PAD, 0)
         # The muted text role (not Mid, a frame colour): readable in both themes, follows a live switch.
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         box.addWidget(hint)
@@ -190,10 +198,11 @@ def add_row(form: QFormLayout, field: FormField, widget: QWidget) -> FieldRow:
     label = QLabel(field.label + (" *" if field.required else ""))
     label.setBuddy(widget)
     # The form stretches a label to its row's height: its text goes to the top, moved down to the
-    # middle of the field's first line (a one-line input in its 2 px outline).
+    # middle of the field's first line (a one-line input in its outline).
     first_line = QLineEdit().sizeHint().height() if isinstance(widget, (QPlainTextEdit, QListWidget)) \
         else widget.sizeHint().height()
     label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-    label.setContentsMargins(0, max(0, (first_line + 5 - label.fontMetrics().height()) // 2), 0, 0)
+    label.setContentsMargins(0, max(0, (first_line + 2 * FRAME_PAD - label.fontMetrics().height() + 1) // 2),
+                              0, 0)
     form.addRow(label, holder)
     return FieldRow(label, frame, error)

@@ -43,6 +43,8 @@ SEARCHABLE_AT = 12
 #: Outline colours chosen to read on the light and the dark window alike (about 3.5:1 on both).
 FOCUS_COLOUR = "#3d7eff"
 ERROR_COLOUR = "#e5484d"
+#: Space an outline takes on each side of a field: its 2 px border and 2 px margin.
+FRAME_PAD = 4
 OUTLINE_STYLE = (
     "#fieldFrame { border: 2px solid transparent; border-radius: 4px; }"
     f'#fieldFrame[focused="true"] {{ border-color: {FOCUS_COLOUR}; }}'
@@ -80,7 +82,8 @@ class FieldFrame(QFrame):
         self.setProperty("error", False)
         self.setStyleSheet(OUTLINE_STYLE)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
+        inside = FRAME_PAD - 2  # the border is the other 2 px
+        layout.setContentsMargins(inside, inside, inside, inside)
         layout.addWidget(field)
 
     def set_focused(self, on: bool) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QCalendarWidget, QLabel, QLineEdit
 
 from console.core.models import Choice, DatasetSpec, FieldKind, FormField, ViewKind
 from console.ui.form_layout import example_text
-from console.ui.form_widgets import SEARCHABLE_AT, DateField, typed_choice_problem
+from console.ui.form_widgets import FRAME_PAD, SEARCHABLE_AT, DateField, typed_choice_problem
 from console.ui.forms import RecordForm
 from console.vendors import registry
 
@@ -131,6 +131,6 @@ def test_labels_sit_level_with_their_fields_first_line(qtbot: Any) -> None:
         frame = form.frames[key]
         text_top = label.mapTo(form, label.contentsRect().topLeft()).y()
         frame_top = frame.mapTo(form, frame.rect().topLeft()).y()
-        first_line = QLineEdit().sizeHint().height() + 4
+        first_line = QLineEdit().sizeHint().height() + 2 * FRAME_PAD
         middle = text_top + label.fontMetrics().height() / 2
-        assert abs(middle - (frame_top + first_line / 2)) <= 3, key
+        assert abs(middle - (frame_top + first_line / 2)) <= 1.5, key
