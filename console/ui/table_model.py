@@ -8,8 +8,10 @@ drops pages that arrive for an older query, even half-inserted; the model asks f
 itself. ``data()`` never blocks: it reads rows already in memory.
 
 Where the list stands is a :class:`~console.services.paging.PageCursor` (one page per ``fetchMore``,
-the one stop rule of every pager); the rows are kept compactly by the model's own
-:class:`~console.ui.row_store.RowStore`.
+or per :meth:`~PagedTableModel.next_page` when Ctrl+End or *Jump to now* load page after page); the
+rows are kept compactly by the model's own :class:`~console.ui.row_store.RowStore`. A list ordered by
+a time keeps its rows in order of the instant (:attr:`~PagedTableModel.order_source`,
+:mod:`console.ui.list_order`): a row goes to its place as it arrives or when its time changes.
 """
 
 from __future__ import annotations
