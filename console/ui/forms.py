@@ -369,10 +369,15 @@ class RecordForm(QDialog):
     # -- errors and state ---------------------------------------------------------------------------
 
     def check(self) -> dict[str, list[str]]:
-        """Runs the local checks and shows their messages; returns them."""
+        """Runs the local checks and shows their messages; returns them.
+
+        Editing, a value as the vendor sent it is not checked (a phone number written the vendor's
+        way, an empty field the vendor allows): only what the user changed.
+        """
         values = self.values(as_typed=True)
-        errors = {f.key: msgs for f in self.fields if (msgs := self._problems(f, values.get(f.key)))
-                  and (self.creating or self.action_form or f.on_edit)}
+        now = self._comparable()
+        errors = {f.key: msgs for f in self.fields if self._checked(f, now)
+                  and (msgs := self._problems(f, values.get(f.key)))}
         by_key = {f.key: f for f in self.fields}
         for field in self.fields:  # a date that must come after another (check-out after check-in)
             earlier = by_key.get(field.after)
@@ -387,6 +392,12 @@ class RecordForm(QDialog):
                 errors[field.key] = [f"{field.label} must be after {earlier.label.lower()} ({earlier_day})."]
         self.show_errors(errors, [])
         return errors
+
+    def _checked(self, field: FormField, now: Mapping[str, Any]) -> bool:
+        """Whether the local checks look at a field: all of a new record or an action, changed ones of an edit."""
+        if self.creating or self.action_form:
+            return True
+        return field.on_edit and (field.key not in self._baseline or now.get(field.key) != self._baseline[field.key])
 
     def _problems(self, field: FormField, value: Any) -> list[str]:
         widget = self.widgets[field.key]

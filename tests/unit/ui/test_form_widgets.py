@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QCalendarWidget, QLabel, QLineEdit
 
-from console.core.models import Choice, DatasetSpec, FieldKind, FormField, ViewKind
+from console.core.models import Choice, DatasetSpec, FieldKind, FormField, Record, ViewKind
 from console.ui.form_layout import example_text
 from console.ui.form_widgets import FRAME_PAD, SEARCHABLE_AT, DateField, typed_choice_problem
 from console.ui.forms import RecordForm
@@ -134,3 +134,22 @@ def test_labels_sit_level_with_their_fields_first_line(qtbot: Any) -> None:
         first_line = QLineEdit().sizeHint().height() + 2 * FRAME_PAD
         middle = text_top + label.fontMetrics().height() / 2
         assert abs(middle - (frame_top + first_line / 2)) <= 1.5, key
+
+
+def test_an_edit_checks_what_the_user_changed_not_what_the_vendor_sent(qtbot: Any) -> None:
+    spec = DatasetSpec(
+        name="guests", label="Guests", view=ViewKind.LIST, noun="guest", columns=(), title_of=lambda r: r.id,
+        form_fields=(FormField("phone", "Phone", FieldKind.PHONE), FormField("zip", "ZIP code"),
+                     FormField("name", "Name", required=True)),
+        to_form=lambda r: {k: str(r.fields.get(k) or "") for k in ("phone", "zip", "name")},
+    )
+    record = Record("test", "guests", "1", {"id": 1, "phone": "39.713.474.5481", "zip": "SW1A", "name": ""})
+    form = RecordForm(spec, record, "Test")
+    qtbot.addWidget(form)
+    assert form.check() == {}  # as the vendor keeps them: the vendor's to judge
+    form.widgets["phone"].setText("39.713.474.548x")  # type: ignore[attr-defined]
+    form.widgets["name"].setText("  ")  # type: ignore[attr-defined]  # still empty: unchanged
+    assert set(form.check()) == {"phone"}
+    assert form.values()["phone"] == "39.713.474.548x"  # not a number: kept as typed
+    form.widgets["phone"].setText("+1 415 555 0199")  # type: ignore[attr-defined]
+    assert form.check() == {} and form.values()["phone"] == "+14155550199"
