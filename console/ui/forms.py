@@ -99,6 +99,9 @@ class RecordForm(QDialog):
         #: The "Choose a property…" entry of a required choice with nothing preselected.
         self._choose: dict[str, str] = {}
         self._baseline: dict[str, Any] = {}
+        #: A save of this form failed at the vendor or on the way (:meth:`note_failed_save`).
+        self.failed_save = False
+        self._vendor = vendor_name or "the vendor"
         self.general = QLabel()
         self.general.setObjectName("formGeneralErrors")
         self.general.setWordWrap(True)
@@ -272,7 +275,7 @@ class RecordForm(QDialog):
         box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
                           "Discard your changes to this form?", QMessageBox.StandardButton.NoButton, self)
         box.setObjectName("discardChanges")
-        box.setInformativeText("Nothing has been sent to the vendor.")
+        box.setInformativeText(self.discard_note())
         discard = box.addButton("Discard changes", QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
@@ -285,6 +288,15 @@ class RecordForm(QDialog):
 
         box.finished.connect(answered)
         box.open()
+
+    def discard_note(self) -> str:
+        """What the discard question says was sent: nothing yet, a refused save, or one whose answer was lost."""
+        if self.check_button.isVisibleTo(self):
+            return ("The last save's answer was lost: it may have been made. “Check and retry” finds out; "
+                    "discarding leaves it as it is.")
+        if self.failed_save:
+            return f"The save did not go through: nothing from this form is saved in {self._vendor}."
+        return f"Nothing has been sent to {self._vendor}."
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Esc asks before dropping unsaved edits."""
@@ -432,6 +444,10 @@ class RecordForm(QDialog):
         self.save_button.setVisible(not on)
         if on:
             self.check_button.setDefault(True)
+
+    def note_failed_save(self) -> None:
+        """A save (or check) was sent and failed: the discard question no longer says nothing was sent."""
+        self.failed_save = True
 
     def set_busy(self, busy: bool, text: str = "") -> None:
         """Disables Save while a request is on its way."""

@@ -212,6 +212,7 @@ class RecordEditor(QObject):
     def show_failure(self, form: RecordForm, error: ConsoleError, stage: Stage) -> bool:
         """Shows a failed write in its form (which stays open, input kept); returns ``False``."""
         failure = form_failure(error, self.spec.noun, stage)
+        form.note_failed_save()
         form.set_busy(False, "")
         form.show_errors(failure.fields, failure.general)
         if failure.offer_check:

@@ -1,4 +1,4 @@
-"""Forms in the window: context from the list, names of a Launch27 booking, phones sent in one form."""
+"""Forms in the window: context from the list, names of a Launch27 booking, phones sent in one form, discarding."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
-from tests.conftest import ARTIFACTS, loaded, open_view
+from tests.conftest import ARTIFACTS, find_modal, loaded, open_view
 
 pytestmark = pytest.mark.parametrize("emulators", [{"setsmart": 300, "launch27": 300}], indirect=True)
 
@@ -128,3 +129,27 @@ def test_editing_a_2_0_booking_names_the_logged_in_customer_or_says_why_not(harn
             assert form.widgets["first_name"].placeholderText() == "Not sent by the vendor"
         form.reject()
         qtbot.waitUntil(lambda: not view.forms, timeout=3000)
+
+
+def test_after_a_refused_create_the_discard_question_does_not_say_nothing_was_sent(harness: Any,
+                                                                                    qtbot: Any) -> None:
+    view = open_view(harness, "Coastal Stays (demo)", "reservations")
+    loaded(qtbot, view)
+    emulator = harness.workspace.vendors["setsmart"].emulator
+    taken = next(r for r in emulator.reservations.values() if r["status"] != "cancelled"
+                 and r["check_in"] > dt.date.today().isoformat()
+                 and emulator.properties[r["property_id"]]["status"] == "active")
+    form = _new_form(qtbot, view)
+    combo = form.widgets["property_id"]
+    qtbot.waitUntil(lambda: combo.findData(taken["property_id"]) >= 0, timeout=5000)
+    combo.setCurrentIndex(combo.findData(taken["property_id"]))
+    for key, value in (("guest_name", "Ines Moreau"), ("guest_email", "ines.moreau@example.com"),
+                       ("check_in", taken["check_in"]), ("check_out", taken["check_out"]), ("guests", "1")):
+        form.widgets[key].setText(value)
+    form.save_button.click()
+    qtbot.waitUntil(lambda: form.error_text("check_in") != "", timeout=5000)
+    form.cancel()
+    box = find_modal(qtbot, QMessageBox, "discardChanges")
+    assert box.informativeText() == "The save did not go through: nothing from this form is saved in SetSmart."
+    next(b for b in box.buttons() if b.text() == "Discard changes").click()
+    qtbot.waitUntil(lambda: form not in view.forms, timeout=3000)

@@ -153,3 +153,12 @@ def test_an_edit_checks_what_the_user_changed_not_what_the_vendor_sent(qtbot: An
     assert form.values()["phone"] == "39.713.474.548x"  # not a number: kept as typed
     form.widgets["phone"].setText("+1 415 555 0199")  # type: ignore[attr-defined]
     assert form.check() == {} and form.values()["phone"] == "+14155550199"
+
+
+def test_the_discard_question_says_what_was_sent(qtbot: Any) -> None:
+    form = _form(qtbot)
+    assert form.discard_note() == "Nothing has been sent to Test."
+    form.note_failed_save()  # the vendor refused the save (or it failed on the way)
+    assert form.discard_note() == "The save did not go through: nothing from this form is saved in Test."
+    form.offer_check(True)  # the answer was lost
+    assert "may have been made" in form.discard_note()
