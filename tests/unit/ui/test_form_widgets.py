@@ -5,11 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QCalendarWidget, QLabel, QLineEdit
 
 from console.core.models import Choice, DatasetSpec, FieldKind, FormField, Record, ViewKind
 from console.ui.form_layout import example_text
-from console.ui.form_widgets import FRAME_PAD, SEARCHABLE_AT, DateField, typed_choice_problem
+from console.ui.form_widgets import (
+    ERROR_TEXT_DARK,
+    ERROR_TEXT_LIGHT,
+    FRAME_PAD,
+    SEARCHABLE_AT,
+    DateField,
+    typed_choice_problem,
+)
 from console.ui.forms import RecordForm
 from console.vendors import registry
 
@@ -162,3 +170,13 @@ def test_the_discard_question_says_what_was_sent(qtbot: Any) -> None:
     assert form.discard_note() == "The save did not go through: nothing from this form is saved in Test."
     form.offer_check(True)  # the answer was lost
     assert "may have been made" in form.discard_note()
+
+
+def test_error_text_takes_the_red_that_reads_on_the_window(qtbot: Any) -> None:
+    form = _form(qtbot)
+    assert ERROR_TEXT_LIGHT in form.error_labels["day"].styleSheet()
+    dark = QPalette(form.palette())
+    dark.setColor(QPalette.ColorRole.Window, QColor("#2b2b2b"))
+    form.setPalette(dark)  # a live switch to the dark theme reaches the form as a palette change
+    assert ERROR_TEXT_DARK in form.error_labels["day"].styleSheet()
+    assert ERROR_TEXT_DARK in form.general.styleSheet()
