@@ -180,3 +180,20 @@ def test_error_text_takes_the_red_that_reads_on_the_window(qtbot: Any) -> None:
     form.setPalette(dark)  # a live switch to the dark theme reaches the form as a palette change
     assert ERROR_TEXT_DARK in form.error_labels["day"].styleSheet()
     assert ERROR_TEXT_DARK in form.general.styleSheet()
+
+
+def test_picking_a_suggestion_with_the_keys_chooses_it(qtbot: Any) -> None:
+    form = _form(qtbot)
+    form.show()
+    qtbot.waitExposed(form)
+    places = form.widgets["place"]
+    line = places.lineEdit()  # type: ignore[attr-defined]
+    line.setFocus()
+    line.clear()
+    qtbot.keyClicks(line, "cabin 29")
+    popup = places.completer().popup()  # type: ignore[attr-defined]
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.values()["place"] == "p29", timeout=2000)  # "Mountain Cabin 29"
+    assert form.check().get("place") is None
