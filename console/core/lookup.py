@@ -23,7 +23,10 @@ DEFAULT_REGION = "US"
 MIN_PHONE_DIGITS = 7
 #: Shortest name a query is taken for.
 MIN_NAME_LENGTH = 2
-_PHONE_CHARS = re.compile(r"^[+()\-.\s/\d]+$")
+#: The signs a phone number may hold besides digits and spaces; the rule and its message both use it.
+PHONE_SIGNS = "+()-./"
+PHONE_CHARACTERS = f"Enter a phone number: digits, spaces and {' '.join(PHONE_SIGNS)} only, + only at the start."
+_PHONE_CHARS = re.compile(rf"^[\d\s{re.escape(PHONE_SIGNS)}]+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -186,8 +189,8 @@ def phone_problem(text: str, region: str = DEFAULT_REGION) -> str:
     """
     import phonenumbers
 
-    if re.search(r"[^\d\s().\-/+]", text) or text.count("+") > 1 or "+" in text.strip()[1:]:
-        return "Enter a phone number: digits, spaces, + ( ) - only."
+    if not _PHONE_CHARS.match(text) or "+" in text.strip()[1:]:
+        return PHONE_CHARACTERS
     digits = sum(c.isdigit() for c in text)
     if 2 <= digits <= 5 and not text.strip().startswith("+"):  # an internal extension
         return ""

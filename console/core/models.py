@@ -132,6 +132,8 @@ class FieldKind(StrEnum):
     SLOT = "slot"
     #: A status shown as a coloured badge.
     STATUS = "status"
+    #: A US ZIP code: 5 digits or ZIP+4 (``94105-1234``), checked before it is sent.
+    US_ZIP = "us_zip"
 
 
 class ViewKind(StrEnum):

@@ -15,12 +15,6 @@ from console.core.lookup import DEFAULT_REGION, phone_keys, phone_problem
 from console.core.models import FieldKind, FormField
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-#: The signs a phone number may hold besides digits and spaces; the rule and its message both use it.
-PHONE_SIGNS = "+()-./"
-PHONE_CHARACTERS = f"Enter a phone number: digits, spaces and {' '.join(PHONE_SIGNS)} only, + only at the start."
-_PHONE_CHARS = re.compile(rf"^[\d\s{re.escape(PHONE_SIGNS)}]*$")
-#: A field whose label says ZIP holds a US ZIP code (other countries' fields say postcode).
-_ZIP_LABEL = re.compile(r"\bZIP\b", re.IGNORECASE)
 _ZIP = re.compile(r"\d{5}(-\d{4})?")
 ZIP_MESSAGE = "Enter a US ZIP code: 5 digits, or ZIP+4 like 94105-1234."
 
@@ -46,18 +40,6 @@ def stored_phone(text: str, region: str | None = None) -> str:
     """
     written = text.strip()
     return next((k for k in phone_keys(written, region or _phone_region) if k.startswith("+")), written)
-
-
-def is_us_zip(field: FormField) -> bool:
-    """Whether a field holds a US ZIP code: its label says ZIP (Launch27's "ZIP code")."""
-    return field.kind is FieldKind.TEXT and bool(_ZIP_LABEL.search(field.label))
-
-
-def phone_message(text: str, region: str) -> str:
-    """Why ``text`` is no phone number one can dial, or "" (short internal extensions pass)."""
-    if not _PHONE_CHARS.match(text) or "+" in text.strip()[1:]:
-        return PHONE_CHARACTERS
-    return phone_problem(text, region)
 
 
 def _number(text: str) -> str:
@@ -86,9 +68,9 @@ def check_value(field: FormField, value: Any, region: str | None = None) -> list
     if field.kind is FieldKind.EMAIL and not EMAIL_RE.match(text):
         return ["Enter a whole email address, like jane.doe@example.com."]
     if field.kind is FieldKind.PHONE:
-        problem = phone_message(text, region or _phone_region)
+        problem = phone_problem(text, region or _phone_region)
         return [problem] if problem else []
-    if is_us_zip(field) and not _ZIP.fullmatch(text):
+    if field.kind is FieldKind.US_ZIP and not _ZIP.fullmatch(text):
         return [ZIP_MESSAGE]
     if field.kind is FieldKind.INTEGER and not re.fullmatch(r"-?\d+", text):
         return ["Enter a whole number."]

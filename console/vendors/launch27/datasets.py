@@ -80,7 +80,7 @@ BOOKINGS = DatasetSpec(
         FormField("address", "Street address", required=True, max_length=255),
         FormField("city", "City", max_length=100),
         FormField("state", "State", max_length=3, placeholder="NY"),
-        FormField("zip", "ZIP code", max_length=10),
+        FormField("zip", "ZIP code", FieldKind.US_ZIP, max_length=10),
         FormField("payment_method", "Payment", FieldKind.CHOICE, choices=PAYMENT_CHOICES, default="cash"),
         FormField("customer_notes", "Notes for the team", FieldKind.MULTILINE, max_length=2000),
     ),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from console.core.lookup import PHONE_CHARACTERS, PHONE_SIGNS
 from console.core.models import FieldKind, FormField
-from console.ui.form_checks import PHONE_CHARACTERS, PHONE_SIGNS, ZIP_MESSAGE, check_value, stored_phone
+from console.ui.form_checks import ZIP_MESSAGE, check_value, stored_phone
 
 EMAIL = FormField("email", "Email", FieldKind.EMAIL, required=True, max_length=50)
 PHONE = FormField("phone", "Phone", FieldKind.PHONE)
@@ -62,7 +63,7 @@ def test_the_phone_region_decides_numbers_without_a_country_code() -> None:
     assert "for US" in check_value(PHONE, "020 7946 0958", region="US")[0]
 
 
-ZIP = FormField("zip", "ZIP code", max_length=10)
+ZIP = FormField("zip", "ZIP code", FieldKind.US_ZIP, max_length=10)
 POSTCODE = FormField("zip", "Postcode", max_length=20)
 
 
