@@ -126,6 +126,7 @@ class DatasetView(QWidget):
         self.navigator = ListNavigator(self.table, self.list_query, self.tasks, self)
         self.navigator.statusMessage.connect(self.statusMessage)
         self.model.modelReset.connect(self._follow_selection)  # the rows went: the detail pane follows
+        self.model.rowsRemoved.connect(self._follow_selection)  # never a record the list no longer holds
 
         self.editor = RecordEditor(datasets, account, vendor_name, spec, self.tasks, self, self)
         self.editor.credentialsNeeded.connect(self.credentialsNeeded)
@@ -294,7 +295,7 @@ class DatasetView(QWidget):
     def _on_rows_changed(self, *_args: object) -> None:
         """A live refresh or a write changed cells: the detail pane follows the selected record."""
         record = self.current_record()
-        if record is not None and record != self.detail.record:
+        if record != self.detail.record:  # a changed record, or none selected any more: an empty pane
             self.detail.show_record(self.spec, record)
             self._update_buttons()
 

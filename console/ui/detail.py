@@ -1,8 +1,12 @@
-"""The detail pane: every field of the selected record, nested values unfolded."""
+"""The detail pane: the selected record in words first, then every field as the vendor sent it.
+
+The plain reading (:func:`console.ui.detail_reading.summary`) comes first; "As sent by the vendor"
+holds the raw values, folded until the user opens it (the choice holds for the session). Values wrap
+to the pane's width (:class:`console.ui.detail_tree.DetailTree`).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -11,39 +15,37 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from console.core.models import DatasetSpec, Record
-from console.ui.formatting import format_datetime, format_moment, parse_datetime
+from console.core.models import DatasetSpec, FieldKind, Record
+from console.ui.detail_reading import RAW, SUMMARY, plain, raw_text, summary
+from console.ui.detail_tree import DetailTree
+
+EMPTY_TITLE = "Select a row to see every field."
+
+#: Which groups are open, as the user last left them (for the session: every pane shares it).
+OPEN_GROUPS: dict[str, bool] = {SUMMARY: True, RAW: False}
 
 
 def _scalar(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, dt.datetime):
-        return format_moment(value)
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, str) and parse_datetime(value) is not None and len(value) >= 16:
-        return f"{format_datetime(value)}   ({value})"
-    return str(value)
+    """A value in words (kept for callers of the earlier name)."""
+    return plain(value)
 
 
 def _label_of(item: Any, index: int) -> str:
-    """A list element's label: its ``fieldName``/``name``/``slug`` when it has one."""
+    """A list element's label: its ``fieldName``/``name``/``slug``/``id`` when it has one."""
     if isinstance(item, dict):
-        for key in ("fieldName", "name", "label", "slug", "title"):
-            if isinstance(item.get(key), str):
+        for key in ("fieldName", "name", "label", "slug", "title", "id"):
+            if isinstance(item.get(key), str | int) and not isinstance(item.get(key), bool):
                 return str(item[key])
     return f"[{index}]"
 
 
 class DetailPane(QWidget):
-    """Shows one record: a title and a tree of every field the vendor returned.
+    """Shows one record: a title, its summary in words and every field the vendor returned.
 
     Args:
         parent: Qt parent.
@@ -52,7 +54,7 @@ class DetailPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailPane")
-        self.title = QLabel("Select a row to see every field.")
+        self.title = QLabel(EMPTY_TITLE)
         self.title.setObjectName("detailTitle")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -60,14 +62,10 @@ class DetailPane(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.title.setFont(font)
-        self.tree = QTreeWidget()
+        self.tree = DetailTree()
         self.tree.setObjectName("detailTree")
-        self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels(["Field", "Value"])
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setColumnWidth(0, 150)
-        self.tree.setWordWrap(True)
+        self.tree.itemExpanded.connect(lambda item: self._remember_fold(item, True))
+        self.tree.itemCollapsed.connect(lambda item: self._remember_fold(item, False))
         self.copy_button = QPushButton("Copy value")
         self.copy_button.setToolTip("Copy the selected value to the clipboard")
         self.copy_button.clicked.connect(self._copy_value)
@@ -80,36 +78,67 @@ class DetailPane(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         self.record: Record | None = None
+        self._filling = False
 
     def show_record(self, spec: DatasetSpec, record: Record | None) -> None:
-        """Shows a record (or nothing)."""
+        """Shows a record, or nothing (an empty pane) for ``None``."""
         self.record = record
+        self._filling = True
+        self.tree.setUpdatesEnabled(False)
+        try:
+            self.tree.clear()
+            if record is not None:
+                self.title.setText(f"{spec.noun.capitalize()} {record.id}: {spec.title_of(record)}")
+                self._fill(spec, record)
+            else:
+                self.title.setText(EMPTY_TITLE)
+        finally:
+            self._filling = False
+            self.tree.setUpdatesEnabled(True)
+        self.tree.fit_field_column()
+
+    def clear(self) -> None:
+        """Empties the pane (the list it followed is gone)."""
+        self.record = None
         self.tree.clear()
-        if record is None:
-            self.title.setText("Select a row to see every field.")
-            return
-        self.title.setText(f"{spec.noun.capitalize()} {record.id}: {spec.title_of(record)}")
-        if record.derived:
-            # What the console worked out (times in the account's zone, names, decoded fields) first.
-            summary = QTreeWidgetItem(["Summary", ""])
-            bold = summary.font(0)
-            bold.setBold(True)
-            summary.setFont(0, bold)
-            self.tree.addTopLevelItem(summary)
-            for key, value in record.derived.items():
-                if value not in (None, "") and not key.startswith("_"):
-                    label = key.replace("_", " ")
-                    self._add(summary, label[:1].upper() + label[1:], value)
-            everything = QTreeWidgetItem(["As sent by the vendor", ""])
-            everything.setFont(0, bold)
-            self.tree.addTopLevelItem(everything)
-            for key, value in record.fields.items():
-                self._add(everything, str(key), value)
-            self.tree.expandToDepth(1)
-            return
+        self.title.setText(EMPTY_TITLE)
+
+    def _fill(self, spec: DatasetSpec, record: Record) -> None:
+        lines = summary(spec, record)
+        if lines:
+            group = self._group(SUMMARY)
+            for line in lines:
+                if isinstance(line.value, str):
+                    self.tree.add(group, line.label, line.value).setToolTip(1, line.value)
+                else:
+                    self._add(group, line.label, line.value, raw=False, kind=line.kind)
+        raw = self._group(RAW) if lines else None
         for key, value in record.fields.items():
-            self._add(None, str(key), value)
-        self.tree.expandToDepth(1)
+            self._add(raw, str(key), value, raw=True)
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            if top is not None and top.text(0) in OPEN_GROUPS:
+                top.setExpanded(OPEN_GROUPS[top.text(0)])
+
+    def _group(self, name: str) -> QTreeWidgetItem:
+        group = self.tree.add(None, name)
+        bold = group.font(0)
+        bold.setBold(True)
+        group.setFont(0, bold)
+        group.setFirstColumnSpanned(True)
+        return group
+
+    def _remember_fold(self, item: QTreeWidgetItem, is_open: bool) -> None:
+        if not self._filling and item.parent() is None and item.text(0) in OPEN_GROUPS:
+            OPEN_GROUPS[item.text(0)] = is_open
+
+    def is_open(self, group: str) -> bool:
+        """Whether a group ("Summary", "As sent by the vendor") is unfolded."""
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item is not None and item.text(0) == group:
+                return item.isExpanded()
+        return False
 
     def field_text(self, name: str) -> str | None:
         """The value shown for a field of the record (top level, or under the two groups)."""
@@ -119,41 +148,43 @@ class DetailPane(QWidget):
                 continue
             if item.text(0) == name:
                 return item.text(1)
-            if item.text(0) in ("Summary", "As sent by the vendor"):
+            if item.text(0) in (SUMMARY, RAW):
                 for j in range(item.childCount()):
                     child = item.child(j)
                     if child is not None and child.text(0) == name:
                         return child.text(1)
         return None
 
-    def _add(self, parent: QTreeWidgetItem | None, key: str, value: Any) -> None:
-        item = QTreeWidgetItem([key, ""])
+    def _add(self, parent: QTreeWidgetItem | None, key: str, value: Any, *, raw: bool,
+             kind: FieldKind = FieldKind.TEXT) -> None:
+        """Adds a field; objects and lists unfold below it (one level open)."""
+        scalar = raw_text if raw else (lambda v: plain(v, kind))
+        item = self.tree.add(parent, key)
         if isinstance(value, dict):
             item.setText(1, "" if value else "{}")
             for sub_key, sub_value in value.items():
-                self._add(item, str(sub_key), sub_value)
+                self._add(item, str(sub_key), sub_value, raw=raw, kind=kind)
         elif isinstance(value, list):
             if value and all(isinstance(v, dict) and "value" in v and ("slug" in v or "fieldName" in v)
                              for v in value):
                 for element in value:  # custom fields: "First name: Jane"
-                    child = QTreeWidgetItem([_label_of(element, 0), _scalar(element.get("value"))])
+                    text = scalar(element.get("value"))
+                    child = self.tree.add(item, _label_of(element, 0), text)
                     child.setToolTip(0, str(element.get("slug", "")))
-                    item.addChild(child)
+                    child.setToolTip(1, text)
             elif value and all(isinstance(v, dict) and "name" in v for v in value):
                 item.setText(1, ", ".join(str(v["name"]) for v in value))
                 for index, element in enumerate(value):
-                    self._add(item, _label_of(element, index), element)
+                    self._add(item, _label_of(element, index), element, raw=raw, kind=kind)
             else:
                 item.setText(1, "(none)" if not value else f"{len(value)} items")
                 for index, element in enumerate(value):
-                    self._add(item, _label_of(element, index), element)
+                    self._add(item, _label_of(element, index), element, raw=raw, kind=kind)
         else:
-            item.setText(1, _scalar(value))
+            item.setText(1, scalar(value))
             item.setToolTip(1, "" if value is None else str(value))
-        if parent is None:
-            self.tree.addTopLevelItem(item)
-        else:
-            parent.addChild(item)
+        if item.childCount() and (parent is None or parent.parent() is None):
+            item.setExpanded(True)
 
     def _copy_value(self) -> None:
         item = self.tree.currentItem()

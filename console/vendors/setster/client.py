@@ -68,6 +68,7 @@ from console.vendors.setster.errors import (
 )
 from console.vendors.setster.records import (
     as_list,
+    durations,
     first_of_each,
     flag,
     one,
@@ -281,6 +282,7 @@ class SetsterClient(VendorClient):
             local = self._zone_of(item, lookups)
             derived["start"] = parse_vendor_time(item.get("start_date"), local)
             derived["end"] = parse_vendor_time(item.get("end_date"), local)
+            derived.update(durations(dataset, item))  # "length" 1800000 (ms) is 30 min
             derived["created"] = self._stamp(item.get("created_at"))
             service = lookups["services"].get(str(item.get("service_id")), {})
             derived["service"] = item.get("type") or service.get("name") or ""
@@ -296,6 +298,7 @@ class SetsterClient(VendorClient):
             derived["created"] = self._stamp(item.get("date_created"))
         elif dataset == "services":
             derived["auto_confirm"] = flag(item.get("auto_confirm"))
+            derived.update(durations(dataset, item))
         elif dataset == "locations":
             derived["zone"] = self._zones.get(str(item.get("timezone_id")), "")
         return Record(VENDOR, dataset, str(raw_id), item, derived)

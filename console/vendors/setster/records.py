@@ -8,8 +8,9 @@ same id. The client (:mod:`console.vendors.setster.client`) reads them through t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from console.core.errors import BadResponse
@@ -62,6 +63,35 @@ def readable_custom_fields(raw: Any) -> dict[str, Any]:
         else:
             result[str(key)] = entry
     return result
+
+
+#: The unit of each length of time a Setster item carries (setster.md:93): ``length`` is in
+#: milliseconds, ``duration`` in minutes, ``duration_padding`` in seconds on an appointment but in
+#: minutes on a service. Read as ``datetime.timedelta`` under the derived key on the right.
+DURATIONS: dict[str, tuple[tuple[str, str, float], ...]] = {
+    "appointments": (("length", "length", 0.001), ("duration", "length", 60.0),
+                     ("duration_padding", "padding", 1.0)),
+    "services": (("duration_padding", "padding", 60.0),),
+}
+
+
+def durations(dataset: str, item: Mapping[str, Any]) -> dict[str, dt.timedelta]:
+    """An item's lengths of time as ``timedelta`` (the first field read wins; zero padding left out).
+
+    The detail pane shows them in words ("30 min"); the raw fields stay as sent.
+    """
+    found: dict[str, dt.timedelta] = {}
+    for field, key, seconds in DURATIONS.get(dataset, ()):
+        raw = item.get(field)
+        if key in found or raw in (None, "") or isinstance(raw, bool):
+            continue
+        try:
+            length = dt.timedelta(seconds=float(raw) * seconds)
+        except (TypeError, ValueError, OverflowError):
+            continue
+        if length or key != "padding":
+            found[key] = length
+    return found
 
 
 def flag(value: Any) -> bool:
