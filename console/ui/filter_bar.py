@@ -214,7 +214,9 @@ class FilterBar(QWidget):
                 widget.addItem(choice.label, choice.value)
             widget.currentIndexChanged.connect(self._schedule_now)
         else:
-            widget = QLineEdit()
+            from console.ui.form_widgets import DateField
+
+            widget = DateField() if spec.kind is FieldKind.DATE else QLineEdit()  # a date: typed, or a calendar
             widget.setClearButtonEnabled(True)
             widget.setPlaceholderText(spec.placeholder or ("YYYY-MM-DD" if spec.kind is FieldKind.DATE
                                                            else f"Filter by {spec.label.lower()}"))

@@ -315,3 +315,27 @@ def test_closing_the_window_can_discard_unsaved_edits(harness: Any, qtbot: Any) 
     qtbot.waitUntil(lambda: bool(closed), timeout=5000)
     assert form not in view.forms  # discarded (and deleted)
     assert ("POST", "/api/contacts") not in harness.workspace.vendors["systeme"].emulator.write_log()[-1:]
+
+
+def test_a_date_filter_is_picked_from_a_calendar(harness: Any, qtbot: Any) -> None:
+    import datetime as dt
+
+    from PySide6.QtCore import QDate
+
+    from console.ui.form_widgets import DateField
+
+    view = harness.view("contacts")
+    wait_rows(qtbot, view, 50)
+    after = view.filters.inputs["registeredAfter"]
+    assert isinstance(after, DateField)
+    def registered(row: int) -> dt.date:
+        return dt.datetime.fromisoformat(view.model.record(row).fields["registeredAt"]).date()
+
+    day = max(registered(r) for r in range(50))  # the newest registration day among the loaded rows
+    assert min(registered(r) for r in range(50)) < day
+    calendar = after.open_calendar()
+    calendar.clicked.emit(QDate(day.year, day.month, day.day))
+    assert after.text() == day.isoformat() and not calendar.isVisible()
+    view.filters.flush()
+    qtbot.waitUntil(lambda: not view.model.loading and view.model.rowCount() > 0
+                    and all(registered(r) >= day for r in range(view.model.rowCount())), timeout=5000)
