@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 #: The field column's bounds: at least this many pixels, at most this share of the pane.
-FIELD_MIN = 70
+FIELD_MIN = 60
 FIELD_SHARE = 0.45
+#: ... and at least its longest label word, up to this share (a word is never cut in two).
+WORD_SHARE = 0.5
 _TOP_LEFT = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
 
 
@@ -129,6 +131,7 @@ class DetailTree(QTreeWidget):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setItemDelegate(WrapDelegate(self))
+        self.setIndentation(14)  # nested values keep their room in a narrow pane
         header = self.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
@@ -161,17 +164,28 @@ class DetailTree(QTreeWidget):
                 stack.extend((item.child(j), depth + 1) for j in reversed(range(item.childCount())))
 
     def fit_field_column(self) -> None:
-        """Sizes the field column to its longest label on show, within bounds; the value column takes the rest."""
-        metrics = self.fontMetrics()
-        margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1) + 8
+        """Sizes the field column to its labels on show, within bounds; the value column takes the rest.
+
+        The column is at most :data:`FIELD_SHARE` of the pane, but never narrower than the longest word
+        of a label (up to :data:`WORD_SHARE`), so a label wraps between words and is never cut in one.
+        """
+        margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1) + 6
         indent = self.indentation()
         base = indent if self.rootIsDecorated() else 0
-        widest = FIELD_MIN
+        widest = word = FIELD_MIN
         for item, depth in self.shown_items():
-            font_metrics = QFontMetrics(item.font(0)) if item.font(0).bold() else metrics
-            widest = max(widest, font_metrics.horizontalAdvance(item.text(0)) + margin + base + indent * depth)
-        room = int(self.viewport().width() * FIELD_SHARE) if self.viewport().width() > 0 else widest
-        self._field_width = max(FIELD_MIN, min(widest, room))
+            if item.isFirstColumnSpanned():
+                continue  # a group title has the whole row
+            metrics = QFontMetrics(item.font(0))
+            room = margin + base + indent * depth
+            widest = max(widest, metrics.horizontalAdvance(item.text(0)) + room)
+            word = max(word, *(metrics.horizontalAdvance(w) + room for w in item.text(0).split() or [""]))
+        viewport = self.viewport().width()
+        if viewport > 0:
+            width = max(min(widest, int(viewport * FIELD_SHARE)), min(word, int(viewport * WORD_SHARE)))
+        else:
+            width = widest
+        self._field_width = max(FIELD_MIN, width)
         if self.columnWidth(0) != self._field_width:
             self.setColumnWidth(0, self._field_width)
         self.scheduleDelayedItemsLayout()

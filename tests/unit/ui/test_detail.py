@@ -140,6 +140,13 @@ def test_values_wrap_inside_the_pane_with_no_horizontal_scrollbar(pane: DetailPa
     pane.resize(700, 700)  # wider: the value fits on fewer lines
     qtbot.waitUntil(lambda: tree.visualItemRect(note).height() < before)
     assert tree.columnWidth(0) < tree.viewport().width() * FIELD_SHARE  # sized to the labels, not the share
+    pane.resize(240, 700)  # narrow: a label wraps between its words, never inside one ("Custome|r")
+    qtbot.waitUntil(lambda: tree.viewport().width() < 240)
+    labels = group(pane, SUMMARY)
+    for j in range(labels.childCount()):
+        label = labels.child(j).text(0)
+        room = tree.columnWidth(0) - tree.indentation() * 2
+        assert all(tree.fontMetrics().horizontalAdvance(word) <= room for word in label.split()), label
 
 
 def _option(tree: Any) -> Any:
