@@ -94,8 +94,7 @@ class _Reads(dict[str, Any]):
 def _column_reading(column: Column, record: Record) -> tuple[Any, set[str]]:
     """A column's value of a record and the derived keys it read (so they are not repeated)."""
     seen: set[str] = set()
-    probe = Record(record.vendor, record.dataset, record.id, _Reads(record.fields, set()),
-                   _Reads(record.derived, seen))
+    probe = Record(record.vendor, record.dataset, record.id, record.fields, _Reads(record.derived, seen))
     try:
         return column.extract(probe), seen
     except (KeyError, TypeError, ValueError, AttributeError):
