@@ -111,6 +111,7 @@ class DatasetView(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._follow_selection)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         self.detail = DetailPane()
+        self.detail.copied.connect(self.statusMessage)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -49,7 +49,12 @@ class DetailPane(QWidget):
 
     Args:
         parent: Qt parent.
+
+    Signals:
+        copied(str): What *Copy value* did, for the status bar.
     """
+
+    copied = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -188,6 +193,10 @@ class DetailPane(QWidget):
 
     def _copy_value(self) -> None:
         item = self.tree.currentItem()
-        if item is not None:
-            text = item.toolTip(1) or item.text(1)
-            QGuiApplication.clipboard().setText(text)
+        if item is None or not (item.toolTip(1) or item.text(1)):
+            self.copied.emit("Select a value in the detail pane to copy it.")
+            return
+        text = item.toolTip(1) or item.text(1)
+        QGuiApplication.clipboard().setText(text)
+        shown = text if len(text) <= 60 else text[:57] + "…"
+        self.copied.emit(f"Copied {item.text(0)}: {shown}")
