@@ -144,6 +144,8 @@ class SetSmartEmulator(EmulatorBase):
             if not self._free(prop["id"], check_in, check_out, None):
                 continue
             person = rng.choice(guests)
+            if not self.reservations:
+                person = guests[0]  # Jane Doe stays at least once: the README's lookup example finds her everywhere
             if check_out <= self.today:
                 status = rng.choices(("confirmed", "cancelled"), (88, 12))[0]
             elif check_in <= self.today:
