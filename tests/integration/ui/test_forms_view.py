@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from tests.conftest import ARTIFACTS, find_modal, loaded, open_view
+from tests.integration.ui.rentals import book_over_a_stay
 
 pytestmark = pytest.mark.parametrize("emulators", [{"setsmart": 300, "launch27": 300}], indirect=True)
 
@@ -135,19 +136,7 @@ def test_after_a_refused_create_the_discard_question_does_not_say_nothing_was_se
                                                                                     qtbot: Any) -> None:
     view = open_view(harness, "Coastal Stays (demo)", "reservations")
     loaded(qtbot, view)
-    emulator = harness.workspace.vendors["setsmart"].emulator
-    taken = next(r for r in emulator.reservations.values() if r["status"] != "cancelled"
-                 and r["check_in"] > dt.date.today().isoformat()
-                 and emulator.properties[r["property_id"]]["status"] == "active")
-    form = _new_form(qtbot, view)
-    combo = form.widgets["property_id"]
-    qtbot.waitUntil(lambda: combo.findData(taken["property_id"]) >= 0, timeout=5000)
-    combo.setCurrentIndex(combo.findData(taken["property_id"]))
-    for key, value in (("guest_name", "Ines Moreau"), ("guest_email", "ines.moreau@example.com"),
-                       ("check_in", taken["check_in"]), ("check_out", taken["check_out"]), ("guests", "1")):
-        form.widgets[key].setText(value)
-    form.save_button.click()
-    qtbot.waitUntil(lambda: form.error_text("check_in") != "", timeout=5000)
+    form = book_over_a_stay(harness, qtbot, view)
     form.cancel()
     box = find_modal(qtbot, QMessageBox, "discardChanges")
     assert box.informativeText() == "The save did not go through: nothing from this form is saved in SetSmart."

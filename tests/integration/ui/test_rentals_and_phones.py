@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from console.core.models import Record
 from console.vendors.setera import DEMO_SUPERUSER_TOKEN
 from tests.conftest import ARTIFACTS, find_modal, loaded, open_view
+from tests.integration.ui.rentals import book_over_a_stay
 
 pytestmark = pytest.mark.parametrize("emulators", [{"setsmart": 400, "setera": 300}], indirect=True)
 
@@ -92,21 +93,7 @@ def test_our_checks_come_first_and_keep_the_input(harness: Any, qtbot: Any) -> N
 def test_reservation_overlap_shows_at_the_dates(harness: Any, qtbot: Any) -> None:
     view = open_view(harness, "Coastal Stays (demo)", "reservations")
     loaded(qtbot, view)
-    emulator = harness.workspace.vendors["setsmart"].emulator
-    taken = next(r for r in emulator.reservations.values() if r["status"] != "cancelled"
-                 and r["check_in"] > dt.date.today().isoformat()
-                 and emulator.properties[r["property_id"]]["status"] == "active")
-    view.new_button.click()
-    qtbot.waitUntil(lambda: bool(view.forms), timeout=3000)
-    form = view.forms[-1]
-    combo = form.widgets["property_id"]
-    qtbot.waitUntil(lambda: combo.findData(taken["property_id"]) >= 0, timeout=5000)
-    combo.setCurrentIndex(combo.findData(taken["property_id"]))
-    for key, value in (("guest_name", "Ines Moreau"), ("guest_email", "ines.moreau@example.com"),
-                       ("check_in", taken["check_in"]), ("check_out", taken["check_out"]), ("guests", "1")):
-        form.widgets[key].setText(value)
-    form.save_button.click()
-    qtbot.waitUntil(lambda: form.error_text("check_in") != "", timeout=5000)
+    form = book_over_a_stay(harness, qtbot, view)
     assert form.error_text("check_in") == "overlaps another reservation"
     assert form.error_text("check_out") == "overlaps another reservation"
     assert "already booked" in form.general.text()
