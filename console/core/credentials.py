@@ -3,22 +3,47 @@
 The keychain service name is ``vendor-console/<vendor>``; the user name is ``<account id>/<field>`` so
 one account can hold several secrets (Launch27 2.0 has a password and an API key). keyring's calls
 block (D-Bus round trips), so the async methods run them in a worker thread.
+
+A secret in a ``VENDOR_CONSOLE_<FIELD>`` environment variable wins over the keychain for every saved
+account (:func:`environment_secret`; the rule itself is ``AccountService.find_secret``), so a saved
+account works on a computer without a keychain.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Protocol
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol
 
 from console.core import log
 from console.core.constants import KEYRING_SERVICE_PREFIX
 from console.core.errors import KeychainUnavailable
 
+if TYPE_CHECKING:
+    from console.core.models import LoginField
+
 NO_KEYCHAIN_TEXT = (
     "This computer has no usable keychain (no Secret Service on the session bus, or it is locked), "
     "so Vendor Console cannot store secrets safely."
 )
+
+
+def environment_secret(field: LoginField, environ: Mapping[str, str] | None = None) -> str | None:
+    """A secret login field's value from its ``VENDOR_CONSOLE_<FIELD>`` variable, or ``None``.
+
+    An empty variable counts as unset. A value found is masked in every log line from then on.
+
+    Args:
+        field: The login field (``field.env_var`` names the variable).
+        environ: The environment (default ``os.environ``).
+    """
+    value = (os.environ if environ is None else environ).get(field.env_var)
+    if not value:
+        return None
+    log.register_secret(value)
+    return value
 
 
 class CredentialStore(Protocol):

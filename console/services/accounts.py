@@ -3,6 +3,10 @@
 Non-secret account data goes to the accounts file; secrets go to the OS keychain, or, for the demo
 workspace and for accounts whose owner chose "this run only" when no keychain was available, to
 memory. A secret is never written anywhere else.
+
+Reading a secret follows one rule (:meth:`AccountService.find_secret`), for the window and every
+command alike: a ``VENDOR_CONSOLE_<FIELD>`` environment variable wins over memory and the keychain for
+a saved account (so a saved account works without a keychain); the demo's secrets are its own.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from console.core import log
-from console.core.credentials import CredentialStore, MemoryStore
+from console.core.credentials import CredentialStore, MemoryStore, environment_secret
 from console.core.errors import (
     AuthError,
     ConfigError,
@@ -24,6 +28,7 @@ from console.core.errors import (
     KeychainUnavailable,
     UserMessage,
 )
+from console.core.models import LoginField
 from console.core.settings import AccountConfig, AccountsFile
 from console.core.urls import base_url_problem
 from console.http.requestlog import RequestLog
@@ -36,6 +41,16 @@ class SecretMissing(ConsoleError):
     """An account has no secret to log in with (kept for one run only, or removed from the keychain)."""
 
     default_title = "Secret needed"
+
+
+class SecretSource(Enum):
+    """Where an account's secret login field comes from (:meth:`AccountService.find_secret`)."""
+
+    ENVIRONMENT = "environment"
+    MEMORY = "this run"  # the demo's, or kept for this run only
+    KEYCHAIN = "keychain"
+    MISSING = "missing"
+    NO_KEYCHAIN = "keychain unavailable"
 
 
 class Health(Enum):
@@ -241,8 +256,8 @@ class AccountService:
             # Each vendor says "your credentials were refused" its own way (Launch27 2.0: HTTP 406): the
             # typed error of the last call decides, not a status code.
             um = error.user_message
-            return AccountState(Health.NEEDS_LOGIN, f"{when}: {um.title}. {um.text} {um.next_step}".strip(),
-                                unavailable)
+            return AccountState(Health.NEEDS_LOGIN, f"{when}: {um.title}. {um.text} {um.next_step}".strip()
+                                + await self._environment_note(account), unavailable)
         if last.status is None:
             return AccountState(Health.ERROR, f"{when}: {what} got no answer ({last.error or 'no connection'}).",
                                 unavailable)
@@ -281,27 +296,74 @@ class AccountService:
 
     # -- clients ----------------------------------------------------------------------------------
 
-    async def secrets_of(self, account: AccountConfig) -> dict[str, str]:
-        """Returns an account's secrets.
+    async def find_secret(self, account: AccountConfig, field: LoginField) -> tuple[str | None, SecretSource]:
+        """The one rule for reading a secret login field: the environment, then memory, then the keychain.
+
+        A saved account's ``VENDOR_CONSOLE_<FIELD>`` variable (``field.env_var``) wins over what is stored,
+        so such an account works without a keychain (and the keychain is not asked). The demo workspace's
+        accounts use their own secrets only. An account whose secret was kept for one run only is never
+        looked up in the keychain.
+
+        Returns:
+            The value (``None`` when there is none) and where it came from (``MISSING`` when none).
 
         Raises:
-            SecretMissing: A secret is not stored (kept for one run only, or deleted).
+            KeychainUnavailable: The keychain had to be asked and cannot be read.
+        """
+        if not account.demo:
+            value = environment_secret(field)
+            if value is not None:
+                return value, SecretSource.ENVIRONMENT
+        value = await self.memory.get(account.vendor, account.id, field.name)
+        if value is not None:
+            return value, SecretSource.MEMORY
+        if not account.demo and not account.session_only:
+            value = await self.keychain.get(account.vendor, account.id, field.name)
+            if value is not None:
+                return value, SecretSource.KEYCHAIN
+        return None, SecretSource.MISSING
+
+    async def secret_sources(self, account: AccountConfig) -> dict[str, SecretSource]:
+        """Where each secret login field of an account would come from now (``accounts list``)."""
+        spec = registry.get(account.vendor)
+        result: dict[str, SecretSource] = {}
+        for field in spec.secrets_for(account.fields):
+            try:
+                result[field.name] = (await self.find_secret(account, field))[1]
+            except KeychainUnavailable:
+                result[field.name] = SecretSource.NO_KEYCHAIN
+        return result
+
+    async def _environment_note(self, account: AccountConfig) -> str:
+        """A sentence naming the ``VENDOR_CONSOLE_<FIELD>`` variables the secrets came from, or "" when none did."""
+        spec = registry.get(account.vendor)
+        sources = await self.secret_sources(account)
+        names = [f.env_var for f in spec.secrets_for(account.fields) if sources.get(f.name) is SecretSource.ENVIRONMENT]
+        if not names:
+            return ""
+        return (f" (The secret comes from {', '.join(names)} in the environment, which wins over the keychain: "
+                "change or unset it.)")
+
+    async def secrets_of(self, account: AccountConfig) -> dict[str, str]:
+        """Returns an account's secrets, each found by :meth:`find_secret`.
+
+        Raises:
+            SecretMissing: A secret is not stored (kept for one run only, or deleted) nor in the environment.
             KeychainUnavailable: The keychain cannot be read.
         """
         spec = registry.get(account.vendor)
         result: dict[str, str] = {}
         for field in spec.secrets_for(account.fields):
-            value = await self.memory.get(account.vendor, account.id, field.name)
-            if value is None and not account.demo and not account.session_only:
-                value = await self.keychain.get(account.vendor, account.id, field.name)
+            value, _source = await self.find_secret(account, field)
             if value is None:
                 why = ("it was kept for the last run only" if account.session_only
                        else "it is not in the keychain")
+                also = "" if account.demo else f" (or set {field.env_var} in the environment)"
                 raise SecretMissing(
                     f"{account.label}: no {field.label} ({why})",
                     user_message=UserMessage(
                         "Secret needed", f"The {field.label} of “{account.label}” is not stored: {why}.",
-                        "Enter it again to connect.",
+                        f"Enter it again to connect{also}.",
                     ),
                 )
             result[field.name] = value
