@@ -1,4 +1,4 @@
-"""Where the app's files go: the config folder and the log folder (``VENDOR_CONSOLE_HOME`` moves both).
+"""Where the app's files go: the config, data and log folders (``VENDOR_CONSOLE_HOME`` moves all three).
 
 Kept apart from :mod:`console.core.settings` so the window can find its remembered geometry before
 its first paint without loading the rest (this module imports only the standard library's basics).
@@ -24,6 +24,20 @@ def config_dir() -> Path:
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Application Support" / APP_NAME
     base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / APP_ID
+
+
+def data_dir() -> Path:
+    """Returns the directory for the local mirrors: ``$VENDOR_CONSOLE_HOME/data`` or the platform's data dir."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override).expanduser() / "data"
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / APP_NAME / "data"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / APP_NAME / "data"
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / APP_ID
 
 

@@ -1,0 +1,541 @@
+"""One account's mirror: an SQLCipher database, encrypted at rest, implementing :class:`~.contract.Mirror`.
+
+The file is ``<data folder>/mirrors/<account id>.db`` (:func:`mirror_path`), owner-only (0600 in a
+0700 folder), encrypted with a random 256-bit key kept in the OS keychain (:mod:`.keys`); it holds
+vendor records and where their sync stands, never a login secret. Without a key (no usable
+keychain) the same database lives in memory for the session.
+
+Tables:
+
+- ``records``: every record of every dataset, as tagged JSON (:mod:`.codec`), stamped with the sync
+  pass that last saw it; ``sync``: each dataset's :class:`~.contract.SyncState`.
+- ``k<n>`` per dataset: one sort key per column of the dataset's spec, each with its own index, so
+  any column sorts by walking an index (the first 50 of 100,000 rows without sorting them all), and
+  the record's folded search text behind an FTS5 trigram index ``f<n>`` (substring filters).
+- ``idents`` (lower-case emails and E.164 phone keys) and ``names`` (folded person names, trigram
+  indexed): what :meth:`MirrorStore.find` answers from.
+
+Every write is one transaction: a failure (a full disk raises :class:`MirrorFull`) leaves what was
+stored before. A file that cannot be opened (a wrong key, damage) is moved aside and rebuilt empty.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlcipher3 import dbapi2 as sqlcipher  # type: ignore[import-untyped]
+
+from console.core import log
+from console.core.errors import ConsoleError, UserMessage
+from console.core.lookup import DEFAULT_REGION
+from console.core.models import Cursor, DatasetSpec, Record
+from console.core.paths import data_dir
+from console.core.settings import move_aside
+from console.services.mirror import codec
+from console.services.mirror.contract import MirrorQuery, SyncState
+from console.services.mirror.index import EMAIL, PHONE, entry, fold, fts_phrase, query_phone_keys
+
+#: Bump when what is indexed of a record changes: every dataset's keys are then worked out again.
+INDEX_VERSION = 1
+#: The shortest filter the trigram index answers; shorter ones scan the search text.
+TRIGRAM = 3
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+IN_MEMORY_TEXT = ("There is no usable keychain to keep the local copy's key, so the local copy of {label} "
+                  "is kept in memory for this session only and fetched again after a restart.")
+DAMAGED_TEXT = ("The local copy of {label} could not be opened ({reason}). It was moved to {name} and "
+                "is rebuilt from the vendor.")
+
+
+class MirrorFull(ConsoleError):
+    """The disk is full: the mirror cannot grow (what it held before is kept)."""
+
+    default_title = "Disk full"
+
+
+def mirror_path(account_id: str) -> Path:
+    """Where an account's mirror lives: ``<data folder>/mirrors/<account id>.db``."""
+    return data_dir() / "mirrors" / f"{_SAFE.sub('_', account_id)}.db"
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+@dataclass(slots=True)
+class _Dataset:
+    ds: int
+    spec: DatasetSpec
+    columns: tuple[str, ...]
+
+
+def _layout(spec: DatasetSpec) -> str:
+    return json.dumps([INDEX_VERSION, [c.key for c in spec.columns]])
+
+
+class MirrorStore:
+    """One account's mirror (see the module docstring); every call blocks (run it in a worker thread).
+
+    Args:
+        account_id: The account's id.
+        specs: The mirrored datasets' descriptors, by dataset name.
+        key: The 32-byte encryption key; ``None`` keeps the mirror in memory for this session.
+        path: The database file (default :func:`mirror_path`); ignored without a key.
+        label: How the account is called in notices.
+        region: Default region for phone numbers written without a country code.
+        on_drop: Called by :meth:`drop` once the file is gone (forgets the key).
+    """
+
+    def __init__(self, account_id: str, specs: Mapping[str, DatasetSpec], *, key: bytes | None,
+                 path: Path | None = None, label: str = "", region: str = DEFAULT_REGION,
+                 on_drop: Callable[[], None] | None = None) -> None:
+        self.account_id = account_id
+        self.label = label or account_id
+        self.region = region
+        self.notice: str | None = None
+        self._specs = dict(specs)
+        self._key = key
+        self._path = (path or mirror_path(account_id)) if key is not None else None
+        self._on_drop = on_drop
+        self._lock = threading.RLock()
+        self._datasets: dict[str, _Dataset] = {}
+        if key is None:
+            self.notice = IN_MEMORY_TEXT.format(label=self.label)
+        self._conn: Any = self._open()
+
+    # -- opening ----------------------------------------------------------------------------------
+
+    @property
+    def on_disk(self) -> bool:
+        """Whether the mirror is kept on disk (encrypted); ``False``: in memory for this session."""
+        return self._path is not None
+
+    @property
+    def path(self) -> Path | None:
+        """The database file (``None`` in memory)."""
+        return self._path
+
+    def _connect(self) -> Any:
+        if self._path is None or self._key is None:
+            return sqlcipher.connect(":memory:", check_same_thread=False, isolation_level=None)
+        folder = self._path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            os.chmod(folder, 0o700)
+        if not self._path.exists():
+            os.close(os.open(self._path, os.O_CREAT | os.O_WRONLY, 0o600))
+        with contextlib.suppress(OSError):
+            os.chmod(self._path, 0o600)
+        conn = sqlcipher.connect(str(self._path), check_same_thread=False, isolation_level=None)
+        conn.execute(f"PRAGMA key = \"x'{self._key.hex()}'\"")
+        return conn
+
+    def _open(self) -> Any:
+        conn = None
+        try:
+            conn = self._connect()
+            self._prepare(conn)
+            return conn
+        except sqlcipher.DatabaseError as exc:
+            if self._path is None:
+                raise
+            if conn is not None:
+                with contextlib.suppress(sqlcipher.Error):
+                    conn.close()
+            reason = "wrong key or damaged file" if "not a database" in str(exc) else str(exc)
+            backup = move_aside(self._path)
+            for sidecar, moved in zip(_sidecars(self._path), _sidecars(backup), strict=True):
+                if sidecar.exists():
+                    with contextlib.suppress(OSError):
+                        os.replace(sidecar, moved)
+            self.notice = DAMAGED_TEXT.format(label=self.label, reason=reason, name=backup.name)
+            log.services.warning("mirror of %s could not be opened (%s); moved to %s and rebuilt",
+                                 self.account_id, reason, backup.name)
+            self._datasets.clear()
+            conn = self._connect()
+            self._prepare(conn)
+            return conn
+
+    def _prepare(self, conn: Any) -> None:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a wrong key or damage fails here
+        conn.execute("PRAGMA temp_store = MEMORY")  # no plain-text temporary files
+        conn.execute("PRAGMA cache_size = -8000")
+        if self._path is not None:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _SCHEMA:
+                conn.execute(statement)
+            for name, spec in self._specs.items():
+                self._dataset_in(conn, name, spec)
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlcipher.Error):
+                conn.execute("ROLLBACK")
+            raise
+
+    def _dataset_in(self, conn: Any, name: str, spec: DatasetSpec) -> _Dataset:
+        layout = _layout(spec)
+        row = conn.execute("SELECT ds, layout FROM datasets WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            ds = conn.execute("INSERT INTO datasets(name, layout) VALUES (?, ?)", (name, layout)).lastrowid
+            _create_keys(conn, ds, len(spec.columns))
+        else:
+            ds = row[0]
+        info = _Dataset(ds, spec, tuple(c.key for c in spec.columns))
+        if row is not None and row[1] != layout:  # the columns changed: index every record again
+            log.services.info("mirror of %s: %s columns changed; reindexing", self.account_id, name)
+            conn.execute(f"DROP TABLE IF EXISTS f{ds}")
+            conn.execute(f"DROP TABLE IF EXISTS k{ds}")
+            _create_keys(conn, ds, len(spec.columns))
+            conn.execute("UPDATE datasets SET layout = ? WHERE ds = ?", (layout, ds))
+            stored = conn.execute("SELECT rec, id, body FROM records WHERE ds = ?", (ds,)).fetchall()
+            for rec, record_id, body in stored:
+                self._unindex_shared(conn, rec)
+                self._index(conn, info, rec, codec.loads(body, name, record_id))
+        self._datasets[name] = info
+        return info
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    def _db(self) -> Any:
+        if self._conn is None:
+            raise RuntimeError(f"the mirror of {self.account_id} is closed")
+        return self._conn
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Any]:
+        with self._lock:
+            conn = self._db()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                with contextlib.suppress(sqlcipher.Error):
+                    conn.execute("ROLLBACK")
+                if isinstance(exc, sqlcipher.OperationalError) and "full" in str(exc):
+                    raise self._full() from None
+                raise
+
+    def _full(self) -> MirrorFull:
+        text = (f"The disk is full, so the local copy of {self.label} cannot grow and syncing stopped. "
+                "What it held is kept.")
+        log.services.warning("mirror of %s: disk full", self.account_id)
+        return MirrorFull(text, user_message=UserMessage("Disk full", text,
+                                                         "Free some disk space, then sync again."))
+
+    def _info(self, conn: Any, dataset: str) -> _Dataset:
+        info = self._datasets.get(dataset)
+        if info is not None:
+            return info
+        spec = self._specs.get(dataset)
+        if spec is None:
+            raise KeyError(f"{dataset} is not a mirrored dataset of {self.account_id}")
+        return self._dataset_in(conn, dataset, spec)
+
+    def _index(self, conn: Any, info: _Dataset, rec: int, record: Record) -> None:
+        found = entry(info.spec, record, self.region)
+        marks = ", ".join("?" * (len(found.keys) + 3))
+        conn.execute(f"INSERT INTO k{info.ds} VALUES ({marks})", (rec, found.id_key, found.search, *found.keys))
+        if found.idents:
+            conn.executemany("INSERT OR IGNORE INTO idents(kind, value, rec) VALUES (?, ?, ?)",
+                             [(kind, value, rec) for kind, value in found.idents])
+        if found.names:
+            conn.execute("INSERT INTO names(rec, text) VALUES (?, ?)", (rec, found.names))
+
+    @staticmethod
+    def _unindex_shared(conn: Any, rec: int) -> None:
+        conn.execute("DELETE FROM idents WHERE rec = ?", (rec,))
+        conn.execute("DELETE FROM names WHERE rec = ?", (rec,))
+
+    def _unindex(self, conn: Any, info: _Dataset, rec: int) -> None:
+        conn.execute(f"DELETE FROM k{info.ds} WHERE rec = ?", (rec,))
+        self._unindex_shared(conn, rec)
+
+    def _upsert(self, conn: Any, info: _Dataset, record: Record, pass_id: int) -> bool:
+        """Stores one record stamped with ``pass_id``; returns whether it was not stamped so before."""
+        body = codec.dumps(record)
+        row = conn.execute("SELECT rec, pass, body FROM records WHERE ds = ? AND id = ?",
+                           (info.ds, record.id)).fetchone()
+        if row is None:
+            rec = conn.execute("INSERT INTO records(ds, id, pass, body) VALUES (?, ?, ?, ?)",
+                               (info.ds, record.id, pass_id, body)).lastrowid
+            self._index(conn, info, rec, record)
+            return True
+        rec, old_pass, old_body = row
+        if old_body == body:
+            if old_pass != pass_id:
+                conn.execute("UPDATE records SET pass = ? WHERE rec = ?", (pass_id, rec))
+            return bool(old_pass != pass_id)
+        conn.execute("UPDATE records SET pass = ?, body = ? WHERE rec = ?", (pass_id, body, rec))
+        self._unindex(conn, info, rec)
+        self._index(conn, info, rec, record)
+        return bool(old_pass != pass_id)
+
+    @staticmethod
+    def _state_in(conn: Any, dataset: str) -> SyncState:
+        row = conn.execute("SELECT complete, pass_id, cursor, running, fetched, expected, started_at, synced_at "
+                           "FROM sync WHERE dataset = ?", (dataset,)).fetchone()
+        if row is None:
+            return SyncState(dataset)
+        complete, pass_id, cursor, running, fetched, expected, started_at, synced_at = row
+        return SyncState(dataset, bool(complete), pass_id, json.loads(cursor), bool(running), fetched, expected,
+                         started_at, synced_at)
+
+    @staticmethod
+    def _save_state(conn: Any, state: SyncState) -> None:
+        conn.execute("INSERT OR REPLACE INTO sync VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (state.dataset, int(state.complete), state.pass_id, json.dumps(state.cursor), int(state.running),
+                      state.fetched, state.expected, state.started_at, state.synced_at))
+
+    # -- sync passes --------------------------------------------------------------------------------
+
+    def state(self, dataset: str) -> SyncState:
+        """Where the dataset's sync stands (a fresh state for a dataset never synced)."""
+        with self._lock:
+            return self._state_in(self._db(), dataset)
+
+    def begin_pass(self, dataset: str, expected: int | None = None) -> SyncState:
+        """Starts a full pass from the dataset's start (a new ``pass_id``); returns its state."""
+        with self._write() as conn:
+            self._info(conn, dataset)
+            old = self._state_in(conn, dataset)
+            state = SyncState(dataset, old.complete, old.pass_id + 1, None, True, 0, expected, time.time(),
+                              old.synced_at)
+            self._save_state(conn, state)
+            return state
+
+    def store_page(self, state: SyncState, records: Sequence[Record], next_cursor: Cursor,
+                   expected: int | None = None) -> SyncState:
+        """Stores one page of a running pass and where the pass goes on, in one transaction.
+
+        Raises:
+            ValueError: ``state`` is not the dataset's running pass (another pass began since).
+            MirrorFull: The disk is full (nothing of this page is stored).
+        """
+        with self._write() as conn:
+            info = self._info(conn, state.dataset)
+            current = self._state_in(conn, state.dataset)
+            if not current.running or current.pass_id != state.pass_id:
+                raise ValueError(f"pass {state.pass_id} of {state.dataset} is not running")
+            fresh = sum(self._upsert(conn, info, record, current.pass_id) for record in records)
+            new = SyncState(state.dataset, current.complete, current.pass_id, next_cursor, True,
+                            current.fetched + fresh, expected if expected is not None else current.expected,
+                            current.started_at, current.synced_at)
+            self._save_state(conn, new)
+            return new
+
+    def finish_pass(self, state: SyncState) -> int:
+        """Ends a pass that read the whole dataset; removes the records it did not see; returns how many.
+
+        Raises:
+            ValueError: ``state`` is not the dataset's running pass.
+        """
+        with self._write() as conn:
+            info = self._info(conn, state.dataset)
+            current = self._state_in(conn, state.dataset)
+            if not current.running or current.pass_id != state.pass_id:
+                raise ValueError(f"pass {state.pass_id} of {state.dataset} is not running")
+            unseen = [r for (r,) in conn.execute("SELECT rec FROM records WHERE ds = ? AND pass <> ?",
+                                                 (info.ds, current.pass_id)).fetchall()]
+            for rec in unseen:
+                self._unindex(conn, info, rec)
+            conn.executemany("DELETE FROM records WHERE rec = ?", [(rec,) for rec in unseen])
+            self._save_state(conn, SyncState(state.dataset, True, current.pass_id, None, False, current.fetched,
+                                             current.expected, current.started_at, time.time()))
+            return len(unseen)
+
+    # -- console changes ------------------------------------------------------------------------------
+
+    def put(self, dataset: str, records: Sequence[Record]) -> None:
+        """Stores records read or written by the console, at once (stamped with the latest pass).
+
+        Raises:
+            MirrorFull: The disk is full.
+        """
+        with self._write() as conn:
+            info = self._info(conn, dataset)
+            pass_id = self._state_in(conn, dataset).pass_id
+            for record in records:
+                self._upsert(conn, info, record, pass_id)
+
+    def forget(self, dataset: str, record_id: str) -> None:
+        """Removes one record (deleted in the console)."""
+        with self._write() as conn:
+            info = self._info(conn, dataset)
+            row = conn.execute("SELECT rec FROM records WHERE ds = ? AND id = ?", (info.ds, record_id)).fetchone()
+            if row is not None:
+                self._unindex(conn, info, row[0])
+                conn.execute("DELETE FROM records WHERE rec = ?", (row[0],))
+
+    # -- reading ----------------------------------------------------------------------------------------
+
+    def get(self, dataset: str, record_id: str) -> Record | None:
+        """One record, as last stored."""
+        with self._lock:
+            conn = self._db()
+            info = self._datasets.get(dataset)
+            if info is None:
+                return None
+            row = conn.execute("SELECT body FROM records WHERE ds = ? AND id = ?", (info.ds, record_id)).fetchone()
+            return None if row is None else codec.loads(row[0], dataset, record_id)
+
+    @staticmethod
+    def _filter(info: _Dataset, text: str) -> tuple[str, tuple[Any, ...]]:
+        folded = fold(text).strip()
+        if not folded:
+            return "", ()
+        if len(folded) >= TRIGRAM:
+            return f"k.rec IN (SELECT rowid FROM f{info.ds} WHERE f{info.ds} MATCH ?)", (fts_phrase(folded),)
+        return "instr(k.search, ?) > 0", (folded,)
+
+    def count(self, dataset: str, text: str = "") -> int:
+        """How many records the dataset holds (that match ``text``, as :attr:`MirrorQuery.text`)."""
+        with self._lock:
+            conn = self._db()
+            info = self._datasets.get(dataset)
+            if info is None:
+                return 0
+            where, args = self._filter(info, text)
+            sql = f"SELECT count(*) FROM k{info.ds} k" + (f" WHERE {where}" if where else "")
+            return int(conn.execute(sql, args).fetchone()[0])
+
+    def rows(self, dataset: str, query: MirrorQuery) -> list[Record]:
+        """A page of the dataset in the query's order (ties in the order the records arrived).
+
+        Raises:
+            KeyError: ``query.sort`` is not a column of the dataset.
+        """
+        with self._lock:
+            conn = self._db()
+            info = self._datasets.get(dataset)
+            if info is None:
+                return []
+            if query.sort is None:
+                column = "k.sid"
+            elif query.sort in info.columns:
+                column = f"k.c{info.columns.index(query.sort)}"
+            else:
+                raise KeyError(f"{query.sort} is not a column of {dataset}")
+            order = " DESC" if query.descending else ""
+            where, args = self._filter(info, query.text)
+            sql = (f"SELECT r.id, r.body FROM k{info.ds} k JOIN records r ON r.rec = k.rec"
+                   + (f" WHERE {where}" if where else "")
+                   + f" ORDER BY {column}{order}, k.rec{order} LIMIT ? OFFSET ?")
+            found = conn.execute(sql, (*args, max(0, query.limit), max(0, query.offset))).fetchall()
+            return [codec.loads(body, dataset, record_id) for record_id, body in found]
+
+    def find(self, *, emails: Sequence[str] = (), phones: Sequence[str] = (), names: Sequence[str] = (),
+             limit: int = 200) -> list[Record]:
+        """The records of every dataset whose identity matches any of the given values.
+
+        An email matches in any case; a phone by its E.164 keys; a name when every word of it is in
+        one of a record's names (substring, case- and accent-insensitive).
+        """
+        with self._lock:
+            conn = self._db()
+            recs: set[int] = set()
+            wanted = [(EMAIL, e.strip().lower()) for e in emails if e.strip()]
+            wanted += [(PHONE, k) for k in query_phone_keys(phones, self.region)]
+            for kind, value in wanted:
+                recs.update(r for (r,) in conn.execute("SELECT rec FROM idents WHERE kind = ? AND value = ?",
+                                                       (kind, value)))
+            for name in names:
+                recs.update(self._names(conn, name))
+            if not recs:
+                return []
+            chosen = sorted(recs)[:max(0, limit)]
+            by_ds = {info.ds: name for name, info in self._datasets.items()}
+            found: list[Record] = []
+            for start in range(0, len(chosen), 500):
+                part = chosen[start:start + 500]
+                marks = ", ".join("?" * len(part))
+                for ds, record_id, body in conn.execute(
+                        f"SELECT ds, id, body FROM records WHERE rec IN ({marks}) ORDER BY rec", part):
+                    dataset = by_ds.get(ds)
+                    if dataset is not None:
+                        found.append(codec.loads(body, dataset, record_id))
+            return found
+
+    @staticmethod
+    def _names(conn: Any, name: str) -> set[int]:
+        words = fold(name).split()
+        if not words:
+            return set()
+        long = [w for w in words if len(w) >= TRIGRAM]
+        if long:
+            query = " AND ".join(fts_phrase(w) for w in long)
+            rows = conn.execute("SELECT n.rec, n.text FROM names_fts JOIN names n ON n.rec = names_fts.rowid "
+                                "WHERE names_fts MATCH ?", (query,)).fetchall()
+        else:
+            where = " AND ".join("instr(text, ?) > 0" for _ in words)
+            rows = conn.execute(f"SELECT rec, text FROM names WHERE {where}", words).fetchall()
+        # Every word in one and the same name of the record.
+        return {rec for rec, text in rows if any(all(w in one for w in words) for one in text.split("\n"))}
+
+    # -- lifetime ---------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Closes the database (the file stays)."""
+        with self._lock:
+            if self._conn is not None:
+                with contextlib.suppress(sqlcipher.Error):
+                    self._conn.close()
+                self._conn = None
+
+    def drop(self) -> None:
+        """Forgets everything (*Forget local copy*): the database and its file are removed, the key too."""
+        with self._lock:
+            self.close()
+            if self._path is not None:
+                for path in (self._path, *_sidecars(self._path)):
+                    with contextlib.suppress(FileNotFoundError):
+                        path.unlink()
+            if self._on_drop is not None:
+                self._on_drop()
+
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS datasets(ds INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, layout TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS sync(dataset TEXT PRIMARY KEY, complete INTEGER NOT NULL, pass_id INTEGER NOT NULL, "
+    "cursor TEXT NOT NULL, running INTEGER NOT NULL, fetched INTEGER NOT NULL, expected INTEGER, started_at REAL, "
+    "synced_at REAL)",
+    "CREATE TABLE IF NOT EXISTS records(rec INTEGER PRIMARY KEY, ds INTEGER NOT NULL, id TEXT NOT NULL, "
+    "pass INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE(ds, id))",
+    "CREATE TABLE IF NOT EXISTS idents(kind INTEGER NOT NULL, value TEXT NOT NULL, rec INTEGER NOT NULL, "
+    "PRIMARY KEY(kind, value, rec)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS idents_rec ON idents(rec)",
+    "CREATE TABLE IF NOT EXISTS names(rec INTEGER PRIMARY KEY, text TEXT NOT NULL)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS names_fts USING fts5(text, content='names', content_rowid='rec', "
+    "tokenize='trigram')",
+    "CREATE TRIGGER IF NOT EXISTS names_ai AFTER INSERT ON names BEGIN "
+    "INSERT INTO names_fts(rowid, text) VALUES (new.rec, new.text); END",
+    "CREATE TRIGGER IF NOT EXISTS names_ad AFTER DELETE ON names BEGIN "
+    "INSERT INTO names_fts(names_fts, rowid, text) VALUES ('delete', old.rec, old.text); END",
+)
+
+
+def _create_keys(conn: Any, ds: int, columns: int) -> None:
+    """The dataset's sort keys (one indexed column per spec column) and its trigram text index."""
+    cols = "".join(f", c{i}" for i in range(columns))
+    conn.execute(f"CREATE TABLE k{ds}(rec INTEGER PRIMARY KEY, sid, search TEXT NOT NULL{cols})")
+    conn.execute(f"CREATE INDEX k{ds}_sid ON k{ds}(sid)")
+    for i in range(columns):
+        conn.execute(f"CREATE INDEX k{ds}_c{i} ON k{ds}(c{i})")
+    conn.execute(f"CREATE VIRTUAL TABLE f{ds} USING fts5(search, content='k{ds}', content_rowid='rec', "
+                 "tokenize='trigram')")
+    conn.execute(f"CREATE TRIGGER k{ds}_ai AFTER INSERT ON k{ds} BEGIN "
+                 f"INSERT INTO f{ds}(rowid, search) VALUES (new.rec, new.search); END")
+    conn.execute(f"CREATE TRIGGER k{ds}_ad AFTER DELETE ON k{ds} BEGIN "
+                 f"INSERT INTO f{ds}(f{ds}, rowid, search) VALUES ('delete', old.rec, old.search); END")
