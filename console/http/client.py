@@ -141,6 +141,13 @@ class VendorHttp:
                 await asyncio.wait_for(self._idle.wait(), limit)
         await self.aclose()
 
+    async def wait_idle(self) -> None:
+        """Returns once no call is on its way (at once when none is).
+
+        The background sync waits here between pages, so the requests a person waits for go first.
+        """
+        await self._idle.wait()
+
     def url(self, path: str) -> str:
         """Returns the absolute URL of a vendor path."""
         return f"{self.base_url}/{path.lstrip('/')}"
