@@ -23,6 +23,8 @@ from console.http.types import HttpSettings
 from console.sandbox.workspace import DemoWorkspace
 from console.services.accounts import AccountService
 from console.services.datasets import DatasetService
+from console.services.mirror.contract import MirrorQuery
+from console.services.mirror.store import MirrorStore
 from console.services.mirror.sync import (
     MirrorSync,
     Strategy,
@@ -275,3 +277,45 @@ def test_headroom_wait_holds_until_the_refill_then_lets_go() -> None:
     untimed = RateLimitSnapshot(limit=10, remaining=0, reset_at=None, observed_at=1000.0, window=1.0)
     assert headroom_wait(untimed, now=1000.5) == 0.5
     assert headroom_wait(None, now=0.0) == 0.0
+
+
+async def test_against_the_real_store_a_restart_mid_pass_loses_nothing_and_doubles_nothing(
+        rig: Rig, tmp_path: Path) -> None:
+    specs = {spec.name: spec for spec in rig.sync.specs()}
+    path, key = tmp_path / "mirror.db", bytes(range(32))
+    store = MirrorStore(rig.account_id, specs, key=key, path=path, label="Marketing (demo)")
+    sync = MirrorSync(rig.datasets, store, page_size=70)
+
+    def cancel_after_two_pages(progress: SyncProgress) -> None:
+        if progress.dataset == "contacts" and progress.phase is Phase.SYNCING and progress.fetched == 140:
+            sync.cancel()
+
+    sync.listen(cancel_after_two_pages)
+    await sync.sync_now()
+    store.close()  # the console quits mid-pass
+
+    store = MirrorStore(rig.account_id, specs, key=key, path=path, label="Marketing (demo)")
+    try:
+        assert store.state("contacts").running and store.state("contacts").fetched == 140
+        before = len(rig.requests("/contacts"))
+        sync = MirrorSync(rig.datasets, store, page_size=70)
+        await sync.sync_now()
+        assert len(rig.requests("/contacts")) - before == 3  # the pass went on from page 3 of 5
+        state = store.state("contacts")
+        assert state.complete and state.fetched == CONTACTS == store.count("contacts")
+        assert {r.id for r in store.rows("contacts", MirrorQuery(limit=1000))} == rig.vendor_ids()
+
+        victim = store.get("contacts", str(rig.emulator.contact_ids()[5]))
+        assert victim is not None
+        await rig.datasets.delete(rig.account_id, victim)
+        created = await rig.datasets.create(rig.account_id, "contacts", {"email": "fresh.store@example.com"})
+        before = len(rig.requests("/contacts"))
+        await sync.sync_now()  # a refresh: newest first, the stored records compare equal
+        assert len(rig.requests("/contacts")) - before == 2
+        assert store.get("contacts", created.record.id) is not None
+        await sync.sync_now(full=True)  # the reconcile
+        assert store.get("contacts", victim.id) is None
+        assert store.count("contacts") == len(rig.vendor_ids())
+        assert sync.progress("contacts").removed == 1
+    finally:
+        store.close()
