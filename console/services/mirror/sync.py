@@ -35,7 +35,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from console.core import log
-from console.core.errors import ConsoleError, RateLimited
+from console.core.errors import ConsoleError, NotFound, RateLimited, ValidationError
 from console.core.models import DatasetSpec, Query, Record
 from console.http.ratelimit import RateLimitSnapshot
 from console.services.datasets import DatasetService
@@ -331,6 +331,7 @@ class MirrorSync:
         fetch = partial(self.datasets.fetch_page, self.account_id, spec.name, query)
         cursor = PageCursor(fetch, self.page_size, start=state.cursor)
         self._publish(spec, Phase.SYNCING, state)
+        resumed = state.cursor is not None
         while not cursor.done:
             await self._clear_to_send(spec, Phase.SYNCING)
             try:
@@ -338,6 +339,18 @@ class MirrorSync:
             except RateLimited as exc:  # the vendor asked to wait longer than the client sits out
                 await self._rate_pause(spec, Phase.SYNCING, exc)
                 continue
+            except (ValidationError, NotFound):
+                if not resumed:
+                    raise
+                # The vendor no longer knows where the pass stood (a cursor kept since an old run):
+                # a new pass from the start (records are stored by id: nothing doubles).
+                log.services.info("sync of %s %s: the stored cursor was refused; starting over",
+                                  self.account_id, spec.name)
+                resumed = False
+                state = await self._mirror_call(self.mirror.begin_pass, spec.name, state.expected)
+                cursor = PageCursor(fetch, self.page_size)
+                continue
+            resumed = False
             next_cursor = page.next_cursor if not cursor.done else None
             expected = page.total if page.total is not None else state.expected
             state = await self._mirror_call(self.mirror.store_page, state, list(page.items), next_cursor, expected)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from console.core.credentials import MemoryStore
-from console.core.errors import RateLimited, ServerError
+from console.core.errors import RateLimited, ServerError, ValidationError
 from console.core.models import Query
 from console.core.settings import AccountsFile
 from console.http.ratelimit import RateLimitSnapshot
@@ -260,6 +260,43 @@ async def test_a_failing_dataset_keeps_its_error_and_the_others_go_on(rig: Rig, 
     assert progress.phase is Phase.FAILED and progress.error
     assert progress.text.startswith("Sync of Marketing (demo) contacts stopped: ")
     assert rig.mirror.state("tags").complete
+
+
+async def test_a_stored_cursor_the_vendor_refuses_starts_the_pass_over(rig: Rig, monkeypatch: pytest.MonkeyPatch
+                                                                      ) -> None:
+    def cancel_after_a_page(progress: SyncProgress) -> None:
+        if progress.dataset == "contacts" and progress.phase is Phase.SYNCING and progress.fetched == 70:
+            rig.sync.cancel()
+
+    stop = rig.sync.listen(cancel_after_a_page)
+    await rig.sync.sync_now()
+    stop()
+    fetch: Callable[..., Any] = rig.datasets.fetch_page
+    refused: list[Any] = []
+
+    async def forgetful(account_id: str, dataset: str, query: Query, cursor: Any, limit: int) -> Any:
+        if dataset == "contacts" and cursor is not None and not refused:
+            refused.append(cursor)
+            raise ValidationError("systeme", "startingAfter: unknown contact", status=422)
+        return await fetch(account_id, dataset, query, cursor, limit)
+
+    monkeypatch.setattr(rig.datasets, "fetch_page", forgetful)
+    await rig.sync.sync_now()
+    assert refused and rig.sync.progress("contacts").phase is Phase.DONE
+    assert set(rig.mirror.records("contacts")) == rig.vendor_ids()
+    assert rig.mirror.state("contacts").fetched == CONTACTS  # the new pass counted each record once
+
+
+async def test_the_schedule_syncs_at_start_and_again_on_demand(rig: Rig) -> None:
+    rig.sync.interval = 3600.0
+    rig.sync.start()
+    await until(lambda: rig.mirror.state("contacts").complete and rig.mirror.state("tags").complete,
+                what="the first round")
+    created = await rig.datasets.create(rig.account_id, "contacts", {"email": "on.demand@example.com"})
+    rig.sync.refresh_now()  # F5
+    await until(lambda: created.record.id in rig.mirror.records("contacts"), what="the refresh")
+    await rig.sync.aclose()
+    assert not rig.sync.running
 
 
 def test_live_datasets_are_not_mirrored() -> None:
