@@ -225,7 +225,11 @@ class MirrorSync:
         self._resumed.set()
 
     def cancel(self) -> None:
-        """Stops the running round: what is stored stays, and the pass goes on from there next time."""
+        """Stops the running round: what is stored stays, and the pass goes on from there next time.
+
+        A pause ends with it: the next round (the schedule's, or *Sync now*) is not held.
+        """
+        self._resumed.set()
         if self.running and self._round is not None:
             self._round.cancel()
 

@@ -244,6 +244,17 @@ async def test_pause_holds_the_sync_until_resumed(rig: Rig) -> None:
     assert set(rig.mirror.records("contacts")) == rig.vendor_ids()
 
 
+async def test_a_cancel_while_paused_ends_the_pause_too(rig: Rig) -> None:
+    rig.sync.pause()
+    syncing = asyncio.ensure_future(rig.sync.sync_now())
+    await until(lambda: rig.sync.progress("contacts").phase is Phase.PAUSED, what="the sync paused")
+    rig.sync.cancel()
+    await syncing
+    assert not rig.sync.paused and rig.sync.progress("contacts").phase is Phase.CANCELLED
+    await rig.sync.sync_now()
+    assert rig.mirror.state("contacts").complete
+
+
 @pytest.mark.allow_warnings
 async def test_a_failing_dataset_keeps_its_error_and_the_others_go_on(rig: Rig, monkeypatch: pytest.MonkeyPatch
                                                                       ) -> None:
