@@ -19,6 +19,9 @@ one request at a time, so between its pages every call on the way is someone els
 the account's quota is below a headroom (:func:`headroom_wait`), so it never spends the quota to
 zero; a 429 that still comes pauses it until the vendor's wait is over.
 
+A vendor's refusal stops that dataset's pass (the error stays in its progress) and the others go
+on; a failure of the mirror itself (a full disk) stops the round, keeping what is stored.
+
 The mirror's calls block (SQLite): they run in a worker thread, one at a time.
 """
 
@@ -127,6 +130,14 @@ def _merge(mirror: Mirror, dataset: str, records: Sequence[Record]) -> int:
     if changed:
         mirror.put(dataset, changed)
     return len(changed)
+
+
+class _MirrorFailed(Exception):
+    """The mirror failed during a pass (a full disk): every dataset would fail alike, so the round stops."""
+
+    def __init__(self, error: ConsoleError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 class MirrorSync:
@@ -299,15 +310,24 @@ class MirrorSync:
     async def _sync_all(self, full: bool) -> None:
         for spec in self.specs():
             try:
-                await self.sync_dataset(spec, full=full)
+                await self._sync_dataset(spec, full=full)
             except asyncio.CancelledError:
                 self._publish(spec, Phase.CANCELLED)
                 raise
+            except _MirrorFailed as failed:
+                log.services.warning("sync of %s stopped at %s: the mirror failed: %s", self.account_id, spec.name,
+                                     failed.error)
+                self._publish(spec, Phase.FAILED, error=failed.error.user_message.text)
+                return  # what is stored stays; the next round goes on from there
 
-    async def sync_dataset(self, spec: DatasetSpec, *, full: bool = False) -> None:
-        """Syncs one dataset: a full pass, or a refresh (see :meth:`sync_now`); a failure goes to its progress."""
+    async def _sync_dataset(self, spec: DatasetSpec, *, full: bool = False) -> None:
+        """Syncs one dataset: a full pass, or a refresh (see :meth:`sync_now`); a vendor's refusal goes to its progress.
+
+        Raises:
+            _MirrorFailed: The mirror failed (the round stops).
+        """
         try:
-            state = await self._mirror_call(self.mirror.state, spec.name)
+            state = await self._store(self.mirror.state, spec.name)
             if not state.complete or state.running or full:
                 await self._full_pass(spec, state)
                 return
@@ -324,13 +344,13 @@ class MirrorSync:
     async def _full_pass(self, spec: DatasetSpec, state: SyncState) -> None:
         if state.running and state.cursor is None and state.fetched:
             # The last page was stored, the finish was cut short: finish it now.
-            removed = await self._mirror_call(self.mirror.finish_pass, state)
+            removed = await self._store(self.mirror.finish_pass, state)
             self._publish(spec, Phase.DONE, state, removed=removed)
             return
         if not state.running:
             # The vendor may say no total: the last pass's count is the "about" of this one.
-            about = await self._mirror_call(self.mirror.count, spec.name) if state.complete else None
-            state = await self._mirror_call(self.mirror.begin_pass, spec.name, about)
+            about = await self._store(self.mirror.count, spec.name) if state.complete else None
+            state = await self._store(self.mirror.begin_pass, spec.name, about)
         query = Query(descending=spec.default_descending)
         fetch = partial(self.datasets.fetch_page, self.account_id, spec.name, query)
         cursor = PageCursor(fetch, self.page_size, start=state.cursor)
@@ -351,15 +371,15 @@ class MirrorSync:
                 log.services.info("sync of %s %s: the stored cursor was refused; starting over",
                                   self.account_id, spec.name)
                 resumed = False
-                state = await self._mirror_call(self.mirror.begin_pass, spec.name, state.expected)
+                state = await self._store(self.mirror.begin_pass, spec.name, state.expected)
                 cursor = PageCursor(fetch, self.page_size)
                 continue
             resumed = False
             next_cursor = page.next_cursor if not cursor.done else None
             expected = page.total if page.total is not None else state.expected
-            state = await self._mirror_call(self.mirror.store_page, state, list(page.items), next_cursor, expected)
+            state = await self._store(self.mirror.store_page, state, list(page.items), next_cursor, expected)
             self._publish(spec, Phase.SYNCING, state)
-        removed = await self._mirror_call(self.mirror.finish_pass, state)
+        removed = await self._store(self.mirror.finish_pass, state)
         self._publish(spec, Phase.DONE, state, removed=removed)
 
     async def _newest_first(self, spec: DatasetSpec) -> None:
@@ -374,7 +394,7 @@ class MirrorSync:
             except RateLimited as exc:
                 await self._rate_pause(spec, Phase.REFRESHING, exc)
                 continue
-            news = await self._mirror_call(_merge, self.mirror, spec.name, list(page.items))
+            news = await self._store(_merge, self.mirror, spec.name, list(page.items))
             changed += news
             self._publish(spec, Phase.REFRESHING, fetched=changed)
             if not news:
@@ -412,6 +432,13 @@ class MirrorSync:
         self._publish(spec, Phase.WAITING, waiting_for=FOR_QUOTA)
         await asyncio.sleep(exc.retry_after if exc.retry_after and exc.retry_after > 0 else DEFAULT_RATE_PAUSE)
         self._publish(spec, phase)
+
+    async def _store(self, call: Callable[..., T], *args: object) -> T:
+        """A mirror call of a pass: its failure (a full disk) is the mirror's, not the vendor's."""
+        try:
+            return await self._mirror_call(call, *args)
+        except ConsoleError as exc:
+            raise _MirrorFailed(exc) from exc
 
     async def _mirror_call(self, call: Callable[..., T], *args: object) -> T:
         """Runs a blocking mirror call in a worker thread, one at a time; a cancel waits for it to end."""

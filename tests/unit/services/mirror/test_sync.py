@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from console.core.credentials import MemoryStore
-from console.core.errors import RateLimited, ServerError, ValidationError
+from console.core.errors import RateLimited, ServerError, UserMessage, ValidationError
 from console.core.models import Query
 from console.core.settings import AccountsFile
 from console.http.ratelimit import RateLimitSnapshot
@@ -23,8 +23,8 @@ from console.http.types import HttpSettings
 from console.sandbox.workspace import DemoWorkspace
 from console.services.accounts import AccountService
 from console.services.datasets import DatasetService
-from console.services.mirror.contract import MirrorQuery
-from console.services.mirror.store import MirrorStore
+from console.services.mirror.contract import MirrorQuery, SyncState
+from console.services.mirror.store import MirrorFull, MirrorStore
 from console.services.mirror.sync import (
     MirrorSync,
     Strategy,
@@ -308,6 +308,29 @@ async def test_the_schedule_syncs_at_start_and_again_on_demand(rig: Rig) -> None
     await until(lambda: created.record.id in rig.mirror.records("contacts"), what="the refresh")
     await rig.sync.aclose()
     assert not rig.sync.running
+
+
+@pytest.mark.allow_warnings
+async def test_a_full_disk_stops_the_round_and_keeps_what_is_stored(rig: Rig) -> None:
+    store_page = rig.mirror.store_page
+
+    def full_after_a_page(state: SyncState, *args: Any) -> SyncState:
+        if state.fetched:
+            raise MirrorFull("disk full", user_message=UserMessage("Disk full", "The disk is full."))
+        return store_page(state, *args)
+
+    rig.mirror.store_page = full_after_a_page  # type: ignore[method-assign]
+    await rig.sync.sync_now()
+    progress = rig.sync.progress("contacts")
+    assert progress.phase is Phase.FAILED and progress.text.endswith("stopped: The disk is full.")
+    assert rig.mirror.state("contacts").fetched == 70 and len(rig.mirror.records("contacts")) == 70
+    assert rig.sync.board.get("tags") is None  # the round stopped: no other dataset was read
+    assert len(rig.requests()) == 2
+
+    rig.mirror.store_page = store_page  # type: ignore[method-assign]
+    await rig.sync.sync_now()  # room again: the pass goes on from its second page
+    assert set(rig.mirror.records("contacts")) == rig.vendor_ids()
+    assert all(n == 1 for (d, _i, _p), n in rig.mirror.stored.items() if d == "contacts")
 
 
 def test_live_datasets_are_not_mirrored() -> None:
