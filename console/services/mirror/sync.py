@@ -169,6 +169,7 @@ class MirrorSync:
         self.clock = clock
         self.board = ProgressBoard()
         self._refreshes: dict[str, int] = {}
+        self._synced: dict[str, float] = {}
         self._mirror_lock = asyncio.Lock()
         self._resumed = asyncio.Event()
         self._resumed.set()
@@ -201,6 +202,14 @@ class MirrorSync:
         """The progress of the dataset being synced now, if any (what the status bar shows)."""
         return next((p for p in self.board.all() if p.active or p.phase is Phase.PAUSED), None)
 
+    def last_synced(self, dataset: str) -> float | None:
+        """Unix time the dataset's last pass or refresh of this session ended (``None``: none yet).
+
+        A refresh reads only the newest records and leaves :attr:`SyncState.synced_at` (the last full
+        pass) as it is; "synced 2 min ago" is the later of the two.
+        """
+        return self._synced.get(dataset)
+
     @property
     def running(self) -> bool:
         """Whether a sync round is on its way."""
@@ -224,6 +233,10 @@ class MirrorSync:
         if state is None and last is not None:
             extra = {"fetched": last.fetched, "expected": last.expected, **extra}
         self.board.publish(self._progress(spec, phase, state, **extra))
+
+    def _done(self, spec: DatasetSpec, state: SyncState | None, **extra: Any) -> None:
+        self._synced[spec.name] = self.clock()
+        self._publish(spec, Phase.DONE, state, **extra)
 
     # -- control ----------------------------------------------------------------------------------
 
@@ -345,7 +358,7 @@ class MirrorSync:
         if state.running and state.cursor is None and state.fetched:
             # The last page was stored, the finish was cut short: finish it now.
             removed = await self._store(self.mirror.finish_pass, state)
-            self._publish(spec, Phase.DONE, state, removed=removed)
+            self._done(spec, state, removed=removed)
             return
         if not state.running:
             # The vendor may say no total: the last pass's count is the "about" of this one.
@@ -380,7 +393,7 @@ class MirrorSync:
             state = await self._store(self.mirror.store_page, state, list(page.items), next_cursor, expected)
             self._publish(spec, Phase.SYNCING, state)
         removed = await self._store(self.mirror.finish_pass, state)
-        self._publish(spec, Phase.DONE, state, removed=removed)
+        self._done(spec, state, removed=removed)
 
     async def _newest_first(self, spec: DatasetSpec) -> None:
         fetch = partial(self.datasets.fetch_page, self.account_id, spec.name, Query(descending=True))
@@ -399,7 +412,7 @@ class MirrorSync:
             self._publish(spec, Phase.REFRESHING, fetched=changed)
             if not news:
                 break  # a page of records already mirrored as they are: the rest is known too
-        self._publish(spec, Phase.DONE, fetched=changed)
+        self._done(spec, None, fetched=changed)
 
     # -- politeness -----------------------------------------------------------------------------------
 

@@ -145,6 +145,8 @@ async def test_a_refresh_picks_up_a_new_record_without_a_full_pass(rig: Rig) -> 
     assert rig.mirror.calls.count("begin_pass") == begun  # no new pass
     assert len(rig.requests("/contacts")) - before == 2  # the page with the new one, then a known page
     assert rig.sync.progress("contacts").fetched == 1
+    refreshed = rig.sync.last_synced("contacts")
+    assert refreshed is not None and refreshed > (rig.mirror.state("contacts").synced_at or 0)
 
 
 async def test_the_nth_refresh_is_a_full_reconcile(rig: Rig) -> None:
