@@ -162,21 +162,26 @@ def entry(spec: DatasetSpec, record: Record, region: str = DEFAULT_REGION) -> En
         value = _value(column, record)
         keys.append(sort_key(column.kind, value))
         texts.append(shown(column.kind, value))
-    idents: set[tuple[int, str]] = set()
-    names: list[str] = []
-    if spec.identity is not None:
-        try:
-            identity = spec.identity(record)
-        except Exception as exc:  # as above: an odd record is still stored, just not found by identity
-            log.services.debug("identity of %s/%s: %s", record.dataset, record.id, type(exc).__name__)
-        else:
-            idents.update((EMAIL, e.strip().lower()) for e in identity.emails if e and e.strip())
-            for phone in identity.phones:
-                if phone:
-                    idents.update((PHONE, k) for k in phone_keys(phone, region))
-            names = [fold(n).strip() for n in identity.names if n and n.strip()]
-    return Entry(tuple(keys), id_key(record.id), fold(SEPARATOR.join(texts)), tuple(sorted(idents)),
-                 SEPARATOR.join(names))
+    idents, names = identity_of(spec, record, region)
+    return Entry(tuple(keys), id_key(record.id), fold(SEPARATOR.join(texts)), idents, names)
+
+
+def identity_of(spec: DatasetSpec, record: Record,
+                region: str = DEFAULT_REGION) -> tuple[tuple[tuple[int, str], ...], str]:
+    """What :meth:`MirrorStore.find` matches a record by: ``(kind, value)`` pairs and its folded names."""
+    if spec.identity is None:
+        return (), ""
+    try:
+        identity = spec.identity(record)
+    except Exception as exc:  # as for columns: an odd record is still stored, just not found by identity
+        log.services.debug("identity of %s/%s: %s", record.dataset, record.id, type(exc).__name__)
+        return (), ""
+    idents = {(EMAIL, e.strip().lower()) for e in identity.emails if e and e.strip()}
+    for phone in identity.phones:
+        if phone:
+            idents.update((PHONE, k) for k in phone_keys(phone, region))
+    names = [fold(n).strip() for n in identity.names if n and n.strip()]
+    return tuple(sorted(idents)), SEPARATOR.join(names)
 
 
 def query_phone_keys(phones: Sequence[str], region: str = DEFAULT_REGION) -> set[str]:
@@ -190,6 +195,11 @@ def query_phone_keys(phones: Sequence[str], region: str = DEFAULT_REGION) -> set
     return keys
 
 
-def fts_phrase(text: str) -> str:
-    """An FTS5 query matching ``text`` as a substring (trigram tokenizer: a quoted phrase)."""
-    return '"' + text.replace('"', '""') + '"'
+def trigrams(text: str) -> str:
+    """An FTS5 query for rows holding every trigram of ``text`` (at least 3 characters long).
+
+    With ``detail=none`` the index keeps no positions, so this finds candidates; the caller checks
+    that the text really is a substring.
+    """
+    grams = dict.fromkeys(text[i:i + 3] for i in range(len(text) - 2))
+    return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)

@@ -11,7 +11,8 @@ Tables:
   pass that last saw it; ``sync``: each dataset's :class:`~.contract.SyncState`.
 - ``k<n>`` per dataset: one sort key per column of the dataset's spec, each with its own index, so
   any column sorts by walking an index (the first 50 of 100,000 rows without sorting them all), and
-  the record's folded search text behind an FTS5 trigram index ``f<n>`` (substring filters).
+  the record's folded search text behind an FTS5 trigram index ``f<n>`` (substring filters; the index
+  keeps no positions, ``detail=none``: a third of the size, and ``instr`` confirms each candidate).
 - ``idents`` (lower-case emails and E.164 phone keys) and ``names`` (folded person names, trigram
   indexed): what :meth:`MirrorStore.find` answers from.
 
@@ -42,12 +43,14 @@ from console.core.paths import data_dir
 from console.core.settings import move_aside
 from console.services.mirror import codec
 from console.services.mirror.contract import MirrorQuery, SyncState
-from console.services.mirror.index import EMAIL, PHONE, entry, fold, fts_phrase, query_phone_keys
+from console.services.mirror.index import EMAIL, PHONE, entry, fold, identity_of, query_phone_keys, trigrams
 
 #: Bump when what is indexed of a record changes: every dataset's keys are then worked out again.
 INDEX_VERSION = 1
 #: The shortest filter the trigram index answers; shorter ones scan the search text.
 TRIGRAM = 3
+#: A dataset's packing dictionary is made from its first page of at least this many records.
+DICTIONARY_FROM = 20
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 IN_MEMORY_TEXT = ("There is no usable keychain to keep the local copy's key, so the local copy of {label} "
@@ -76,6 +79,10 @@ class _Dataset:
     ds: int
     spec: DatasetSpec
     columns: tuple[str, ...]
+    dictionary: bytes | None
+
+    def record(self, blob: bytes, record_id: str) -> Record:
+        return codec.loads(codec.unpack(blob, self.dictionary), self.spec.name, record_id)
 
 
 def _layout(spec: DatasetSpec) -> str:
@@ -178,31 +185,47 @@ class MirrorStore:
                 conn.execute(statement)
             for name, spec in self._specs.items():
                 self._dataset_in(conn, name, spec)
+            self._check_region(conn)
             conn.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlcipher.Error):
                 conn.execute("ROLLBACK")
             raise
 
+    def _check_region(self, conn: Any) -> None:
+        """Phone keys depend on the default region: a new region works every record's keys out again."""
+        row = conn.execute("SELECT value FROM meta WHERE key = 'region'").fetchone()
+        if row is not None and row[0] != self.region:
+            log.services.info("mirror of %s: region now %s; phone keys worked out again", self.account_id, self.region)
+            conn.execute("DELETE FROM idents")
+            for info in self._datasets.values():
+                for rec, record_id, body in conn.execute("SELECT rec, id, body FROM records WHERE ds = ?",
+                                                         (info.ds,)).fetchall():
+                    idents, _names = identity_of(info.spec, info.record(body, record_id), self.region)
+                    conn.executemany("INSERT OR IGNORE INTO idents(kind, value, rec) VALUES (?, ?, ?)",
+                                     [(kind, value, rec) for kind, value in idents])
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('region', ?)", (self.region,))
+
     def _dataset_in(self, conn: Any, name: str, spec: DatasetSpec) -> _Dataset:
         layout = _layout(spec)
-        row = conn.execute("SELECT ds, layout FROM datasets WHERE name = ?", (name,)).fetchone()
+        row = conn.execute("SELECT ds, layout, dictionary FROM datasets WHERE name = ?", (name,)).fetchone()
         if row is None:
             ds = conn.execute("INSERT INTO datasets(name, layout) VALUES (?, ?)", (name, layout)).lastrowid
             _create_keys(conn, ds, len(spec.columns))
         else:
             ds = row[0]
-        info = _Dataset(ds, spec, tuple(c.key for c in spec.columns))
+        info = _Dataset(ds, spec, tuple(c.key for c in spec.columns), None if row is None else row[2])
         if row is not None and row[1] != layout:  # the columns changed: index every record again
             log.services.info("mirror of %s: %s columns changed; reindexing", self.account_id, name)
             conn.execute(f"DROP TABLE IF EXISTS f{ds}")
             conn.execute(f"DROP TABLE IF EXISTS k{ds}")
             _create_keys(conn, ds, len(spec.columns))
             conn.execute("UPDATE datasets SET layout = ? WHERE ds = ?", (layout, ds))
+            for table in ("idents", "names"):
+                conn.execute(f"DELETE FROM {table} WHERE rec IN (SELECT rec FROM records WHERE ds = ?)", (ds,))
             stored = conn.execute("SELECT rec, id, body FROM records WHERE ds = ?", (ds,)).fetchall()
             for rec, record_id, body in stored:
-                self._unindex_shared(conn, rec)
-                self._index(conn, info, rec, codec.loads(body, name, record_id))
+                self._index(conn, info, rec, info.record(body, record_id))
         self._datasets[name] = info
         return info
 
@@ -224,6 +247,7 @@ class MirrorStore:
             except BaseException as exc:
                 with contextlib.suppress(sqlcipher.Error):
                     conn.execute("ROLLBACK")
+                self._datasets.clear()  # what this transaction added to them is gone: read them again
                 if isinstance(exc, sqlcipher.OperationalError) and "full" in str(exc):
                     raise self._full() from None
                 raise
@@ -236,13 +260,33 @@ class MirrorStore:
                                                          "Free some disk space, then sync again."))
 
     def _info(self, conn: Any, dataset: str) -> _Dataset:
-        info = self._datasets.get(dataset)
+        """The dataset's tables, made on first use (inside a write transaction)."""
+        info = self._known(conn, dataset)
         if info is not None:
             return info
         spec = self._specs.get(dataset)
         if spec is None:
             raise KeyError(f"{dataset} is not a mirrored dataset of {self.account_id}")
         return self._dataset_in(conn, dataset, spec)
+
+    def _known(self, conn: Any, dataset: str) -> _Dataset | None:
+        """The dataset's tables when they exist (``None``: nothing stored yet)."""
+        info = self._datasets.get(dataset)
+        spec = self._specs.get(dataset)
+        if info is not None or spec is None:
+            return info
+        row = conn.execute("SELECT ds, layout, dictionary FROM datasets WHERE name = ?", (dataset,)).fetchone()
+        if row is None or row[1] != _layout(spec):
+            return None
+        info = self._datasets[dataset] = _Dataset(row[0], spec, tuple(c.key for c in spec.columns), row[2])
+        return info
+
+    @staticmethod
+    def _ensure_dictionary(conn: Any, info: _Dataset, records: Sequence[Record]) -> None:
+        """Makes the dataset's packing dictionary from its first page of enough records."""
+        if info.dictionary is None and len(records) >= DICTIONARY_FROM:
+            info.dictionary = codec.make_dictionary([codec.dumps(r) for r in records[:codec.DICTIONARY_SAMPLE]])
+            conn.execute("UPDATE datasets SET dictionary = ? WHERE ds = ?", (info.dictionary, info.ds))
 
     def _index(self, conn: Any, info: _Dataset, rec: int, record: Record) -> None:
         found = entry(info.spec, record, self.region)
@@ -254,18 +298,17 @@ class MirrorStore:
         if found.names:
             conn.execute("INSERT INTO names(rec, text) VALUES (?, ?)", (rec, found.names))
 
-    @staticmethod
-    def _unindex_shared(conn: Any, rec: int) -> None:
-        conn.execute("DELETE FROM idents WHERE rec = ?", (rec,))
-        conn.execute("DELETE FROM names WHERE rec = ?", (rec,))
-
-    def _unindex(self, conn: Any, info: _Dataset, rec: int) -> None:
+    def _unindex(self, conn: Any, info: _Dataset, rec: int, old: Record) -> None:
+        """Removes what :meth:`_index` stored of a record (``old``: the record as it was stored)."""
         conn.execute(f"DELETE FROM k{info.ds} WHERE rec = ?", (rec,))
-        self._unindex_shared(conn, rec)
+        conn.execute("DELETE FROM names WHERE rec = ?", (rec,))
+        idents, _names = identity_of(info.spec, old, self.region)  # no index by rec: the same keys again
+        conn.executemany("DELETE FROM idents WHERE kind = ? AND value = ? AND rec = ?",
+                         [(kind, value, rec) for kind, value in idents])
 
     def _upsert(self, conn: Any, info: _Dataset, record: Record, pass_id: int) -> bool:
         """Stores one record stamped with ``pass_id``; returns whether it was not stamped so before."""
-        body = codec.dumps(record)
+        body = codec.pack(codec.dumps(record), info.dictionary)
         row = conn.execute("SELECT rec, pass, body FROM records WHERE ds = ? AND id = ?",
                            (info.ds, record.id)).fetchone()
         if row is None:
@@ -279,7 +322,7 @@ class MirrorStore:
                 conn.execute("UPDATE records SET pass = ? WHERE rec = ?", (pass_id, rec))
             return bool(old_pass != pass_id)
         conn.execute("UPDATE records SET pass = ?, body = ? WHERE rec = ?", (pass_id, body, rec))
-        self._unindex(conn, info, rec)
+        self._unindex(conn, info, rec, info.record(old_body, record.id))
         self._index(conn, info, rec, record)
         return bool(old_pass != pass_id)
 
@@ -329,6 +372,7 @@ class MirrorStore:
             current = self._state_in(conn, state.dataset)
             if not current.running or current.pass_id != state.pass_id:
                 raise ValueError(f"pass {state.pass_id} of {state.dataset} is not running")
+            self._ensure_dictionary(conn, info, records)
             fresh = sum(self._upsert(conn, info, record, current.pass_id) for record in records)
             new = SyncState(state.dataset, current.complete, current.pass_id, next_cursor, True,
                             current.fetched + fresh, expected if expected is not None else current.expected,
@@ -347,11 +391,11 @@ class MirrorStore:
             current = self._state_in(conn, state.dataset)
             if not current.running or current.pass_id != state.pass_id:
                 raise ValueError(f"pass {state.pass_id} of {state.dataset} is not running")
-            unseen = [r for (r,) in conn.execute("SELECT rec FROM records WHERE ds = ? AND pass <> ?",
-                                                 (info.ds, current.pass_id)).fetchall()]
-            for rec in unseen:
-                self._unindex(conn, info, rec)
-            conn.executemany("DELETE FROM records WHERE rec = ?", [(rec,) for rec in unseen])
+            unseen = conn.execute("SELECT rec, id, body FROM records WHERE ds = ? AND pass <> ?",
+                                  (info.ds, current.pass_id)).fetchall()
+            for rec, record_id, body in unseen:
+                self._unindex(conn, info, rec, info.record(body, record_id))
+            conn.executemany("DELETE FROM records WHERE rec = ?", [(rec,) for rec, _id, _body in unseen])
             self._save_state(conn, SyncState(state.dataset, True, current.pass_id, None, False, current.fetched,
                                              current.expected, current.started_at, time.time()))
             return len(unseen)
@@ -367,6 +411,7 @@ class MirrorStore:
         with self._write() as conn:
             info = self._info(conn, dataset)
             pass_id = self._state_in(conn, dataset).pass_id
+            self._ensure_dictionary(conn, info, records)
             for record in records:
                 self._upsert(conn, info, record, pass_id)
 
@@ -374,9 +419,10 @@ class MirrorStore:
         """Removes one record (deleted in the console)."""
         with self._write() as conn:
             info = self._info(conn, dataset)
-            row = conn.execute("SELECT rec FROM records WHERE ds = ? AND id = ?", (info.ds, record_id)).fetchone()
+            row = conn.execute("SELECT rec, body FROM records WHERE ds = ? AND id = ?",
+                               (info.ds, record_id)).fetchone()
             if row is not None:
-                self._unindex(conn, info, row[0])
+                self._unindex(conn, info, row[0], info.record(row[1], record_id))
                 conn.execute("DELETE FROM records WHERE rec = ?", (row[0],))
 
     # -- reading ----------------------------------------------------------------------------------------
@@ -385,26 +431,27 @@ class MirrorStore:
         """One record, as last stored."""
         with self._lock:
             conn = self._db()
-            info = self._datasets.get(dataset)
+            info = self._known(conn, dataset)
             if info is None:
                 return None
             row = conn.execute("SELECT body FROM records WHERE ds = ? AND id = ?", (info.ds, record_id)).fetchone()
-            return None if row is None else codec.loads(row[0], dataset, record_id)
+            return None if row is None else info.record(row[0], record_id)
 
     @staticmethod
     def _filter(info: _Dataset, text: str) -> tuple[str, tuple[Any, ...]]:
         folded = fold(text).strip()
         if not folded:
             return "", ()
-        if len(folded) >= TRIGRAM:
-            return f"k.rec IN (SELECT rowid FROM f{info.ds} WHERE f{info.ds} MATCH ?)", (fts_phrase(folded),)
+        if len(folded) >= TRIGRAM:  # the index gives the rows holding every trigram; instr() keeps the substrings
+            return (f"k.rec IN (SELECT rowid FROM f{info.ds} WHERE f{info.ds} MATCH ?) AND instr(k.search, ?) > 0",
+                    (trigrams(folded), folded))
         return "instr(k.search, ?) > 0", (folded,)
 
     def count(self, dataset: str, text: str = "") -> int:
         """How many records the dataset holds (that match ``text``, as :attr:`MirrorQuery.text`)."""
         with self._lock:
             conn = self._db()
-            info = self._datasets.get(dataset)
+            info = self._known(conn, dataset)
             if info is None:
                 return 0
             where, args = self._filter(info, text)
@@ -419,7 +466,7 @@ class MirrorStore:
         """
         with self._lock:
             conn = self._db()
-            info = self._datasets.get(dataset)
+            info = self._known(conn, dataset)
             if info is None:
                 return []
             if query.sort is None:
@@ -430,11 +477,16 @@ class MirrorStore:
                 raise KeyError(f"{query.sort} is not a column of {dataset}")
             order = " DESC" if query.descending else ""
             where, args = self._filter(info, query.text)
-            sql = (f"SELECT r.id, r.body FROM k{info.ds} k JOIN records r ON r.rec = k.rec"
-                   + (f" WHERE {where}" if where else "")
+            # The page's rows from the sort index alone, then only their records (an offset skips index entries).
+            sql = (f"SELECT k.rec FROM k{info.ds} k" + (f" WHERE {where}" if where else "")
                    + f" ORDER BY {column}{order}, k.rec{order} LIMIT ? OFFSET ?")
-            found = conn.execute(sql, (*args, max(0, query.limit), max(0, query.offset))).fetchall()
-            return [codec.loads(body, dataset, record_id) for record_id, body in found]
+            recs = [r for (r,) in conn.execute(sql, (*args, max(0, query.limit), max(0, query.offset)))]
+            if not recs:
+                return []
+            marks = ", ".join("?" * len(recs))
+            bodies = {rec: (record_id, body) for rec, record_id, body in conn.execute(
+                f"SELECT rec, id, body FROM records WHERE rec IN ({marks})", recs)}
+            return [info.record(bodies[rec][1], bodies[rec][0]) for rec in recs]
 
     def find(self, *, emails: Sequence[str] = (), phones: Sequence[str] = (), names: Sequence[str] = (),
              limit: int = 200) -> list[Record]:
@@ -456,16 +508,16 @@ class MirrorStore:
             if not recs:
                 return []
             chosen = sorted(recs)[:max(0, limit)]
-            by_ds = {info.ds: name for name, info in self._datasets.items()}
+            by_ds = {info.ds: info for info in (self._known(conn, name) for name in self._specs) if info is not None}
             found: list[Record] = []
             for start in range(0, len(chosen), 500):
                 part = chosen[start:start + 500]
                 marks = ", ".join("?" * len(part))
                 for ds, record_id, body in conn.execute(
                         f"SELECT ds, id, body FROM records WHERE rec IN ({marks}) ORDER BY rec", part):
-                    dataset = by_ds.get(ds)
-                    if dataset is not None:
-                        found.append(codec.loads(body, dataset, record_id))
+                    info = by_ds.get(ds)
+                    if info is not None:
+                        found.append(info.record(body, record_id))
             return found
 
     @staticmethod
@@ -475,7 +527,7 @@ class MirrorStore:
             return set()
         long = [w for w in words if len(w) >= TRIGRAM]
         if long:
-            query = " AND ".join(fts_phrase(w) for w in long)
+            query = " AND ".join(trigrams(w) for w in long)
             rows = conn.execute("SELECT n.rec, n.text FROM names_fts JOIN names n ON n.rec = names_fts.rowid "
                                 "WHERE names_fts MATCH ?", (query,)).fetchall()
         else:
@@ -507,18 +559,19 @@ class MirrorStore:
 
 
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS datasets(ds INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, layout TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS datasets(ds INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, layout TEXT NOT NULL, "
+    "dictionary BLOB)",
     "CREATE TABLE IF NOT EXISTS sync(dataset TEXT PRIMARY KEY, complete INTEGER NOT NULL, pass_id INTEGER NOT NULL, "
     "cursor TEXT NOT NULL, running INTEGER NOT NULL, fetched INTEGER NOT NULL, expected INTEGER, started_at REAL, "
     "synced_at REAL)",
-    "CREATE TABLE IF NOT EXISTS records(rec INTEGER PRIMARY KEY, ds INTEGER NOT NULL, id TEXT NOT NULL, "
-    "pass INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE(ds, id))",
+    "CREATE TABLE IF NOT EXISTS records(rec INTEGER PRIMARY KEY AUTOINCREMENT, ds INTEGER NOT NULL, id TEXT NOT NULL, "
+    "pass INTEGER NOT NULL, body BLOB NOT NULL, UNIQUE(ds, id))",
     "CREATE TABLE IF NOT EXISTS idents(kind INTEGER NOT NULL, value TEXT NOT NULL, rec INTEGER NOT NULL, "
     "PRIMARY KEY(kind, value, rec)) WITHOUT ROWID",
-    "CREATE INDEX IF NOT EXISTS idents_rec ON idents(rec)",
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS names(rec INTEGER PRIMARY KEY, text TEXT NOT NULL)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS names_fts USING fts5(text, content='names', content_rowid='rec', "
-    "tokenize='trigram')",
+    "tokenize='trigram', detail=none, columnsize=0)",
     "CREATE TRIGGER IF NOT EXISTS names_ai AFTER INSERT ON names BEGIN "
     "INSERT INTO names_fts(rowid, text) VALUES (new.rec, new.text); END",
     "CREATE TRIGGER IF NOT EXISTS names_ad AFTER DELETE ON names BEGIN "
@@ -534,7 +587,7 @@ def _create_keys(conn: Any, ds: int, columns: int) -> None:
     for i in range(columns):
         conn.execute(f"CREATE INDEX k{ds}_c{i} ON k{ds}(c{i})")
     conn.execute(f"CREATE VIRTUAL TABLE f{ds} USING fts5(search, content='k{ds}', content_rowid='rec', "
-                 "tokenize='trigram')")
+                 "tokenize='trigram', detail=none, columnsize=0)")
     conn.execute(f"CREATE TRIGGER k{ds}_ai AFTER INSERT ON k{ds} BEGIN "
                  f"INSERT INTO f{ds}(rowid, search) VALUES (new.rec, new.search); END")
     conn.execute(f"CREATE TRIGGER k{ds}_ad AFTER DELETE ON k{ds} BEGIN "

@@ -86,6 +86,22 @@ def test_records_round_trip_exactly_with_their_zones(console_home: Path) -> None
     assert back.derived["clock"].hour_clock == 12
 
 
+def test_pages_are_packed_with_the_datasets_dictionary_and_read_back(console_home: Path) -> None:
+    mirror = store()
+    first = [contact(n, f"Ånne Smith {n}") for n in range(30)]
+    fill(mirror, first)
+    mirror.put("contacts", [contact(99, "Late Comer", extra={"$odd": 1})])
+    dictionary = mirror._conn.execute("SELECT dictionary FROM datasets WHERE name = 'contacts'").fetchone()[0]
+    assert dictionary
+    assert b"Smith" not in dictionary  # the shape of the records, not their data
+    mirror.close()
+    mirror = store()
+    assert [mirror.get("contacts", str(n)) for n in range(30)] == first
+    assert mirror.get("contacts", "99") == contact(99, "Late Comer", extra={"$odd": 1})
+    assert [r.id for r in mirror.rows("contacts", MirrorQuery(text="anne smith 2", sort="name"))] == ["2"] + [
+        str(n) for n in range(20, 30)]
+
+
 def test_a_pass_resumes_after_a_restart_and_removes_what_it_did_not_see(console_home: Path) -> None:
     mirror = store()
     fill(mirror, [contact(n) for n in range(10)])
@@ -263,3 +279,28 @@ def test_changed_columns_reindex_what_is_stored(console_home: Path) -> None:
     assert [r.id for r in mirror.rows("contacts", MirrorQuery(sort="phone", descending=True))] == ["2", "1"]
     assert [r.id for r in mirror.rows("contacts", MirrorQuery(sort="name"))] == ["2", "1"]
     assert mirror.count("contacts", "555 0002") == 1
+
+
+def test_an_edit_or_a_removal_leaves_no_stale_identity(console_home: Path) -> None:
+    mirror = store()
+    fill(mirror, [contact(1, "Jane Doe"), contact(2, "Ann Lee")])
+    mirror.put("contacts", [contact(1, "Jane Smith", email="jane.smith@example.com", phone="+44 20 7946 0958")])
+    assert mirror.find(emails=["p1@example.com"]) == []
+    assert mirror.find(phones=["+1 415 555 0001"]) == []
+    assert mirror.find(names=["doe"]) == []
+    assert [r.id for r in mirror.find(emails=["JANE.SMITH@example.com"], phones=["020 7946 0958"])] == ["1"]
+    mirror.forget("contacts", "2")
+    assert mirror.find(emails=["p2@example.com"], names=["ann lee"]) == []
+    stale = "SELECT count(*) FROM idents WHERE rec NOT IN (SELECT rec FROM records)"
+    assert mirror._conn.execute(stale).fetchone() == (0,)
+
+
+def test_a_new_region_works_the_phone_keys_out_again(console_home: Path) -> None:
+    mirror = store()
+    fill(mirror, [contact(1, phone="020 7946 0958")])  # a national number: in the US region not a valid one
+    mirror.close()
+    keys = "SELECT value FROM idents WHERE kind = 2 ORDER BY value"
+    assert mirror._conn is None
+    mirror = store(region="GB")
+    assert [v for (v,) in mirror._conn.execute(keys)] == ["+442079460958", "nsn:2079460958"]
+    assert [r.id for r in mirror.find(phones=["+44 20 7946 0958"])] == ["1"]
