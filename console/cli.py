@@ -1,18 +1,19 @@
-"""Command line: the GUI's switches, and the headless ``export`` and ``lookup`` for scripts.
+"""Command line: the GUI's switches, and the headless ``export``, ``lookup`` and ``accounts`` for scripts.
 
 The headless commands (:mod:`console.commands`) never end in a traceback: every failure is one or two
 lines on standard error and an exit code:
 
 * 0 done; 2 bad input (arguments, a filter value, a refused address, an output file that cannot be
   written, damaged settings); 3 login (a secret refused or missing, the keychain); 4 another vendor
-  error; 5 network; 130 interrupted (Ctrl+C);
+  error; 5 network; 130 interrupted (Ctrl+C, or "no" to ``accounts remove``'s question);
 * 141 the reader of standard output went away (``export ... | head -1``): nothing more is written or
   said, as a program stopped by SIGPIPE would (128 + 13, which ``set -o pipefail`` scripts already
   expect from ``cat``); the output is not complete, so it is not 0;
 * 1 an error Vendor Console did not expect (a bug): one line, the details in the log file.
 
 Secret login fields come only from ``VENDOR_CONSOLE_<FIELD>`` environment variables (or the keychain
-for a saved account, memory for the demo workspace), never from the command line.
+for a saved account, memory for the demo workspace), never from the command line; a variable that is
+set wins over the keychain.
 """
 
 from __future__ import annotations
@@ -133,7 +134,55 @@ def build_parser() -> argparse.ArgumentParser:
                       help="region of phone numbers written without a country code, e.g. US or GB "
                            "(default: the one chosen in the window, else your locale's)")
     look.add_argument("--timeout", type=float, default=10.0, help="seconds each account may take (default 10)")
+    _add_accounts_parser(sub)
     return parser
+
+
+def _add_accounts_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``accounts add|list|remove``: the saved accounts, the same as File > Accounts."""
+    acc = sub.add_parser(
+        "accounts", help="add, list or remove saved accounts",
+        description="The saved accounts, the same as the window's File > Accounts. Secret login fields come "
+                    "only from VENDOR_CONSOLE_<FIELD> environment variables (e.g. VENDOR_CONSOLE_API_KEY); "
+                    "when such a variable is set it wins over the keychain for every command and the window.",
+        epilog=EXIT_CODES,
+    )
+    actions = acc.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="every saved account and where its secret comes from",
+                                 description="Every saved account: label, vendor, base URL, mode, and whether "
+                                             "its secret is in the keychain, in the environment, or missing.",
+                                 epilog=EXIT_CODES)
+    listing.add_argument("--json", action="store_true", help="one JSON object per account (JSON Lines)")
+    listing.add_argument("--demo", action="store_true", help="list the demo workspace's accounts too")
+    add = actions.add_parser(
+        "add", help="save an account (its secret from VENDOR_CONSOLE_<FIELD>)",
+        description="Save an account, checked as the window checks it (a label of its own, https:// unless "
+                    "the server is this computer). Its secret login fields are read from VENDOR_CONSOLE_<FIELD> "
+                    "environment variables and stored in the keychain; without a keychain the account is "
+                    "saved and the variables must be set each time it is used.",
+        epilog=EXIT_CODES,
+    )
+    add.add_argument("--vendor", required=True, action=VendorArgument, help="vendor id (%(vendor_ids)s)")
+    add.add_argument("--label", required=True, help="the account's name (unique; commands find accounts by it)")
+    add.add_argument("--base-url", help="everything before the vendor's documented paths (default: the vendor's)")
+    add.add_argument("--field", action="append", default=[], metavar="NAME=VALUE",
+                     help="a non-secret login field (repeatable)")
+    add.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                     help="a per-account option of the vendor (repeatable)")
+    add.add_argument("--read-only", action="store_true", help="safe mode: the console offers no change")
+    add.add_argument("--allow-insecure", action="store_true",
+                     help="allow plain http:// to another computer (the secret crosses the network unencrypted)")
+    add.add_argument("--test", action="store_true",
+                     help="test the connection first (as Test connection in the window); nothing is saved if "
+                          "it fails")
+    remove = actions.add_parser(
+        "remove", help="remove a saved account and its keychain entry",
+        description="Remove a saved account and its keychain entry; nothing is deleted at the vendor. Asks "
+                    "first when standard input is a terminal.",
+        epilog=EXIT_CODES.replace("130 interrupted", "130 interrupted or answered no"),
+    )
+    remove.add_argument("label", help="the account's label")
+    remove.add_argument("--yes", "-y", action="store_true", help="do not ask")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -144,6 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_export(args)
     if args.command == "lookup":
         return run_lookup(args)
+    if args.command == "accounts":
+        return run_accounts(args)
     from console.app import run_gui
 
     return run_gui(args)
@@ -179,6 +230,13 @@ def run_lookup(args: argparse.Namespace, *, stdout: IO[str] | None = None, stder
     from console.commands.lookup import lookup_command
 
     return run_command("lookup", lookup_command, args, stdout, stderr)
+
+
+def run_accounts(args: argparse.Namespace, *, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    """Runs ``accounts add|list|remove``; returns the exit code."""
+    from console.commands.accounts import accounts_command
+
+    return run_command(f"accounts {args.action}", accounts_command, args, stdout, stderr)
 
 
 def run_command(name: str, command: Command, args: argparse.Namespace, stdout: IO[str] | None,
