@@ -30,7 +30,7 @@ from console.vendors.base import VendorSpec
 if TYPE_CHECKING:
     from console.services.accounts import AccountService, SecretSource
 
-#: Where each secret comes from, as ``list --json`` says it.
+#: ``list --json``'s word for a demo account's secrets (built in, never the environment's or the keychain's).
 DEMO_SOURCE = "demo"
 
 
