@@ -22,6 +22,7 @@ import zlib
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -88,12 +89,18 @@ def make_dictionary(texts: Sequence[str]) -> bytes:
     return shapes.encode("utf-8")[-_MAX_DICTIONARY:]
 
 
+@lru_cache(maxsize=32)
+def _packer(dictionary: bytes) -> Any:
+    return zlib.compressobj(9, zdict=dictionary)
+
+
 def pack(text: str, dictionary: bytes | None) -> bytes:
     """The record text as stored: zlib with the dataset's dictionary, or as it is without one."""
     if not dictionary:
         return _RAW + text.encode("utf-8")
-    packer = zlib.compressobj(9, zdict=dictionary)
-    return _PACKED + packer.compress(text.encode("utf-8")) + packer.flush()
+    packer = _packer(dictionary).copy()  # a copy of a primed one: half the cost of a new one
+    packed: bytes = packer.compress(text.encode("utf-8")) + packer.flush()
+    return _PACKED + packed
 
 
 def unpack(blob: bytes, dictionary: bytes | None) -> str:
