@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from console.cli import EXIT_INTERRUPTED, EXIT_OK, UsageError, exit_code_for, pairs
 from console.commands.demo import demo_accounts, find_demo
-from console.commands.export import _fields as login_fields
+from console.commands.export import login_fields
 from console.commands.report import Reporter
 from console.core.constants import KEYRING_SERVICE_PREFIX
 from console.core.credentials import environment_secret

@@ -10,7 +10,6 @@ one already exported are counted in one warning line at the end.
 from __future__ import annotations
 
 import argparse
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -18,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 from console.cli import EXIT_OK, EXIT_USAGE, UsageError, pairs
 from console.commands.demo import choose_demo, find_demo, start_demo, stop_demo
 from console.commands.report import Reporter
-from console.core import log
+from console.core.credentials import environment_secret
 from console.core.models import DatasetSpec, Query
 from console.core.settings import AccountConfig
 from console.core.urls import base_url_problem
@@ -84,7 +83,7 @@ def _account(args: argparse.Namespace, accounts: AccountService) -> tuple[Accoun
                          base_url=base_url), False
 
 
-def _fields(args: argparse.Namespace, spec: VendorSpec, account: AccountConfig) -> dict[str, str]:
+def login_fields(args: argparse.Namespace, spec: VendorSpec, account: AccountConfig) -> dict[str, str]:
     """The account's non-secret login fields with ``--field`` on top, defaults filled, checked."""
     fields = dict(account.fields)
     fields.update(pairs(args.field, "--field"))
@@ -130,13 +129,12 @@ def plan_export(args: argparse.Namespace, accounts: AccountService) -> ExportPla
     """
     account, demo = _account(args, accounts)
     spec = registry.get(account.vendor)
-    account.fields = _fields(args, spec, account)
+    account.fields = login_fields(args, spec, account)
     env_secrets: dict[str, str] = {}
     if not demo:  # the demo's secrets are its own (a real key in the environment is not for it)
         for lf in spec.secrets_for(account.fields):
-            value = os.environ.get(lf.env_var)
+            value = environment_secret(lf)  # the one rule: a set variable wins (and is masked from now on)
             if value:
-                log.register_secret(value)
                 env_secrets[lf.name] = value
     try:
         dataset = spec.dataset(args.dataset)
