@@ -36,14 +36,16 @@ from typing import Any
 from sqlcipher3 import dbapi2 as sqlcipher  # type: ignore[import-untyped]
 
 from console.core import log
-from console.core.errors import ConsoleError, UserMessage
+from console.core.errors import Severity, UserMessage
 from console.core.lookup import DEFAULT_REGION
 from console.core.models import Cursor, DatasetSpec, Record
 from console.core.paths import data_dir
 from console.core.settings import move_aside
 from console.services.mirror import codec
 from console.services.mirror.contract import MirrorQuery, SyncState
+from console.services.mirror.errors import MirrorDamaged, MirrorFull, failure_kind
 from console.services.mirror.index import EMAIL, PHONE, entry, fold, identity_of, query_phone_keys, trigrams
+from console.services.mirror.schema import SCHEMA, create_keys
 
 #: Bump when what is indexed of a record changes: every dataset's keys are then worked out again.
 INDEX_VERSION = 1
@@ -57,12 +59,6 @@ IN_MEMORY_TEXT = ("There is no usable keychain to keep the local copy's key, so 
                   "is kept in memory for this session only and fetched again after a restart.")
 DAMAGED_TEXT = ("The local copy of {label} could not be opened ({reason}). It was moved to {name} and "
                 "is rebuilt from the vendor.")
-
-
-class MirrorFull(ConsoleError):
-    """The disk is full: the mirror cannot grow (what it held before is kept)."""
-
-    default_title = "Disk full"
 
 
 def mirror_path(account_id: str) -> Path:
@@ -153,24 +149,54 @@ class MirrorStore:
             self._prepare(conn)
             return conn
         except sqlcipher.DatabaseError as exc:
-            if self._path is None:
-                raise
             if conn is not None:
                 with contextlib.suppress(sqlcipher.Error):
                     conn.close()
-            reason = "wrong key or damaged file" if "not a database" in str(exc) else str(exc)
-            backup = move_aside(self._path)
-            for sidecar, moved in zip(_sidecars(self._path), _sidecars(backup), strict=True):
-                if sidecar.exists():
-                    with contextlib.suppress(OSError):
-                        os.replace(sidecar, moved)
-            self.notice = DAMAGED_TEXT.format(label=self.label, reason=reason, name=backup.name)
-            log.services.warning("mirror of %s could not be opened (%s); moved to %s and rebuilt",
-                                 self.account_id, reason, backup.name)
-            self._datasets.clear()
-            conn = self._connect()
-            self._prepare(conn)
-            return conn
+            kind = failure_kind(exc)
+            if kind == "full":
+                raise self._full() from None
+            if kind != "damaged" or self._path is None:
+                raise
+            return self._rebuild("wrong key or damaged file" if "not a database" in str(exc) else str(exc))
+
+    def _rebuild(self, reason: str) -> Any:
+        """Moves the file aside (``<name>.bad-<n>``, with its journal) and opens a new, empty one."""
+        assert self._path is not None
+        backup = move_aside(self._path)
+        for sidecar, moved in zip(_sidecars(self._path), _sidecars(backup), strict=True):
+            if sidecar.exists():
+                with contextlib.suppress(OSError):
+                    os.replace(sidecar, moved)
+        self.notice = DAMAGED_TEXT.format(label=self.label, reason=reason, name=backup.name)
+        log.services.warning("mirror of %s could not be read (%s); moved to %s and rebuilt",
+                             self.account_id, reason, backup.name)
+        self._datasets.clear()
+        conn = self._connect()
+        self._prepare(conn)
+        return conn
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[Any]:
+        with self._lock:
+            try:
+                yield self._db()
+            except sqlcipher.DatabaseError as exc:
+                raise self._failed(exc) from None
+
+    def _failed(self, exc: Exception) -> Exception:
+        """The error to raise for an SQLite failure in use: full disk, damage (then rebuilt) or as it is."""
+        kind = failure_kind(exc)
+        if kind == "full":
+            return self._full()
+        if kind != "damaged" or self._path is None:
+            return exc
+        with contextlib.suppress(sqlcipher.Error):
+            self._conn.close()
+        self._conn = None
+        self._conn = self._rebuild(str(exc))
+        assert self.notice is not None
+        return MirrorDamaged(self.notice, user_message=UserMessage("Local copy rebuilt", self.notice,
+                                                                   "Sync the account again.", Severity.WARNING))
 
     def _prepare(self, conn: Any) -> None:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a wrong key or damage fails here
@@ -181,7 +207,7 @@ class MirrorStore:
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _SCHEMA:
+            for statement in SCHEMA:
                 conn.execute(statement)
             for name, spec in self._specs.items():
                 self._dataset_in(conn, name, spec)
@@ -211,7 +237,7 @@ class MirrorStore:
         row = conn.execute("SELECT ds, layout, dictionary FROM datasets WHERE name = ?", (name,)).fetchone()
         if row is None:
             ds = conn.execute("INSERT INTO datasets(name, layout) VALUES (?, ?)", (name, layout)).lastrowid
-            _create_keys(conn, ds, len(spec.columns))
+            create_keys(conn, ds, len(spec.columns))
         else:
             ds = row[0]
         info = _Dataset(ds, spec, tuple(c.key for c in spec.columns), None if row is None else row[2])
@@ -219,7 +245,7 @@ class MirrorStore:
             log.services.info("mirror of %s: %s columns changed; reindexing", self.account_id, name)
             conn.execute(f"DROP TABLE IF EXISTS f{ds}")
             conn.execute(f"DROP TABLE IF EXISTS k{ds}")
-            _create_keys(conn, ds, len(spec.columns))
+            create_keys(conn, ds, len(spec.columns))
             conn.execute("UPDATE datasets SET layout = ? WHERE ds = ?", (layout, ds))
             for table in ("idents", "names"):
                 conn.execute(f"DELETE FROM {table} WHERE rec IN (SELECT rec FROM records WHERE ds = ?)", (ds,))
@@ -238,8 +264,7 @@ class MirrorStore:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Any]:
-        with self._lock:
-            conn = self._db()
+        with self._reading() as conn:
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 yield conn
@@ -248,8 +273,8 @@ class MirrorStore:
                 with contextlib.suppress(sqlcipher.Error):
                     conn.execute("ROLLBACK")
                 self._datasets.clear()  # what this transaction added to them is gone: read them again
-                if isinstance(exc, sqlcipher.OperationalError) and "full" in str(exc):
-                    raise self._full() from None
+                if isinstance(exc, sqlcipher.DatabaseError):
+                    raise self._failed(exc) from None
                 raise
 
     def _full(self) -> MirrorFull:
@@ -346,8 +371,8 @@ class MirrorStore:
 
     def state(self, dataset: str) -> SyncState:
         """Where the dataset's sync stands (a fresh state for a dataset never synced)."""
-        with self._lock:
-            return self._state_in(self._db(), dataset)
+        with self._reading() as conn:
+            return self._state_in(conn, dataset)
 
     def begin_pass(self, dataset: str, expected: int | None = None) -> SyncState:
         """Starts a full pass from the dataset's start (a new ``pass_id``); returns its state."""
@@ -429,8 +454,7 @@ class MirrorStore:
 
     def get(self, dataset: str, record_id: str) -> Record | None:
         """One record, as last stored."""
-        with self._lock:
-            conn = self._db()
+        with self._reading() as conn:
             info = self._known(conn, dataset)
             if info is None:
                 return None
@@ -449,8 +473,7 @@ class MirrorStore:
 
     def count(self, dataset: str, text: str = "") -> int:
         """How many records the dataset holds (that match ``text``, as :attr:`MirrorQuery.text`)."""
-        with self._lock:
-            conn = self._db()
+        with self._reading() as conn:
             info = self._known(conn, dataset)
             if info is None:
                 return 0
@@ -464,8 +487,7 @@ class MirrorStore:
         Raises:
             KeyError: ``query.sort`` is not a column of the dataset.
         """
-        with self._lock:
-            conn = self._db()
+        with self._reading() as conn:
             info = self._known(conn, dataset)
             if info is None:
                 return []
@@ -495,8 +517,7 @@ class MirrorStore:
         An email matches in any case; a phone by its E.164 keys; a name when every word of it is in
         one of a record's names (substring, case- and accent-insensitive).
         """
-        with self._lock:
-            conn = self._db()
+        with self._reading() as conn:
             recs: set[int] = set()
             wanted = [(EMAIL, e.strip().lower()) for e in emails if e.strip()]
             wanted += [(PHONE, k) for k in query_phone_keys(phones, self.region)]
@@ -557,38 +578,3 @@ class MirrorStore:
             if self._on_drop is not None:
                 self._on_drop()
 
-
-_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS datasets(ds INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, layout TEXT NOT NULL, "
-    "dictionary BLOB)",
-    "CREATE TABLE IF NOT EXISTS sync(dataset TEXT PRIMARY KEY, complete INTEGER NOT NULL, pass_id INTEGER NOT NULL, "
-    "cursor TEXT NOT NULL, running INTEGER NOT NULL, fetched INTEGER NOT NULL, expected INTEGER, started_at REAL, "
-    "synced_at REAL)",
-    "CREATE TABLE IF NOT EXISTS records(rec INTEGER PRIMARY KEY AUTOINCREMENT, ds INTEGER NOT NULL, id TEXT NOT NULL, "
-    "pass INTEGER NOT NULL, body BLOB NOT NULL, UNIQUE(ds, id))",
-    "CREATE TABLE IF NOT EXISTS idents(kind INTEGER NOT NULL, value TEXT NOT NULL, rec INTEGER NOT NULL, "
-    "PRIMARY KEY(kind, value, rec)) WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS names(rec INTEGER PRIMARY KEY, text TEXT NOT NULL)",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS names_fts USING fts5(text, content='names', content_rowid='rec', "
-    "tokenize='trigram', detail=none, columnsize=0)",
-    "CREATE TRIGGER IF NOT EXISTS names_ai AFTER INSERT ON names BEGIN "
-    "INSERT INTO names_fts(rowid, text) VALUES (new.rec, new.text); END",
-    "CREATE TRIGGER IF NOT EXISTS names_ad AFTER DELETE ON names BEGIN "
-    "INSERT INTO names_fts(names_fts, rowid, text) VALUES ('delete', old.rec, old.text); END",
-)
-
-
-def _create_keys(conn: Any, ds: int, columns: int) -> None:
-    """The dataset's sort keys (one indexed column per spec column) and its trigram text index."""
-    cols = "".join(f", c{i}" for i in range(columns))
-    conn.execute(f"CREATE TABLE k{ds}(rec INTEGER PRIMARY KEY, sid, search TEXT NOT NULL{cols})")
-    conn.execute(f"CREATE INDEX k{ds}_sid ON k{ds}(sid)")
-    for i in range(columns):
-        conn.execute(f"CREATE INDEX k{ds}_c{i} ON k{ds}(c{i})")
-    conn.execute(f"CREATE VIRTUAL TABLE f{ds} USING fts5(search, content='k{ds}', content_rowid='rec', "
-                 "tokenize='trigram', detail=none, columnsize=0)")
-    conn.execute(f"CREATE TRIGGER k{ds}_ai AFTER INSERT ON k{ds} BEGIN "
-                 f"INSERT INTO f{ds}(rowid, search) VALUES (new.rec, new.search); END")
-    conn.execute(f"CREATE TRIGGER k{ds}_ad AFTER DELETE ON k{ds} BEGIN "
-                 f"INSERT INTO f{ds}(f{ds}, rowid, search) VALUES ('delete', old.rec, old.search); END")

@@ -14,7 +14,8 @@ import pytest
 from console.core.lookup import Identity
 from console.core.models import Column, DatasetSpec, FieldKind, Record, ViewKind, from_derived, from_field
 from console.services.mirror.contract import MirrorQuery
-from console.services.mirror.store import MirrorFull, MirrorStore, mirror_path
+from console.services.mirror.errors import MirrorDamaged, MirrorFull
+from console.services.mirror.store import MirrorStore, mirror_path
 from console.vendors.launch27.clock import TwelveHourTime
 
 KEY = bytes(range(32))
@@ -304,3 +305,25 @@ def test_a_new_region_works_the_phone_keys_out_again(console_home: Path) -> None
     mirror = store(region="GB")
     assert [v for (v,) in mirror._conn.execute(keys)] == ["+442079460958", "nsn:2079460958"]
     assert [r.id for r in mirror.find(phones=["+44 20 7946 0958"])] == ["1"]
+
+
+@pytest.mark.allow_warnings
+def test_damage_found_in_use_moves_the_file_aside_and_says_so(console_home: Path) -> None:
+    mirror = store()
+    fill(mirror, [contact(n, f"Name {os.urandom(200).hex()}") for n in range(400)])
+    mirror.close()
+    path = mirror_path("acc1")
+    data = bytearray(path.read_bytes())
+    half = len(data) // 8192 * 4096
+    data[half:] = os.urandom(len(data) - half)  # the later half of the pages: records, long after the schema
+    path.write_bytes(bytes(data))
+    mirror = store()
+    with pytest.raises(MirrorDamaged) as caught:
+        mirror.rows("contacts", MirrorQuery(limit=1000))
+    assert "moved to acc1.db.bad-1" in caught.value.user_message.text
+    assert mirror.notice == caught.value.user_message.text
+    assert path.with_name("acc1.db.bad-1").exists()
+    assert mirror.count("contacts") == 0
+    assert mirror.state("contacts").pass_id == 0  # a fresh start: the next sync fetches everything
+    fill(mirror, [contact(1)])
+    assert mirror.count("contacts") == 1
