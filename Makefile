@@ -70,6 +70,7 @@ test: apt-deps lint typecheck pytest
 bench: dist
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run_all.py
 	@echo "== mirror.py" && $(PY) bench/mirror.py
+	@echo "== mirror_sync.py" && $(PY) bench/mirror_sync.py
 
 # The README's picture: the real window on a virtual X display, on the demo workspace, with an empty
 # config home so no saved account shows up.
