@@ -1,4 +1,4 @@
-"""Command line: the GUI's switches, and the headless ``export``, ``lookup`` and ``accounts`` for scripts.
+"""Command line: the GUI's switches, and the headless ``export``, ``lookup``, ``accounts`` and ``sync`` for scripts.
 
 The headless commands (:mod:`console.commands`) never end in a traceback: every failure is one or two
 lines on standard error and an exit code:
@@ -135,7 +135,27 @@ def build_parser() -> argparse.ArgumentParser:
                            "(default: the one chosen in the window, else your locale's)")
     look.add_argument("--timeout", type=float, default=10.0, help="seconds each account may take (default 10)")
     _add_accounts_parser(sub)
+    _add_sync_parser(sub)
     return parser
+
+
+def _add_sync_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``sync``: one sync round of each account's local copy, as *Sync now* in the window."""
+    syn = sub.add_parser(
+        "sync", help="bring each account's local copy up to date",
+        description="Fetch each saved account's datasets into its local copy (encrypted on disk, its key in the "
+                    "keychain; without a keychain it lasts only this run): a dataset not synced yet is read "
+                    "completely, resuming where the last sync stopped; a synced one is checked for changes. "
+                    "Progress goes to standard error. Ctrl+C stops at once and keeps what is stored.",
+        epilog=EXIT_CODES,
+    )
+    syn.add_argument("--account", action="append", default=[], metavar="LABEL",
+                     help="only this account (repeatable; default: every saved account)")
+    syn.add_argument("--demo", action="store_true",
+                     help="sync the demo workspace's accounts (local emulators), e.g. --account \"Marketing (demo)\"")
+    syn.add_argument("--full", action="store_true",
+                     help="read every dataset completely again (catches edits and deletions made elsewhere)")
+    syn.add_argument("--quiet", "-q", action="store_true", help="no progress on standard error, only failures")
 
 
 def _add_accounts_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -195,6 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_lookup(args)
     if args.command == "accounts":
         return run_accounts(args)
+    if args.command == "sync":
+        return run_sync(args)
     from console.app import run_gui
 
     return run_gui(args)
@@ -237,6 +259,13 @@ def run_accounts(args: argparse.Namespace, *, stdout: IO[str] | None = None, std
     from console.commands.accounts import accounts_command
 
     return run_command(f"accounts {args.action}", accounts_command, args, stdout, stderr)
+
+
+def run_sync(args: argparse.Namespace, *, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    """Runs ``sync``; returns the exit code."""
+    from console.commands.sync import sync_command
+
+    return run_command("sync", sync_command, args, stdout, stderr)
 
 
 def run_command(name: str, command: Command, args: argparse.Namespace, stdout: IO[str] | None,

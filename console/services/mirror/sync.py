@@ -170,6 +170,8 @@ class MirrorSync:
         self.board = ProgressBoard()
         self._refreshes: dict[str, int] = {}
         self._synced: dict[str, float] = {}
+        #: The error that stopped each dataset's last sync, while it stands (the command line's exit code).
+        self.errors: dict[str, ConsoleError] = {}
         self._mirror_lock = asyncio.Lock()
         self._resumed = asyncio.Event()
         self._resumed.set()
@@ -330,6 +332,7 @@ class MirrorSync:
             except _MirrorFailed as failed:
                 log.services.warning("sync of %s stopped at %s: the mirror failed: %s", self.account_id, spec.name,
                                      failed.error)
+                self.errors[spec.name] = failed.error
                 self._publish(spec, Phase.FAILED, error=failed.error.user_message.text)
                 return  # what is stored stays; the next round goes on from there
 
@@ -339,6 +342,7 @@ class MirrorSync:
         Raises:
             _MirrorFailed: The mirror failed (the round stops).
         """
+        self.errors.pop(spec.name, None)
         try:
             state = await self._store(self.mirror.state, spec.name)
             if not state.complete or state.running or full:
@@ -352,6 +356,7 @@ class MirrorSync:
                 await self._newest_first(spec)
         except ConsoleError as exc:
             log.services.warning("sync of %s %s stopped: %s", self.account_id, spec.name, exc)
+            self.errors[spec.name] = exc
             self._publish(spec, Phase.FAILED, error=exc.user_message.text)
 
     async def _full_pass(self, spec: DatasetSpec, state: SyncState) -> None:
