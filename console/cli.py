@@ -134,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="region of phone numbers written without a country code, e.g. US or GB "
                            "(default: the one chosen in the window, else your locale's)")
     look.add_argument("--timeout", type=float, default=10.0, help="seconds each account may take (default 10)")
+    look.add_argument("--live", action="store_true",
+                      help="ask the vendors even for accounts whose local copy is complete (see sync)")
     _add_accounts_parser(sub)
     _add_sync_parser(sub)
     return parser

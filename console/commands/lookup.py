@@ -1,14 +1,20 @@
-"""``vendor-console lookup``: one query over every saved (or demo) account, as JSON Lines."""
+"""``vendor-console lookup``: one query over every saved (or demo) account, as JSON Lines.
+
+Accounts whose local copy is complete (``vendor-console sync``) answer from it (``"source": "mirror"``);
+the others, and every account with ``--live``, are asked live (``"source": "live"``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import math
 from typing import IO
 
 from console.cli import EXIT_OK, EXIT_VENDOR, UsageError, exit_code_for
 from console.commands.demo import find_demo, start_demo, stop_demo
+from console.commands.mirror_lookup import find_hits, open_complete
 from console.commands.report import Reporter
 
 
@@ -56,12 +62,25 @@ async def lookup_command(args: argparse.Namespace, out: IO[str], say: Reporter) 
         if not chosen:
             raise UsageError("there are no saved accounts: add one in the window, or use --demo")
         answered, first_error = False, None
+        live = []
+        for account in chosen:  # complete local copies answer first, at once; the rest go to the vendors
+            mirror = None if args.live else await open_complete(account, accounts, region)
+            if mirror is None:
+                live.append(account)
+                continue
+            try:
+                hits = await asyncio.to_thread(find_hits, mirror, account, accounts, query)
+            finally:
+                await asyncio.to_thread(mirror.close)
+            for hit in hits:
+                print(json.dumps({**hit.to_json(), "source": "mirror"}, ensure_ascii=False), file=out, flush=True)
+            answered = True
         service = LookupService(accounts, timeout=args.timeout)
-        async for outcome in service.stream(query, [a.id for a in chosen]):
+        async for outcome in service.stream(query, [a.id for a in live]):
             for note in outcome.notes:
                 say.note(f"{outcome.account_label}: {note}")
             for hit in outcome.hits:
-                print(json.dumps(hit.to_json(), ensure_ascii=False), file=out, flush=True)
+                print(json.dumps({**hit.to_json(), "source": "live"}, ensure_ascii=False), file=out, flush=True)
             if outcome.state in (State.FAILED, State.UNSUPPORTED):
                 print(json.dumps(outcome.to_json(), ensure_ascii=False), file=out, flush=True)
             answered = answered or outcome.state in (State.HITS, State.NONE)

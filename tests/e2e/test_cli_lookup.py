@@ -38,7 +38,8 @@ def test_only_the_accounts_asked_for(console_home: Path) -> None:
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert lines == [{"type": "hit", "vendor": "systeme", "account": "Marketing (demo)", "dataset": "contacts",
-                      "id": lines[0]["id"], "matched": {"email": "jane.doe@example.com"}, "summary": "tags: vip"}]
+                      "id": lines[0]["id"], "matched": {"email": "jane.doe@example.com"}, "summary": "tags: vip",
+                      "source": "live"}]
 
 
 def test_usage_errors(console_home: Path) -> None:

@@ -1,4 +1,5 @@
-"""``vendor-console sync`` against the demo emulators, in this process: the mirror filled, resumed, refreshed.
+"""``vendor-console sync`` against the demo emulators, in this process: the mirror filled, resumed, refreshed;
+``lookup`` answering from it.
 
 The keychain is a store of the test's own (shared by the runs of one test), so a mirror stays on disk
 between runs; the demo starts with a small Systeme.io account.
@@ -67,6 +68,7 @@ class Demo:
             return ws
 
         monkeypatch.setattr("console.commands.sync.start_demo", start)
+        monkeypatch.setattr("console.commands.lookup.start_demo", start)
 
     def requests(self, path: str) -> int:
         """GET requests the last Systeme.io emulator received for this path."""
@@ -214,3 +216,36 @@ def test_without_a_keychain_the_copy_lasts_this_run_and_says_so_once(
     assert ran.err.splitlines() == ["vendor-console sync: note: no keychain, so the local copy lasts only this run "
                                     "(the next sync fetches everything again); a keychain keeps it on disk, "
                                     "encrypted"]
+
+
+def test_lookup_answers_from_a_synced_mirror_and_live_for_the_rest(cli: InProcessCli, vault: Vault, demo: Demo) -> None:
+    import json
+
+    accounts = ("--account", MARKETING, "--account", "Bright Smiles (demo)")
+    live = cli("lookup", "jane.doe@example.com", "--demo", *accounts)
+    assert live.code == 0, live.err
+    before = [json.loads(line) for line in live.lines]
+    assert before and {x["source"] for x in before} == {"live"}
+    assert cli("sync", "--demo", "--account", MARKETING, "--quiet").code == 0
+
+    ran = cli("lookup", "jane.doe@example.com", "--demo", *accounts)
+    assert ran.code == 0, ran.err
+    after = [json.loads(line) for line in ran.lines]
+    assert demo.requests("/api/contacts") == 0  # Marketing answered from its copy
+
+    def strip(rows: list[dict[str, Any]], account: str) -> list[dict[str, Any]]:
+        return [{k: v for k, v in x.items() if k != "source"} for x in rows if x["account"] == account]
+
+    assert strip(after, MARKETING) == strip(before, MARKETING)
+    assert {x["source"] for x in after if x["account"] == MARKETING} == {"mirror"}
+    assert {x["source"] for x in after if x["account"] != MARKETING} == {"live"}
+
+    by_name = cli("lookup", "jane doe", "--demo", "--account", MARKETING)
+    assert by_name.code == 0, by_name.err
+    named = [json.loads(line) for line in by_name.lines]
+    assert any(x["id"] == before[0]["id"] for x in named if x["account"] == MARKETING)
+    assert all(x["source"] == "mirror" and x["matched"]["name"] for x in named)
+
+    forced = cli("lookup", "jane.doe@example.com", "--demo", "--account", MARKETING, "--live")
+    assert forced.code == 0 and {json.loads(line)["source"] for line in forced.lines} == {"live"}
+    assert demo.requests("/api/contacts") >= 1
