@@ -121,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
         "lookup", help="find a person or record in every saved account",
         description="Search every saved account (or those given with --account) at once for an email, a phone "
                     "number, a name or a record id. Prints JSON Lines: one line per hit, and one per account that "
-                    "failed or cannot search that kind. Exit code 0 when any account answered.",
+                    "failed or cannot search that kind. An account whose local copy is complete (see sync) "
+                    "answers from it (\"source\": \"mirror\"), the others are asked live (\"source\": "
+                    "\"live\"). Exit code 0 when any account answered.",
         epilog=EXIT_CODES,
     )
     look.add_argument("query", help="an email, a phone number in any common format, a name, or a record id")
