@@ -21,26 +21,11 @@ from console.services.mirror.contract import MirrorQuery
 from console.services.mirror.sync import mirrored
 from console.vendors import registry
 from tests.e2e.cli_in_process import InProcessCli
+from tests.keychains import Vault
 
 MARKETING = "Marketing (demo)"
 MARKETING_ID = "demo-systeme-0"
 CONTACTS = 450
-
-
-class Vault:
-    """A keychain that keeps what it is given (for the test's runs; a MemoryStore counts as no keychain)."""
-
-    def __init__(self) -> None:
-        self.data: dict[tuple[str, str, str], str] = {}
-
-    async def get(self, vendor: str, account_id: str, name: str) -> str | None:
-        return self.data.get((vendor, account_id, name))
-
-    async def set(self, vendor: str, account_id: str, name: str, value: str) -> None:
-        self.data[(vendor, account_id, name)] = value
-
-    async def delete(self, vendor: str, account_id: str, name: str) -> None:
-        self.data.pop((vendor, account_id, name), None)
 
 
 class NoKeychain(MemoryStore):

@@ -16,28 +16,13 @@ from console.core.credentials import KeyringStore, MemoryStore
 from console.core.errors import KeychainUnavailable
 from console.services.mirror.keys import KEY_FIELD, forget_key, mirror_key, open_mirror
 from tests.conftest import until
+from tests.keychains import Vault
 from tests.unit.services.mirror.test_store import SPECS, contact, fill
 
 needs_dbus = pytest.mark.skipif(
     not os.environ.get("DBUS_SESSION_BUS_ADDRESS"),
     reason="no D-Bus session: run under `make test` (dbus-run-session + unlocked gnome-keyring)",
 )
-
-
-class Vault:
-    """A keychain that keeps what it is given (like the OS one, minus D-Bus)."""
-
-    def __init__(self) -> None:
-        self.data: dict[tuple[str, str, str], str] = {}
-
-    async def get(self, vendor: str, account_id: str, name: str) -> str | None:
-        return self.data.get((vendor, account_id, name))
-
-    async def set(self, vendor: str, account_id: str, name: str, value: str) -> None:
-        self.data[(vendor, account_id, name)] = value
-
-    async def delete(self, vendor: str, account_id: str, name: str) -> None:
-        self.data.pop((vendor, account_id, name), None)
 
 
 class Locked(Vault):
