@@ -30,11 +30,6 @@ EMPTY_TITLE = "Select a row to see every field."
 OPEN_GROUPS: dict[str, bool] = {SUMMARY: True, RAW: False}
 
 
-def _scalar(value: Any) -> str:
-    """A value in words (kept for callers of the earlier name)."""
-    return plain(value)
-
-
 def _label_of(item: Any, index: int) -> str:
     """A list element's label: its ``fieldName``/``name``/``slug``/``id`` when it has one."""
     if isinstance(item, dict):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from console.core.models import Column, DatasetSpec, FieldKind, Record
-from console.ui.formatting import display, format_datetime, format_moment, parse_datetime
+from console.ui.formatting import display, format_datetime, parse_datetime
 
 #: The summary's and the raw values' group titles (tests and the pane's remembered folds use them).
 SUMMARY = "Summary"
@@ -40,17 +40,13 @@ def plain(value: Any, kind: FieldKind = FieldKind.TEXT) -> str:
     """A value in words: times in their zone, durations, Yes/No, numbers with separators."""
     if value is None:
         return "—"
-    if isinstance(value, dt.datetime):
-        return format_moment(value)
     if isinstance(value, dt.timedelta):
         return format_duration(value)
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if kind is FieldKind.BOOLEAN:
+    if kind is FieldKind.BOOLEAN and not isinstance(value, bool):  # 0/1, "true"/"no" flags
         return "No" if str(value).strip().lower() in _FALSE_TEXTS else "Yes"
     if isinstance(value, str) and parse_datetime(value) is not None and len(value) >= 16:
         return format_datetime(value)
-    return display(kind, value)
+    return display(kind, value)  # zone-aware times, True/False as Yes/No, numbers
 
 
 def raw_text(value: Any) -> str:

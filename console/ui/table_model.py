@@ -265,7 +265,7 @@ class PagedTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._store.clear()
         self._cell_cache.clear()
-        self._order = self.order_source() if self.order_source is not None else None
+        self._order = self._fresh_order()
         self._pager = PageCursor(self._fetch, self.page_size)
         self._error = None
         self._total = None
@@ -283,7 +283,7 @@ class PagedTableModel(QAbstractTableModel):
         """Loads the first page (call once the model is set on a view)."""
         self._started_once = True
         if not self._store and not self._loading:
-            self._order = self.order_source() if self.order_source is not None else None
+            self._order = self._fresh_order()
             self._start()
 
     def reload_in_place(self) -> None:
@@ -308,6 +308,10 @@ class PagedTableModel(QAbstractTableModel):
             return
         self._set_loading(True)
         self._page_task = self._tasks.spawn(self.load_next(self._generation))
+
+    def _fresh_order(self) -> RowOrder | None:
+        """The time order for a new query (:attr:`order_source` decides), or ``None``."""
+        return self.order_source() if self.order_source is not None else None
 
     @property
     def order(self) -> RowOrder | None:

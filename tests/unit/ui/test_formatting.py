@@ -7,7 +7,7 @@ import pickle
 from zoneinfo import ZoneInfo
 
 from console.core.models import FieldKind
-from console.ui import detail
+from console.ui import detail_reading
 from console.ui.formatting import clock_time, display, format_moment
 from console.vendors.launch27.clock import TwelveHourTime, hh_mm, on_clock, time_format
 
@@ -20,7 +20,7 @@ def test_a_twelve_hour_time_shows_am_and_pm_everywhere() -> None:
     assert format_moment(AFTERNOON) == "Tue 24 Nov 2026 14:30 EST"
     assert format_moment(twelve) == "Tue 24 Nov 2026 2:30 PM EST"
     assert display(FieldKind.DATETIME, twelve) == "Tue 24 Nov 2026 2:30 PM EST"  # the table's cell
-    assert detail._scalar(twelve) == "Tue 24 Nov 2026 2:30 PM EST"  # the detail pane
+    assert detail_reading.plain(twelve) == "Tue 24 Nov 2026 2:30 PM EST"  # the detail pane
     assert [clock_time(on_clock(AFTERNOON.replace(hour=h, minute=5), 12)) for h in (0, 9, 12, 23)] == [
         "12:05 AM", "9:05 AM", "12:05 PM", "11:05 PM"]
     assert clock_time(AFTERNOON.replace(hour=9)) == "09:30"
