@@ -166,6 +166,7 @@ class AppController:
 
         self.workspace: Any = None
         self.accounts: Any = None
+        self.copies: Any = None
         self._closed = asyncio.Event()
 
     async def main(self) -> int:
@@ -178,6 +179,7 @@ class AppController:
         from console.core.settings import AccountsFile
         from console.services.accounts import AccountService
         from console.services.datasets import DatasetService
+        from console.services.mirror.copies import LocalCopies
         from console.ui.observer import QtHttpObserver
 
         self.window.closed.connect(self._closed.set)
@@ -200,6 +202,7 @@ class AppController:
                                        settings=HttpSettings(timeout=float(preferences.timeout),
                                                              max_attempts=preferences.retries + 1))
         datasets = DatasetService(self.accounts)
+        self.copies = LocalCopies(self.accounts, datasets)
         try:
             self.accounts.load()
             if self.accounts.file.problem:
@@ -211,7 +214,8 @@ class AppController:
             if want_demo:
                 await self._start_demo()
             await warm
-            self.window.attach(self.accounts, datasets, observer)
+            self.window.attach(self.accounts, datasets, observer, self.copies)
+            self.window.tasks.spawn(self.copies.open_all())  # each copy syncs in the background, after you
             if a.open_at:
                 self.open_at(a.open_at)
             if a.smoke_test:
@@ -331,6 +335,8 @@ class AppController:
             page.close_page()
         self.window.tasks.cancel_all()
         await asyncio.sleep(0)
+        if self.copies is not None:
+            await self.copies.aclose()
         if self.accounts is not None:
             await self.accounts.aclose()
         if self.workspace is not None:

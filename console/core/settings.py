@@ -44,6 +44,8 @@ class AccountConfig:
         demo: Part of the demo workspace (never saved).
         read_only: Safe mode: the console offers no write for this account.
         allow_insecure: Plain HTTP to a host other than this computer is allowed (off by default).
+        local_copy: *Keep a local copy*: the account's datasets are mirrored on this computer,
+            encrypted, for complete search and any-column sorting (on by default; issue 17).
     """
 
     id: str
@@ -56,6 +58,7 @@ class AccountConfig:
     demo: bool = False
     read_only: bool = False
     allow_insecure: bool = False
+    local_copy: bool = True
 
     @staticmethod
     def new_id() -> str:
@@ -92,6 +95,7 @@ class AccountConfig:
                 session_only=bool(data.get("session_only", False)),
                 read_only=bool(data.get("read_only", False)),
                 allow_insecure=data.get("allow_insecure") is True,
+                local_copy=data.get("local_copy", True) is not False,
             )
         except (KeyError, TypeError) as exc:
             raise ConfigError(f"an account entry lacks {exc}") from None

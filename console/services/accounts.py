@@ -207,8 +207,9 @@ class AccountService:
         await self._drop_client(account_id)
 
     def update(self, account_id: str, *, label: str | None = None, base_url: str | None = None,
-               read_only: bool | None = None, allow_insecure: bool | None = None) -> AccountConfig:
-        """Renames an account, moves its base URL, switches its safe mode or its insecure switch, and saves.
+               read_only: bool | None = None, allow_insecure: bool | None = None,
+               local_copy: bool | None = None) -> AccountConfig:
+        """Renames an account, moves its base URL, switches its safe mode, insecure switch or local copy, and saves.
 
         A new base URL or insecure switch drops the live client (the next request connects anew).
 
@@ -226,6 +227,8 @@ class AccountService:
         if allow_insecure is not None and allow_insecure != account.allow_insecure:
             account.allow_insecure = allow_insecure
             self._stale.add(account_id)
+        if local_copy is not None:
+            account.local_copy = local_copy
         if not account.demo:
             self.file.save(self.accounts())
         return account

@@ -1,11 +1,18 @@
-"""Datasets: paging, reads and edits for any account, and the form diff that edits send."""
+"""Datasets: paging, reads and edits for any account, and the form diff that edits send.
+
+Lists in the window ask :meth:`DatasetService.list_page`, which a *local source* (the local copies of
+issue 17, :class:`~console.services.mirror.copies.LocalCopies`) may answer instead of the vendor;
+everything else (the sync itself, export, the checks after an unknown outcome) reads the vendor
+through :meth:`DatasetService.fetch_page`. Every record the console reads fresh, creates, changes or
+deletes is told to the *record watchers* (the local copies keep it at once).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 from console.core.constants import UI_PAGE_SIZE
 from console.core.errors import NotFound, ValidationError
@@ -27,6 +34,35 @@ from console.vendors.refusals import refused_outside_form
 
 #: A dataset used as choices (tags for a contact) is read up to this many records.
 MAX_CHOICES = 2000
+
+
+class LocalSource(Protocol):
+    """What may answer a list instead of the vendor (the local copies)."""
+
+    def answers(self, account_id: str, dataset: str, query: Query) -> bool:
+        """Whether it answers this list's first page (complete, and only filters it can apply)."""
+        ...
+
+    def synced_at(self, account_id: str, dataset: str) -> float | None:
+        """Unix time the dataset's copy was last brought up to date (``None``: never)."""
+        ...
+
+    async def page(self, account_id: str, dataset: str, query: Query, cursor: Cursor,
+                   limit: int) -> Page[Record] | None:
+        """The page from the local copy, or ``None``: ask the vendor (not complete, a filter it cannot apply)."""
+        ...
+
+
+class RecordWatcher(Protocol):
+    """Hears of every record the console read fresh, wrote or deleted."""
+
+    def written(self, account_id: str, record: Record) -> None:
+        """A record read fresh, created or changed (as the vendor now has it)."""
+        ...
+
+    def deleted(self, account_id: str, dataset: str, record_id: str) -> None:
+        """A record deleted."""
+        ...
 
 
 def _normal(kind: FieldKind, value: Any) -> Any:
@@ -69,6 +105,27 @@ class DatasetService:
     def __init__(self, accounts: AccountService) -> None:
         self.accounts = accounts
         self._choices: dict[tuple[str, str], list[Choice]] = {}
+        #: What answers lists before the vendor (``None``: the vendor always).
+        self.local: LocalSource | None = None
+        self._watchers: list[RecordWatcher] = []
+
+    def watch(self, watcher: RecordWatcher) -> Callable[[], None]:
+        """Tells ``watcher`` of every record read fresh, written or deleted from now on; returns what stops it."""
+        self._watchers.append(watcher)
+
+        def stop() -> None:
+            if watcher in self._watchers:
+                self._watchers.remove(watcher)
+
+        return stop
+
+    def _written(self, account_id: str, record: Record) -> None:
+        for watcher in list(self._watchers):
+            watcher.written(account_id, record)
+
+    def _result(self, account_id: str, result: WriteResult) -> WriteResult:
+        self._written(account_id, result.record)
+        return result
 
     def spec(self, account_id: str, dataset: str) -> DatasetSpec:
         """Returns a dataset's descriptor."""
@@ -81,16 +138,33 @@ class DatasetService:
         client = await self.accounts.client(account_id)
         return await client.page(dataset, query, cursor, limit)
 
+    async def list_page(
+        self, account_id: str, dataset: str, query: Query, cursor: Cursor, limit: int = UI_PAGE_SIZE
+    ) -> Page[Record]:
+        """One page of a list in the window: from the local copy when it can answer, else from the vendor."""
+        if self.local is not None:
+            page = await self.local.page(account_id, dataset, query, cursor, limit)
+            if page is not None:
+                return page
+        return await self.fetch_page(account_id, dataset, query, cursor, limit)
+
     async def get(self, account_id: str, dataset: str, record_id: str) -> Record:
-        """Reads one record fresh."""
+        """Reads one record fresh (the record watchers hear of it)."""
         client = await self.accounts.client(account_id)
-        return await client.get_record(dataset, record_id)
+        try:
+            record = await client.get_record(dataset, record_id)
+        except NotFound:
+            for watcher in list(self._watchers):
+                watcher.deleted(account_id, dataset, record_id)
+            raise
+        self._written(account_id, record)
+        return record
 
     async def create(self, account_id: str, dataset: str, values: Mapping[str, Any]) -> WriteResult:
         """Creates a record from form values."""
         client = await self.accounts.client(account_id)
         self._choices.pop((account_id, dataset), None)
-        return await client.create_record(dataset, values)
+        return self._result(account_id, await client.create_record(dataset, values))
 
     async def update(self, account_id: str, record: Record, values: Mapping[str, Any]) -> WriteResult | None:
         """Sends the fields that changed; returns ``None`` when nothing did."""
@@ -99,13 +173,15 @@ class DatasetService:
             return None
         client = await self.accounts.client(account_id)
         self._choices.pop((account_id, record.dataset), None)
-        return await client.update_record(record.dataset, record, changes)
+        return self._result(account_id, await client.update_record(record.dataset, record, changes))
 
     async def delete(self, account_id: str, record: Record) -> None:
         """Deletes a record."""
         client = await self.accounts.client(account_id)
         self._choices.pop((account_id, record.dataset), None)
         await client.delete_record(record.dataset, record)
+        for watcher in list(self._watchers):
+            watcher.deleted(account_id, record.dataset, record.id)
 
     # -- after a write whose outcome is unknown (the connection broke after it was sent) ----------
 
@@ -168,7 +244,7 @@ class DatasetService:
         """
         client = await self.accounts.client(account_id)
         try:
-            return await client.run_action(record.dataset, record, action, values, answers)
+            return self._result(account_id, await client.run_action(record.dataset, record, action, values, answers))
         except ValidationError as exc:
             if in_form:
                 raise

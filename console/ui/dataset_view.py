@@ -253,7 +253,7 @@ class DatasetView(QWidget):
         self.model.reset()
 
     async def _fetch(self, cursor: Any, limit: int) -> Page[Record]:
-        page = await self.datasets.fetch_page(self.account.id, self.spec.name, self.query, cursor, limit)
+        page = await self.datasets.list_page(self.account.id, self.spec.name, self.query, cursor, limit)
         if self.pending:  # a record whose delete is held stays out of a refreshed list
             page = dataclasses.replace(page, items=[r for r in page.items if r.id not in self.pending])
         return page

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from console.services.accounts import AccountService
     from console.services.datasets import DatasetService
     from console.services.lookup import Hit
+    from console.services.mirror.copies import LocalCopies
     from console.ui.account_page import AccountPage
     from console.ui.accounts_controller import AccountsController
     from console.ui.accounts_manager import AccountsManager
@@ -66,6 +67,8 @@ class MainWindow(QMainWindow):
         self.accounts: AccountService | None = None
         self.datasets: DatasetService | None = None
         self.observer: QtHttpObserver | None = None
+        #: Every account's local copy (issue 17); ``None``: lists and lookups always ask the vendors.
+        self.copies: LocalCopies | None = None
         self.controller: AccountsController | None = None  # the account operations, from attach()
         self.tasks = TaskSet("main window")
         self._current_account: str | None = None
@@ -135,8 +138,9 @@ class MainWindow(QMainWindow):
         self.demo_menu = self.registry.menu("Demo")
         self._update_account_buttons()
 
-    def attach(self, accounts: AccountService, datasets: DatasetService, observer: QtHttpObserver) -> None:
-        """Connects the services and shows the accounts."""
+    def attach(self, accounts: AccountService, datasets: DatasetService, observer: QtHttpObserver,
+               copies: LocalCopies | None = None) -> None:
+        """Connects the services and shows the accounts (and their local copies, when given)."""
         from console.ui.accounts_controller import AccountsController
         from console.ui.memory import IdleCollector
 
@@ -144,6 +148,7 @@ class MainWindow(QMainWindow):
         self.accounts = accounts
         self.datasets = datasets
         self.observer = observer
+        self.copies = copies
         self.status_panel.attach(observer, lambda account_id: accounts.get(account_id).label)
         observer.noticePosted.connect(lambda _account, text: self.statusBar().showMessage(text, 6000))
         controller = self.controller = AccountsController(accounts, self.tasks, self, self.stack.release)

@@ -293,12 +293,12 @@ class MirrorSync:
     async def record_written(self, dataset: str, record: Record) -> None:
         """A record the console created, changed or read fresh: the mirror holds it at once."""
         if self.is_mirrored(dataset):
-            await self._mirror_call(self.mirror.put, dataset, [record])
+            await self.mirror_call(self.mirror.put, dataset, [record])
 
     async def record_deleted(self, dataset: str, record_id: str) -> None:
         """A record the console deleted: the mirror forgets it at once."""
         if self.is_mirrored(dataset):
-            await self._mirror_call(self.mirror.forget, dataset, record_id)
+            await self.mirror_call(self.mirror.forget, dataset, record_id)
 
     # -- a round ------------------------------------------------------------------------------------
 
@@ -454,11 +454,11 @@ class MirrorSync:
     async def _store(self, call: Callable[..., T], *args: object) -> T:
         """A mirror call of a pass: its failure (a full disk) is the mirror's, not the vendor's."""
         try:
-            return await self._mirror_call(call, *args)
+            return await self.mirror_call(call, *args)
         except ConsoleError as exc:
             raise _MirrorFailed(exc) from exc
 
-    async def _mirror_call(self, call: Callable[..., T], *args: object) -> T:
+    async def mirror_call(self, call: Callable[..., T], *args: object) -> T:
         """Runs a blocking mirror call in a worker thread, one at a time; a cancel waits for it to end."""
         async with self._mirror_lock:
             work = asyncio.ensure_future(asyncio.to_thread(call, *args))
