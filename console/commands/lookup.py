@@ -7,14 +7,13 @@ the others, and every account with ``--live``, are asked live (``"source": "live
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import math
 from typing import IO
 
 from console.cli import EXIT_OK, EXIT_VENDOR, UsageError, exit_code_for
 from console.commands.demo import find_demo, start_demo, stop_demo
-from console.commands.mirror_lookup import find_hits, open_complete
+from console.commands.mirror_lookup import open_complete
 from console.commands.report import Reporter
 
 
@@ -34,7 +33,9 @@ async def lookup_command(args: argparse.Namespace, out: IO[str], say: Reporter) 
     from console.core.lookup import classify, system_region
     from console.core.settings import AccountsFile, LookupHistory
     from console.services.accounts import AccountService
-    from console.services.lookup import LookupService, State
+    from console.services.lookup import LookupService, Source, State
+    from console.services.mirror.contract import Mirror
+    from console.services.mirror.lookup import OpenedCopies
 
     if not math.isfinite(args.timeout) or args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
@@ -62,29 +63,26 @@ async def lookup_command(args: argparse.Namespace, out: IO[str], say: Reporter) 
         if not chosen:
             raise UsageError("there are no saved accounts: add one in the window, or use --demo")
         answered, first_error = False, None
-        live = []
-        for account in chosen:  # complete local copies answer first, at once; the rest go to the vendors
-            mirror = None if args.live else await open_complete(account, accounts, region)
-            if mirror is None:
-                live.append(account)
-                continue
-            try:
-                hits = await asyncio.to_thread(find_hits, mirror, account, accounts, query)
-            finally:
-                await asyncio.to_thread(mirror.close)
-            for hit in hits:
-                print(json.dumps({**hit.to_json(), "source": "mirror"}, ensure_ascii=False), file=out, flush=True)
-            answered = True
-        service = LookupService(accounts, timeout=args.timeout)
-        async for outcome in service.stream(query, [a.id for a in live]):
-            for note in outcome.notes:
-                say.note(f"{outcome.account_label}: {note}")
-            for hit in outcome.hits:
-                print(json.dumps({**hit.to_json(), "source": "live"}, ensure_ascii=False), file=out, flush=True)
-            if outcome.state in (State.FAILED, State.UNSUPPORTED):
-                print(json.dumps(outcome.to_json(), ensure_ascii=False), file=out, flush=True)
-            answered = answered or outcome.state in (State.HITS, State.NONE)
-            first_error = first_error or outcome.error
+        mirrors: dict[str, Mirror] = {}
+        copies = OpenedCopies(accounts, mirrors)
+        try:
+            for account in chosen:  # complete local copies answer at once; the rest go to the vendors
+                mirror = None if args.live else await open_complete(account, accounts, region)
+                if mirror is not None:
+                    mirrors[account.id] = mirror
+            service = LookupService(accounts, timeout=args.timeout, local=copies)
+            async for outcome in service.stream(query, [a.id for a in chosen]):
+                for note in outcome.notes:
+                    say.note(f"{outcome.account_label}: {note}")
+                source = "mirror" if outcome.source is Source.COPY else "live"
+                for hit in outcome.hits:
+                    print(json.dumps({**hit.to_json(), "source": source}, ensure_ascii=False), file=out, flush=True)
+                if outcome.state in (State.FAILED, State.UNSUPPORTED):
+                    print(json.dumps(outcome.to_json(), ensure_ascii=False), file=out, flush=True)
+                answered = answered or outcome.state in (State.HITS, State.NONE)
+                first_error = first_error or outcome.error
+        finally:
+            await copies.aclose()
         if answered:
             return EXIT_OK
         return exit_code_for(first_error) if first_error is not None else EXIT_VENDOR

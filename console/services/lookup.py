@@ -16,7 +16,7 @@ import time
 from collections.abc import AsyncGenerator, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from console.core import log
 from console.core.errors import ConsoleError, NotFound, ValidationError
@@ -46,6 +46,13 @@ class State(StrEnum):
     NONE = "none"
     FAILED = "failed"
     UNSUPPORTED = "unsupported"
+
+
+class Source(StrEnum):
+    """Where an account's answer came from."""
+
+    LIVE = "live"
+    COPY = "copy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +138,7 @@ class Outcome:
         scan_order: Which records a scan read first ("newest", "oldest", "first": the vendor's order).
         seconds: How long the account took.
         notes: Each distinct note of the pages read (an optional call the vendor does not offer...).
+        source: The account's local copy answered, or the vendor (live).
     """
 
     account_id: str
@@ -148,6 +156,7 @@ class Outcome:
     more: bool = False
     resume: dict[LookupRoute, Cursor] = field(default_factory=dict)
     scan_order: str = ""
+    source: Source = Source.LIVE
 
     @property
     def text(self) -> str:
@@ -167,17 +176,38 @@ class Outcome:
                 "reason": self.reason}
 
 
+class LocalLookup(Protocol):
+    """Local copies that answer lookups (:mod:`console.services.mirror.lookup`)."""
+
+    def answers(self, account_id: str) -> bool:
+        """Whether the account's copy answers its lookups (complete)."""
+        ...
+
+    async def search(self, account_id: str, query: LookupQuery) -> list[Hit]:
+        """The query's hits in the account's copy.
+
+        Raises:
+            ConsoleError: The copy could not be read.
+        """
+        ...
+
+
 class LookupService:
     """Runs lookups over the accounts of an :class:`AccountService`.
 
     Args:
         accounts: Where the accounts and their clients are.
         timeout: Seconds each account may take.
+        local: Local copies: an account whose copy is complete answers from it, at once and completely
+            (and by any kind of query: a phone number in a vendor that cannot search by phone); the
+            others, and any whose copy fails to read, ask the vendor.
     """
 
-    def __init__(self, accounts: AccountService, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, accounts: AccountService, timeout: float = DEFAULT_TIMEOUT,
+                 local: LocalLookup | None = None) -> None:
         self.accounts = accounts
         self.timeout = timeout
+        self.local = local
 
     def plan(self, account_id: str, query: LookupQuery) -> list[tuple[LookupKind, LookupRoute]]:
         """The (kind, route) pairs that search one account for a query."""
@@ -194,6 +224,13 @@ class LookupService:
 
     def prepare(self, account_id: str, query: LookupQuery) -> Outcome:
         """An account's outcome before its search: SEARCHING, or already UNSUPPORTED (no route for the query)."""
+        if query.kinds and self.local is not None and self.local.answers(account_id):
+            outcome = self.start(account_id)
+            outcome.source = Source.COPY
+            return outcome
+        return self._prepare_live(account_id, query)
+
+    def _prepare_live(self, account_id: str, query: LookupQuery) -> Outcome:
         outcome = self.start(account_id)
         if not query.kinds:
             outcome.state, outcome.reason = State.UNSUPPORTED, "type an email, a phone number, a name or an id"
@@ -208,6 +245,21 @@ class LookupService:
         if outcome.state is State.UNSUPPORTED:
             return outcome
         started = time.perf_counter()
+        if outcome.source is Source.COPY and self.local is not None:
+            try:
+                outcome.hits = await self.local.search(account_id, query)
+            except ConsoleError as exc:
+                log.services.warning("lookup on %s: the local copy failed (%s); asking the vendor",
+                                     outcome.account_label, exc)
+                outcome = self._prepare_live(account_id, query)
+                if outcome.state is State.UNSUPPORTED:
+                    return outcome
+            else:
+                outcome.state = State.HITS if outcome.hits else State.NONE
+                outcome.seconds = time.perf_counter() - started
+                log.services.info("lookup on %s from its local copy: %s in %.3f s", outcome.account_label,
+                                  outcome.text, outcome.seconds)
+                return outcome
         pairs = self.plan(account_id, query)
         try:
             async with asyncio.timeout(self.timeout):
@@ -370,7 +422,8 @@ def _order(records: list[Record]) -> str:
     return "first"
 
 
-def _plural(noun: str) -> str:
+def plural(noun: str) -> str:
+    """A noun's plural ("booking" -> "bookings", "property" -> "properties")."""
     return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
 
 
@@ -383,7 +436,7 @@ def coverage(order: str, scanned: int, noun: str, more: bool) -> str:
         noun: What a record is ("booking").
         more: Whether records were left unread.
     """
-    plural = noun if scanned == 1 else _plural(noun)
+    nouns = noun if scanned == 1 else plural(noun)
     if not more:
-        return f"all {scanned} {plural}"
-    return f"the {order} {scanned} {plural}" + (" the vendor lists" if order == "first" else "")
+        return f"all {scanned} {nouns}"
+    return f"the {order} {scanned} {nouns}" + (" the vendor lists" if order == "first" else "")
