@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from console.core.constants import UI_PAGE_SIZE
 from console.core.errors import NotFound, ValidationError
@@ -32,6 +32,9 @@ from console.services.accounts import AccountService
 from console.services.paging import pages
 from console.vendors.refusals import refused_outside_form
 
+if TYPE_CHECKING:
+    from console.services.mirror.sync_progress import SyncProgress
+
 #: A dataset used as choices (tags for a contact) is read up to this many records.
 MAX_CHOICES = 2000
 
@@ -50,6 +53,17 @@ class LocalSource(Protocol):
     async def page(self, account_id: str, dataset: str, query: Query, cursor: Cursor,
                    limit: int) -> Page[Record] | None:
         """The page from the local copy, or ``None``: ask the vendor (not complete, a filter it cannot apply)."""
+        ...
+
+    def kept(self, account_id: str, dataset: str) -> bool:
+        """Whether the account's copy is open and mirrors this dataset (complete or not yet)."""
+        ...
+
+    def listen(self, listener: Callable[[str, SyncProgress | None], None]) -> Callable[[], None]:
+        """Calls ``listener(account_id, progress)`` on every change of a copy; returns what stops it.
+
+        ``progress`` is the dataset's sync progress (``None``: a copy opened or was forgotten).
+        """
         ...
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QItemSelection, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QMenu,
     QSplitter,
@@ -28,6 +29,7 @@ from console.core.models import DatasetSpec, Page, Query, Record, RecordAction
 from console.core.settings import AccountConfig
 from console.services.datasets import DatasetService
 from console.ui.banners import ErrorBanner, NotesBar
+from console.ui.copy_list import CopyList, needs_reload
 from console.ui.delete_queue import DeleteQueue, PendingDelete, UndoBar, confirm_delete
 from console.ui.detail import DetailPane
 from console.ui.forms import RecordForm
@@ -126,6 +128,15 @@ class DatasetView(QWidget):
         # End/Ctrl+End, Jump to now, the selection kept across reloads, rows in time order by the instant.
         self.navigator = ListNavigator(self.table, self.list_query, self.tasks, self)
         self.navigator.statusMessage.connect(self.statusMessage)
+        # Read from the account's local copy once complete: any column sorts, freshness said (issue 17).
+        self.copy_list = CopyList(datasets, account, vendor_name, spec, self.list_query, self.model, self.tasks, self)
+        self.copy_list.reloadWanted.connect(self._reload_from_copy)
+        self.copy_list.recordRead.connect(self.model.replace_record)
+        self.copy_list.recordGone.connect(self.forget_record)
+        self.copy_list.statusMessage.connect(self.statusMessage)
+        self.navigator.copy_backed = lambda: self.copy_list.from_copy
+        self.navigator.runner.run_page = self.copy_list.run_page
+        self.navigator.runner.exact_total = lambda: self.copy_list.from_copy
         self.model.modelReset.connect(self._follow_selection)  # the rows went: the detail pane follows
         self.model.rowsRemoved.connect(self._follow_selection)  # never a record the list no longer holds
 
@@ -172,7 +183,11 @@ class DatasetView(QWidget):
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.notes_bar)
         layout.addWidget(self.navigator.bar)
-        layout.addWidget(self.count_label)
+        footer = QHBoxLayout()
+        footer.addWidget(self.count_label)
+        footer.addStretch(1)
+        footer.addWidget(self.copy_list.stamp)
+        layout.addLayout(footer)
 
     # -- layout -------------------------------------------------------------------------------------
 
@@ -199,6 +214,7 @@ class DatasetView(QWidget):
         created in the Tags tab is offered in the Contacts filter the next time that tab is shown.
         """
         self.list_query.load_choices()
+        self.copy_list.listen()  # the window's copies may have come after the view
         if self._activated:
             return
         self._activated = True
@@ -207,6 +223,7 @@ class DatasetView(QWidget):
     def close_view(self) -> None:
         """Stops background work (the account was removed or the app quits)."""
         self._refresh_timer.stop()
+        self.copy_list.stop()
         self.model.cancel()
         self.tasks.cancel_all()
 
@@ -252,8 +269,24 @@ class DatasetView(QWidget):
         self.banner.hide()
         self.model.reset()
 
+    def _reload_from_copy(self) -> None:
+        """The dataset's copy became complete: the rows shown are read again from it, in place."""
+        if not self._activated:
+            return  # a tab nobody opened loads from the copy when it is opened
+        selected = self.current_record()
+        if selected is not None:
+            self._reselect = selected.id  # when the rows come back in another order
+        if self.model.loading:
+            self.refresh()
+        else:
+            self.model.reload_in_place(max(self.model.page_size, self.model.rowCount()))
+
     async def _fetch(self, cursor: Any, limit: int) -> Page[Record]:
+        first = cursor is None
+        from_copy = self.copy_list.before_first_page() if first else self.copy_list.reads_copy(cursor)
         page = await self.datasets.list_page(self.account.id, self.spec.name, self.query, cursor, limit)
+        if first:
+            self.copy_list.came(from_copy)
         if self.pending:  # a record whose delete is held stays out of a refreshed list
             page = dataclasses.replace(page, items=[r for r in page.items if r.id not in self.pending])
         return page
@@ -289,8 +322,10 @@ class DatasetView(QWidget):
         return self.table.current_record()
 
     def _follow_selection(self, *_args: QItemSelection) -> None:
-        """The detail pane and the buttons follow the selected record."""
-        self.detail.show_record(self.spec, self.current_record())
+        """The detail pane and the buttons follow the selected record (read fresh when it came from the copy)."""
+        record = self.current_record()
+        self.detail.show_record(self.spec, record)
+        self.copy_list.selected(record)
         self._update_buttons()
 
     def _on_rows_changed(self, *_args: object) -> None:
@@ -320,7 +355,7 @@ class DatasetView(QWidget):
 
     def _retry(self) -> None:
         self.banner.hide()
-        if self.model.rowCount() == 0:
+        if self.model.rowCount() == 0 or needs_reload(self.model.error):
             self.model.reset()
         else:
             self.model.retry()

@@ -146,6 +146,8 @@ class FilterBar(QWidget):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._emit)
         self._last: dict[str, str] = {}
+        #: The search box asks the local copy (:meth:`set_local_search`).
+        self.local_search = False
         primary = next((f for f in self.specs if f.primary), None)
         others = [f for f in self.specs if f is not primary and f.range_role is None]
         top = QHBoxLayout()
@@ -271,9 +273,31 @@ class FilterBar(QWidget):
         result = {}
         for spec in self.specs:
             value = self.raw_values().get(spec.key, "").strip()
-            if value and not filter_problem(spec, value):
+            if value and not self._problem(spec, value):
                 result[spec.key] = value
         return result
+
+    def _problem(self, spec: FilterSpec, value: str) -> str:
+        """Why a value cannot be sent ("": it can); the local copy takes any part of a word in the search box."""
+        return "" if self.local_search and spec.primary else filter_problem(spec, value)
+
+    def set_local_search(self, on: bool) -> None:
+        """The search box asks the list's local copy (any part of any column, accents and case aside), or the vendor.
+
+        The box's hint and tooltip say which; a value only the copy takes is sent (or held back) at once.
+        """
+        if on == self.local_search:
+            return
+        self.local_search = on
+        primary = next((f for f in self.specs if f.primary), None)
+        if self.search is not None and primary is not None:
+            if on:
+                self.search.setPlaceholderText("Search every column (local copy)")
+                self.search.setToolTip(f"{primary.label}: any part of any column, found in the local copy")
+            else:
+                self.search.setPlaceholderText(primary.placeholder or f"Filter by {primary.label.lower()}")
+                self.search.setToolTip(f"{primary.label} (filtered by the vendor)")
+        self._schedule_now()
 
     def clear(self) -> None:
         """Empties every filter (the date bar goes to "All dates")."""
@@ -309,7 +333,7 @@ class FilterBar(QWidget):
 
     def _emit(self) -> None:
         raw = self.raw_values()
-        problems = [p for spec in self.specs if (p := filter_problem(spec, raw.get(spec.key, "")))]
+        problems = [p for spec in self.specs if (p := self._problem(spec, raw.get(spec.key, "")))]
         self.problem.setText("\n".join(problems))
         self.problem.setVisible(bool(problems))
         values = self.values()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QAbstractItemView, QToolButton
@@ -120,6 +121,8 @@ class ListNavigator(QObject):
         self._top_after_flip = False
         self.model.pageSettled.connect(self._after_flip)
         self.runner = PageRunner(self.model, tasks, self.bar, self)
+        #: Whether the rows come from a local copy (its end is a read away: no *Oldest first*).
+        self.copy_backed: Callable[[], bool] = lambda: False
         self.runner.progress.connect(self.statusMessage)
         self.keeper = SelectionKeeper(table, self)
         self.model.order_source = self.current_order
@@ -165,7 +168,7 @@ class ListNavigator(QObject):
     def _flip_column(self) -> Column | None:
         """The column a latest-first list can be flipped by (its end is then its first page), if any."""
         query = self.query()
-        if not query.descending:
+        if not query.descending or self.copy_backed():
             return None
         key = self.list_query.sorted_by()
         return next((c for c in self.spec.columns if c.sortable(self.account_fields)

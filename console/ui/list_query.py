@@ -8,6 +8,7 @@ in step with it, and says when the list must reload.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -64,6 +65,8 @@ class ListQuery(QObject):
         self.query = Query(filters=self.filters.values() if self.filters else {},
                            descending=spec.default_descending)
         self.default_sort = (self.query.sort, self.query.descending)
+        #: Whether the list's local copy answers a query (then every column sorts); the copy list sets it.
+        self.local_sorts: Callable[[Query], bool] = lambda _query: False
         if self.filters is not None:
             self.filters.changed.connect(self._on_filters_changed)
         header.sectionClicked.connect(self.header_clicked)
@@ -110,15 +113,50 @@ class ListQuery(QObject):
         self.changed.emit()
 
     def header_clicked(self, section: int) -> None:
-        """A click on a column header: sorts by it when the vendor can, else says it cannot."""
+        """A click on a column header: sorts by it when the vendor (or the list's local copy) can, else says not."""
         column = self.spec.columns[section] if 0 <= section < len(self.spec.columns) else None
-        if column is None or not column.sortable(self.account.fields) or column.sort_key is None:
-            show_sort(self.header, self.spec, self.query.sort, self.query.descending)  # the arrow stays
+        key: str | None = None
+        if column is not None and column.sortable(self.account.fields) and column.sort_key is not None:
+            key = column.sort_key
+        elif column is not None and self.local_sorts(self.query):  # the copy sorts by the column itself
+            key = column.sort_key or column.key
+        if column is None or key is None:
+            self._show_sort()  # the arrow stays
             label = column.label if column is not None else "this column"
             self.statusMessage.emit(f"{self.vendor_name} cannot sort {self.spec.label.lower()} by {label}.")
             return
-        descending = not self.query.descending if self.sorted_by() == column.sort_key else False
-        self.sort_by(column.sort_key, descending)
+        descending = not self.query.descending if self.sorted_by() == key else False
+        self.sort_by(key, descending)
+
+    def vendor_sorts(self, sort: str | None) -> bool:
+        """Whether the vendor can give the list in this order (no sort: its default order)."""
+        return sort is None or any(c.sort_key == sort and c.sortable(self.account.fields) for c in self.spec.columns)
+
+    def keep_to_vendor(self) -> bool:
+        """Before the list goes to the vendor: an order only the local copy gives goes back to the default.
+
+        Returns:
+            Whether the order changed (the status bar says why).
+        """
+        if self.vendor_sorts(self.query.sort):
+            return False
+        label = next((c.label for c in self.spec.columns if self.query.sort in (c.sort_key, c.key)), self.query.sort)
+        sort, descending = self.default_sort
+        self.query = dataclasses.replace(self.query, sort=sort, descending=descending)
+        self._show_sort()
+        self.statusMessage.emit(f"{self.vendor_name} cannot sort {self.spec.label.lower()} by {label}: "
+                                "the list is in its default order (the local copy does not answer it).")
+        return True
+
+    def _show_sort(self) -> None:
+        """The header's arrow on the column the list is sorted by (by its vendor key, or its own key in the copy)."""
+        sort, descending = self.query.sort, self.query.descending
+        show_sort(self.header, self.spec, sort, descending)
+        if sort is not None and not any(c.sort_key == sort for c in self.spec.columns):
+            section = next((i for i, c in enumerate(self.spec.columns) if c.key == sort), -1)
+            if section >= 0:
+                order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+                self.header.setSortIndicator(section, order)
 
     def sorted_by(self) -> str | None:
         """The sort key the list is in: the query's, or for bookings the column the header marks by default."""
@@ -127,9 +165,9 @@ class ListQuery(QObject):
         return next((c.sort_key for c in self.spec.columns if c.sortable(self.account.fields)), None)
 
     def sort_by(self, sort_key: str, descending: bool) -> None:
-        """Asks the vendor for a new order (the list reloads)."""
+        """Asks the vendor (or the local copy) for a new order (the list reloads)."""
         self.query = dataclasses.replace(self.query, sort=sort_key, descending=descending)
-        show_sort(self.header, self.spec, sort_key, descending)
+        self._show_sort()
         self.changed.emit()
 
     def reset_sort(self) -> bool:

@@ -81,6 +81,11 @@ class PageRunner(QObject):
         self.bar = bar
         self._task: asyncio.Task[RunEnd] | None = None
         self._stopped: set[asyncio.Task[RunEnd]] = set()
+        #: Rows to ask for per page of a run, when more than the list's page size (a local copy answers
+        #: thousands at once); ``None`` or returning ``None``: the list's page size.
+        self.run_page: Callable[[], int | None] | None = None
+        #: Whether the list's total is exact (a local copy's count), not the vendor's estimate.
+        self.exact_total: Callable[[], bool] = lambda: False
         bar.cancel_button.clicked.connect(self.cancel)
 
     @property
@@ -155,7 +160,7 @@ class PageRunner(QObject):
                     end = RunEnd.END
                     break
                 self._say(f"{doing}: {self.loaded_text()}")
-                await model.next_page()
+                await model.next_page(self.run_page() if self.run_page is not None else None)
         finally:
             with contextlib.suppress(RuntimeError):  # the list may be closing (its widgets already gone)
                 self.bar.hide()
@@ -163,9 +168,10 @@ class PageRunner(QObject):
         return end
 
     def loaded_text(self) -> str:
-        """How far the list got: "4,350 of about 20,000" or "4,350 so far"."""
+        """How far the list got: "4,350 of about 20,000" ("of 20,000" when exact) or "4,350 so far"."""
         loaded, total = self.model.rowCount(), self.model.total
-        return f"{loaded:,} of about {total:,}" if total else f"{loaded:,} so far"
+        about = "" if self.exact_total() else "about "
+        return f"{loaded:,} of {about}{total:,}" if total else f"{loaded:,} so far"
 
     def _say(self, text: str) -> None:
         self.bar.text.setText(text)

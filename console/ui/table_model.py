@@ -124,6 +124,8 @@ class PagedTableModel(QAbstractTableModel):
         self._page_task: asyncio.Task[bool] | None = None
         self.order_source: Callable[[], RowOrder | None] | None = None
         self._order: RowOrder | None = None
+        #: The rows come from a local copy that sorts by any column (the header's tooltips say so).
+        self.local_sort = False
 
     # -- Qt model API ---------------------------------------------------------------------------
 
@@ -179,6 +181,8 @@ class PagedTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return column.label
             if role == Qt.ItemDataRole.ToolTipRole:
+                if self.local_sort:
+                    return f"{column.label}: click to sort (in the local copy)"
                 return (f"{column.label}: click to sort (by the vendor)" if column.sort_key
                         else f"{column.label}: the vendor cannot sort by this column")
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole and section >= 0:
@@ -286,28 +290,38 @@ class PagedTableModel(QAbstractTableModel):
             self._order = self._fresh_order()
             self._start()
 
-    def reload_in_place(self) -> None:
+    def reload_in_place(self, limit: int | None = None) -> None:
         """Loads the first page again and swaps it in when it arrives (live views).
 
         Unlike :meth:`reset`, the rows stay on screen until the new ones are there; when the same records
         come back in the same order only their cells change, so the selection stays put.
+
+        Args:
+            limit: Rows to ask for (a list moving to its local copy asks for as many as it shows).
         """
         if self._loading:
             return
         self._generation += 1
         self._set_loading(True)
-        self._page_task = self._tasks.spawn(self.load_next(self._generation, replace=True))
+        self._page_task = self._tasks.spawn(self.load_next(self._generation, replace=True, limit=limit))
 
     def retry(self) -> None:
         """Clears a failure and loads the next page again."""
         self._error = None
         self._start()
 
-    def _start(self) -> None:
+    def set_local_sort(self, on: bool) -> None:
+        """Says whether any column sorts (the rows come from a local copy); the header's tooltips follow."""
+        if on != self.local_sort:
+            self.local_sort = on
+            if self.columns:
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
+
+    def _start(self, limit: int | None = None) -> None:
         if self._loading or self._pager.done:
             return
         self._set_loading(True)
-        self._page_task = self._tasks.spawn(self.load_next(self._generation))
+        self._page_task = self._tasks.spawn(self.load_next(self._generation, limit=limit))
 
     def _fresh_order(self) -> RowOrder | None:
         """The time order for a new query (:attr:`order_source` decides), or ``None``."""
@@ -328,28 +342,32 @@ class PagedTableModel(QAbstractTableModel):
         if self._page_task is not None and not self._page_task.done():
             await asyncio.wait({self._page_task})
 
-    async def next_page(self) -> None:
+    async def next_page(self, limit: int | None = None) -> None:
         """Waits for the page on its way, or loads the next one (a run to the end, :mod:`~console.ui.list_runner`).
 
         Cancelling the caller leaves the page on its way to finish (its rows are kept).
+
+        Args:
+            limit: Rows to ask for this once (a run over a local copy asks for many at a time).
         """
         if self._page_task is None or self._page_task.done():
             if self._pager.done or self._error is not None:
                 return
-            self._start()
+            self._start(limit)
         if self._page_task is not None:
             await asyncio.wait({self._page_task})
 
-    async def load_next(self, generation: int | None = None, replace: bool = False) -> bool:
+    async def load_next(self, generation: int | None = None, replace: bool = False, limit: int | None = None) -> bool:
         """Loads one page; returns whether rows were added (the coroutine tests await directly).
 
         Args:
             generation: The query generation the page belongs to (default: the current one).
             replace: Load the first page and put it in place of every row (:meth:`reload_in_place`).
+            limit: Rows to ask for this once instead of :attr:`page_size`.
         """
         generation = self._generation if generation is None else generation
         pager = PageCursor(self._fetch, self.page_size) if replace else self._pager.fork()
-        pager.page_size = WHOLE_PAGE if self.whole else self.page_size
+        pager.page_size = WHOLE_PAGE if self.whole else (limit or self.page_size)
         self._set_loading(True)
         try:
             page = await pager.next()

@@ -189,6 +189,11 @@ class LocalCopies:
                 return sync.current
         return None
 
+    def kept(self, account_id: str, dataset: str) -> bool:
+        """Whether the account's copy is open and mirrors this dataset (complete or not yet)."""
+        sync = self._syncs.get(account_id)
+        return sync is not None and sync.is_mirrored(dataset)
+
     def answers(self, account_id: str, dataset: str, query: Query) -> bool:
         """Whether the copy answers this list (complete, and only filters it can apply)."""
         if not self.is_complete(account_id, dataset) or account_id not in self._syncs:

@@ -1,0 +1,172 @@
+"""Lists from the local copy in the window (issue 17 item 3), on the demo's Systeme.io contacts.
+
+The window's :class:`~console.services.mirror.copies.LocalCopies` is built over the harness's own
+services (the harness makes none): the list opens live, reloads in place once its copy is complete,
+then sorts by any column, searches any part of any column without regard to accents, counts exactly,
+goes to its end in a few reads and says how fresh it is. A filter the copy cannot apply goes to the
+vendor; a forgotten copy's next page fails with its message and Retry reloads from the vendor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from console.services.mirror.copies import LocalCopies
+from console.services.mirror.index import fold
+
+pytestmark = pytest.mark.parametrize("emulators", [{"systeme": 300}], indirect=True)
+
+CONTACTS = 300
+
+
+@pytest.fixture
+def copies(harness: Any, running_qloop: Any, qtbot: Any) -> Iterator[LocalCopies]:
+    """The window's local copies, opened (the demo account's copy lives in memory)."""
+    for account in harness.accounts.accounts():
+        if account.vendor != "systeme":
+            harness.accounts.update(account.id, local_copy=False)
+    made = LocalCopies(harness.accounts, harness.datasets)
+    yield made
+    closing = asyncio.ensure_future(made.aclose(), loop=running_qloop)
+    qtbot.waitUntil(closing.done, timeout=10000)
+
+
+def account_id(harness: Any) -> str:
+    return next(a.id for a in harness.accounts.accounts() if a.vendor == "systeme")
+
+
+def open_copies(copies: LocalCopies, running_qloop: Any, qtbot: Any) -> None:
+    opening = asyncio.ensure_future(copies.open_all(), loop=running_qloop)
+    qtbot.waitUntil(opening.done, timeout=10000)
+    opening.result()
+
+
+def list_requests(harness: Any) -> int:
+    """Requests for a page of contacts the vendor got (a record read fresh is another path)."""
+    return len([e for e in harness.accounts.request_log if e.method == "GET" and e.url.split("?")[0]
+                .endswith("/api/contacts")])
+
+
+def settled(view: Any) -> bool:
+    return not view.busy and view.model.rowCount() > 0
+
+
+def copy_backed(harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any) -> Any:
+    """The contacts list, once it reads from its complete copy."""
+    view = harness.view("contacts")
+    qtbot.waitUntil(lambda: settled(view), timeout=5000)
+    open_copies(copies, running_qloop, qtbot)
+    qtbot.waitUntil(lambda: view.copy_list.from_copy and settled(view), timeout=30000)
+    return view
+
+
+def test_a_list_moves_to_its_complete_copy_in_place_then_sorts_searches_counts_and_ends(
+        harness: Any, copies: LocalCopies, qtbot: Any, qtmodeltester: Any, running_qloop: Any) -> None:
+    view = harness.view("contacts")
+    qtbot.waitUntil(lambda: settled(view), timeout=5000)
+    assert not view.copy_list.from_copy and not view.copy_list.stamp.isVisible()  # no copy kept yet
+    view.table.selectRow(3)
+    chosen = view.current_record().id
+    open_copies(copies, running_qloop, qtbot)
+    assert view.copy_list.kept()
+    # Complete while the list is open: it reloads in place, from the copy, the same row still selected.
+    qtbot.waitUntil(lambda: view.copy_list.from_copy and settled(view), timeout=30000)
+    assert view.current_record().id == chosen and view.model.rowCount() == 50
+    assert view.copy_list.stamp.text() == f"{CONTACTS} contacts · from the local copy · synced just now"
+    assert view.count_label.text() == f"50 of {CONTACTS} loaded"
+    view.copy_list.clock = lambda: copies.synced_at(account_id(harness), "contacts") + 125  # type: ignore[operator]
+    view.copy_list.update()
+    assert view.copy_list.stamp.text().endswith("synced 2 min ago")
+    tooltip = view.model.headerData(3, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert tooltip == "Surname: click to sort (in the local copy)"
+    before = list_requests(harness)
+
+    # A column the vendor cannot sort sorts in the copy (ascending, folded: "Müller" beside "Muller").
+    view._on_header_clicked(3)  # Surname
+    assert view.query.sort == "surname" and not view.query.descending
+    qtbot.waitUntil(lambda: settled(view) and view.model.record(0).id != chosen, timeout=5000)
+    surnames = [fold(view.table.records.data(view.model.index(r, 3)) or "") for r in range(50)]
+    assert surnames == sorted(surnames)
+    assert view.table.horizontalHeader().sortIndicatorSection() == 3
+    qtmodeltester.check(view.model)
+
+    # Ctrl+End: the rest in one read from the copy, the exact total, the last row selected.
+    view.go_to_end()
+    qtbot.waitUntil(lambda: view.model.rowCount() == CONTACTS and not view.navigator.runner.running, timeout=10000)
+    assert view.table.selectionModel().selectedRows()[0].row() == CONTACTS - 1
+    assert view.count_label.text() == f"All {CONTACTS} loaded"
+    assert not view.navigator.bar.flip_button.isVisible()
+
+    # The search box: any part, any case, no accents ("muller" finds "Müller"); the vendor never asked.
+    box = view.filters.search
+    assert "local copy" in box.placeholderText()
+    box.setText("MULLER")
+    view.filters.flush()
+    assert not view.filters.problem.isVisible()  # not a whole email: the copy takes it
+    qtbot.waitUntil(lambda: settled(view) and view.query.filters == {"email": "MULLER"}, timeout=5000)
+    found = [view.model.record(r) for r in range(view.model.rowCount())]
+    assert found and all("muller" in fold(" ".join(str(v) for v in view.model.record(r).fields.values()))
+                         for r in range(len(found)))
+    assert any("Müller" in str(record.fields) for record in found)
+    assert view.model.total == len(found)
+    assert view.copy_list.stamp.text().startswith(f"{len(found)} contacts · from the local copy")
+    assert list_requests(harness) == before
+    qtmodeltester.check(view.model)
+
+
+def test_a_filter_the_copy_cannot_apply_goes_to_the_vendor_in_an_order_it_gives(
+        harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any) -> None:
+    view = copy_backed(harness, copies, qtbot, running_qloop)
+    view._on_header_clicked(2)  # First name: only the copy sorts by it
+    qtbot.waitUntil(lambda: settled(view) and view.query.sort == "first_name", timeout=5000)
+    messages: list[str] = []
+    view.statusMessage.connect(messages.append)
+    before = list_requests(harness)
+    tags = view.filters.inputs["tags"]
+    qtbot.waitUntil(lambda: tags.count() > 1, timeout=5000)
+    tags.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: list_requests(harness) > before and settled(view), timeout=5000)
+    assert not view.copy_list.from_copy
+    assert view.query.sort is None  # back to the vendor's default order, and said
+    assert any("cannot sort contacts by First name" in m for m in messages)
+    assert view.copy_list.stamp.text() == "Live from Systeme.io · the local copy cannot apply these filters"
+    assert "vendor" in view.filters.search.toolTip()
+    view._on_header_clicked(2)  # the vendor cannot sort by it, and the copy does not answer this list
+    assert view.query.sort is None
+
+
+def test_a_forgotten_copy_says_so_and_retry_reloads_from_the_vendor(
+        harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any) -> None:
+    view = copy_backed(harness, copies, qtbot, running_qloop)
+    forgetting = asyncio.ensure_future(copies.forget(account_id(harness)), loop=running_qloop)
+    qtbot.waitUntil(forgetting.done, timeout=10000)
+    assert view.copy_list.from_copy and "forgotten" in view.copy_list.stamp.text()
+    view.table.scrollToBottom()  # the next page was the copy's
+    qtbot.waitUntil(lambda: view.model.error is not None, timeout=5000)
+    assert view.banner.isVisible() and "The local copy is gone" in view.banner_text.text()
+    before = list_requests(harness)
+    view.retry_button.click()
+    qtbot.waitUntil(lambda: list_requests(harness) > before and settled(view), timeout=5000)
+    assert not view.copy_list.from_copy and view.model.error is None and not view.copy_list.stamp.isVisible()
+
+
+def test_a_record_selected_in_a_copy_backed_list_is_read_fresh_and_its_row_follows(
+        harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any) -> None:
+    view = copy_backed(harness, copies, qtbot, running_qloop)
+    record = view.model.record(5)
+    emulator = harness.workspace.vendors["systeme"].emulator
+    emulator._contacts[int(record.id)]["email"] = "changed.elsewhere@example.com"  # edited in the vendor's app
+    view.table.selectRow(5)
+    qtbot.waitUntil(lambda: view.model.record(5).fields["email"] == "changed.elsewhere@example.com", timeout=5000)
+    qtbot.waitUntil(lambda: view.detail.field_text("email") == "changed.elsewhere@example.com", timeout=2000)
+    settling = asyncio.ensure_future(copies.settled(), loop=running_qloop)
+    qtbot.waitUntil(settling.done, timeout=5000)
+    mirror = copies.mirror(account_id(harness))
+    assert mirror is not None
+    stored = mirror.get("contacts", record.id)
+    assert stored is not None and stored.fields["email"] == "changed.elsewhere@example.com"
