@@ -202,7 +202,7 @@ class AppController:
                                        settings=HttpSettings(timeout=float(preferences.timeout),
                                                              max_attempts=preferences.retries + 1))
         datasets = DatasetService(self.accounts)
-        self.copies = LocalCopies(self.accounts, datasets)
+        self.copies = LocalCopies(self.accounts, datasets, interval=preferences.copy_refresh_seconds)
         try:
             self.accounts.load()
             if self.accounts.file.problem:

@@ -256,7 +256,7 @@ def interactive() -> bool:
 
 
 async def remove_account(args: argparse.Namespace, say: Reporter, accounts: AccountService) -> int:
-    """``accounts remove``: asks on a terminal unless ``--yes``, then removes the account and its keychain entry."""
+    """``accounts remove``: asks on a terminal unless ``--yes``, then removes the account, its key and local copy."""
     from console.services.accounts import SecretSource
 
     account = accounts.by_label(args.label)
@@ -268,16 +268,43 @@ async def remove_account(args: argparse.Namespace, say: Reporter, accounts: Acco
         raise UsageError(f"no saved account is labelled {args.label!r}")
     spec = registry.get(account.vendor)
     if not args.yes and interactive():
+        copy = " Its local copy on this computer goes too." if has_copy(account) else ""
         question = (f"Remove the account {account.label!r} ({spec.display_name})? Its secret is deleted from "
-                    "your keychain; nothing is deleted at the vendor.")
+                    f"your keychain; nothing is deleted at the vendor.{copy}")
         if not confirm(question, say.err):
             say.say("not removed")
             return EXIT_INTERRUPTED
     sources = set((await accounts.secret_sources(account)).values()) if not account.session_only else set()
+    copy_gone = await discard_copy(account, say, accounts)
     await accounts.remove(account.id)
     if SecretSource.NO_KEYCHAIN in sources:
         say.warning("the keychain cannot be reached, so any secret it holds for this account stays there "
                     f"(service {KEYRING_SERVICE_PREFIX}{account.vendor})")
     what = "" if account.session_only else " and its keychain entry"
-    say.say(f"removed {account.label!r}{what}; nothing was deleted at {spec.display_name}")
+    copy = " and its local copy" if copy_gone else ""
+    say.say(f"removed {account.label!r}{what}{copy}; nothing was deleted at {spec.display_name}")
     return EXIT_OK
+
+
+def has_copy(account: AccountConfig) -> bool:
+    """Whether the account has a local copy on this computer (``vendor-console sync`` or the window made it)."""
+    from console.services.mirror.store import mirror_path
+
+    return not account.demo and mirror_path(account.id).exists()
+
+
+async def discard_copy(account: AccountConfig, say: Reporter, accounts: AccountService) -> bool:
+    """Removes the account's local copy (its file and key) before the account goes; a failure is said.
+
+    Returns:
+        Whether a copy was there and is gone.
+    """
+    from console.services.mirror.copies import discard
+
+    there = has_copy(account)
+    try:
+        await discard(accounts, account)
+    except OSError as exc:
+        say.warning(f"the local copy of {account.label!r} could not be removed: {exc.strerror or exc}")
+        return False
+    return there

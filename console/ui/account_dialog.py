@@ -1,7 +1,8 @@
 """Adding an account, and entering a missing secret again.
 
 Base URLs must be HTTPS, except for loopback hosts (the demo emulators and local tests); the secret
-goes to the OS keychain, never to the settings file.
+goes to the OS keychain, never to the settings file. A new account asks whether to keep a local copy
+(on by default, issue 17: :attr:`AccountConfig.local_copy`).
 """
 
 from __future__ import annotations
@@ -79,6 +80,11 @@ class AccountDialog(QDialog):
         self.insecure.setObjectName("allowInsecure")
         self.insecure.setStyleSheet(INSECURE_STYLE)
         self.insecure.setToolTip("Only for a vendor server on your own network that has no HTTPS. Off by default.")
+        self.keep_copy = QCheckBox("Keep a local copy on this computer (encrypted; complete search and sorting)")
+        self.keep_copy.setObjectName("keepCopy")
+        self.keep_copy.setChecked(True)
+        self.keep_copy.setToolTip("The account's lists are fetched in the background and kept here, encrypted, with "
+                                  "the key in your keychain. File > Accounts can forget the copy at any time.")
         self.fields_form = QFormLayout()
         self.field_edits: dict[str, QLineEdit | QComboBox] = {}
         self.login_fields: list[LoginField] = []
@@ -106,6 +112,7 @@ class AccountDialog(QDialog):
         layout.addLayout(form)
         layout.addLayout(self.fields_form)
         layout.addWidget(self.advanced)
+        layout.addWidget(self.keep_copy)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.vendor.currentIndexChanged.connect(self._on_vendor_changed)
@@ -190,7 +197,7 @@ class AccountDialog(QDialog):
         options = {key: str(combo.currentData()) for key, combo in self.option_edits.items()}
         account = AccountConfig(id=AccountConfig.new_id(), vendor=self.vendor_id(), label=self.label.text().strip(),
                                 base_url=self.base_url.text().strip().rstrip("/"), fields=plain, options=options,
-                                allow_insecure=self.insecure.isChecked())
+                                allow_insecure=self.insecure.isChecked(), local_copy=self.keep_copy.isChecked())
         return account, secrets
 
     def problems(self, for_test: bool = False) -> list[str]:

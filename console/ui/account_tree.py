@@ -2,17 +2,21 @@
 
 The tree shows what it is given (:meth:`AccountTree.populate`) and says which account a person
 chose (``accountChosen``); choosing one from code (:meth:`AccountTree.show_account`) says nothing.
+An account's context menu offers *Sync now* when the window has local copies (``syncRequested``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QMenu
+
     from console.core.settings import AccountConfig
 
 #: Qt.ItemDataRole.UserRole + 1, as a plain number. Even importing ``Qt`` creates its ~100 enums
@@ -43,9 +47,11 @@ class AccountTree(QTreeWidget):
 
     Signals:
         accountChosen(str): A person chose an account (account id).
+        syncRequested(str): A person chose *Sync now* in an account's context menu (account id).
     """
 
     accountChosen = Signal(str)
+    syncRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +59,8 @@ class AccountTree(QTreeWidget):
         self.setHeaderHidden(True)
         self.setIconSize(QSize(16, 16))
         self.currentItemChanged.connect(self._on_current_changed)
+        #: Whether an account keeps a local copy (*Sync now* offered); ``None``: the window has no copies.
+        self.can_sync: Callable[[str], bool] | None = None
 
     def populate(self, groups: AccountGroups, select: str | None) -> str | None:
         """Shows the groups and selects ``select`` (else the first account), without saying so.
@@ -117,6 +125,35 @@ class AccountTree(QTreeWidget):
         self.clearSelection()
         self.setCurrentIndex(QModelIndex())
         self.blockSignals(False)
+
+    def context_menu(self, account_id: str) -> QMenu | None:
+        """An account's context menu (``None``: nothing to offer)."""
+        from PySide6.QtWidgets import QMenu
+
+        if self.can_sync is None:
+            return None
+        menu = QMenu(self)
+        menu.setObjectName("accountMenu")
+        action = menu.addAction("Sync now")
+        action.setObjectName("syncNowAction")
+        kept = self.can_sync(account_id)
+        action.setEnabled(kept)
+        action.setToolTip("Bring the account's local copy up to date now" if kept
+                          else "This account keeps no local copy (File > Accounts: Keep a local copy)")
+        menu.setToolTipsVisible(True)
+        action.triggered.connect(lambda _checked=False: self.syncRequested.emit(account_id))
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """Shows the account's context menu under the pointer (without waiting for it)."""
+        item = self.itemAt(event.pos())
+        account_id = item.data(0, ACCOUNT_ROLE) if item is not None else None
+        menu = self.context_menu(str(account_id)) if account_id else None
+        if menu is None:
+            super().contextMenuEvent(event)
+            return
+        menu.aboutToHide.connect(menu.deleteLater)
+        menu.popup(event.globalPos())
 
     def _on_current_changed(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
         account_id = current.data(0, ACCOUNT_ROLE) if current is not None else None

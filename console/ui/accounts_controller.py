@@ -1,4 +1,4 @@
-"""What a person changes about the accounts: add, rename, move, safe mode, insecure switch, secret, remove.
+"""What a person changes about the accounts: add, rename, move, safe mode, insecure switch, secret, local copy, remove.
 
 One :class:`AccountsController` does every account operation (asking first where a change needs
 it) and says what changed through its signals; the main window (sidebar, pages, title) and File >
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from console.core.errors import ConfigError, ConsoleError
     from console.core.settings import AccountConfig
     from console.services.accounts import AccountService
+    from console.ui.local_copy import CopyBridge
 
 
 class AccountsController(QObject):
@@ -59,6 +60,8 @@ class AccountsController(QObject):
         self.tasks = tasks if tasks is not None else TaskSet("accounts")
         self.dialog_parent = parent
         self.release_page = release_page
+        #: The window's local copies (issue 17), from :func:`~console.ui.local_copy.attach_copies`; ``None``: none.
+        self.copies: CopyBridge | None = None
 
     # -- listing ------------------------------------------------------------------------------------
 
@@ -217,7 +220,18 @@ class AccountsController(QObject):
         self.accountAdded.emit(saved[0].id)
         self.accountsChanged.emit()
         self.statusMessage.emit(f"Account “{saved[0].label}” added.", 6000)
+        if self.copies is not None and saved[0].local_copy:
+            self.tasks.spawn(self._open_copy(saved[0].id))
         return saved[0]
+
+    async def _open_copy(self, account_id: str) -> None:
+        from console.core.errors import ConsoleError
+
+        assert self.copies is not None
+        try:
+            await self.copies.service.open(account_id)
+        except ConsoleError as exc:
+            self.statusMessage.emit(f"The local copy could not be opened: {exc.user_message.text}", 10000)
 
     async def _ask_session_only(self, error: ConsoleError) -> bool:
         from console.ui.messages import confirm
@@ -241,7 +255,8 @@ class AccountsController(QObject):
                               f"Remove the account “{account.label}”?", QMessageBox.StandardButton.Cancel,
                               self.dialog_parent)
             box.setObjectName("confirmRemove")
-            box.setInformativeText("Its secret is deleted from your keychain. Nothing is deleted at the vendor."
+            box.setInformativeText("Its secret is deleted from your keychain and its local copy from this computer. "
+                                   "Nothing is deleted at the vendor."
                                    if not account.demo else "It comes back the next time the demo starts.")
             remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
             await dialog_result(box)
@@ -250,6 +265,7 @@ class AccountsController(QObject):
                 return False
         if self.release_page is not None:  # deletes already confirmed go out before the account does
             await self.release_page(account_id)
+        await self._remove_copy(account)
         try:
             await self.accounts.remove(account_id)
         except ConsoleError as exc:
@@ -258,6 +274,100 @@ class AccountsController(QObject):
         self.accountsChanged.emit()
         self.statusMessage.emit(f"Account “{account.label}” removed.", 6000)
         return True
+
+    async def _remove_copy(self, account: AccountConfig) -> None:
+        """The account's local copy goes before the account does (its sync stops; the file and key go)."""
+        from console.core import log
+        from console.core.errors import ConsoleError
+        from console.services.mirror.copies import discard
+
+        try:
+            if self.copies is not None:
+                await self.copies.service.removed(account)
+            else:  # no copies open in this window: a file left by an earlier session still goes
+                await discard(self.accounts, account)
+        except (ConsoleError, OSError) as exc:
+            log.ui.warning("the local copy of %s was not removed: %s", account.label, exc)
+            self.statusMessage.emit(f"The local copy of “{account.label}” could not be removed: {exc}", 10000)
+
+    # -- local copies (issue 17) ------------------------------------------------------------------
+
+    async def set_kept(self, account_id: str, kept: bool) -> bool:
+        """*Keep a local copy* on (opens and syncs it) or off (removes it); returns whether it changed."""
+        from console.core.errors import ConfigError, ConsoleError
+        from console.ui.messages import show_error
+
+        if self.copies is None:
+            return False
+        label = self.accounts.get(account_id).label
+        try:
+            await self.copies.service.set_kept(account_id, kept)
+        except ConfigError as exc:
+            show_error(self.dialog_parent, exc, "Saving the account")
+            return False
+        except (ConsoleError, OSError) as exc:
+            text = exc.user_message.text if isinstance(exc, ConsoleError) else str(exc)
+            self.statusMessage.emit(f"The local copy of “{label}” could not be {'opened' if kept else 'removed'}: "
+                                    f"{text}", 10000)
+            return False
+        finally:
+            self.accountsChanged.emit()
+        self.statusMessage.emit(f"“{label}” keeps a local copy now: it syncs in the background." if kept else
+                                f"The local copy of “{label}” was removed: its lists ask the vendor.", 6000)
+        return True
+
+    async def forget_copy(self, account_id: str, parent: QWidget | None = None) -> bool:
+        """*Forget local copy*, after asking: its file and key go (it is fetched again at the next sync)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from console.core.errors import ConsoleError
+        from console.ui.messages import confirm
+
+        if self.copies is None:
+            return False
+        account = self.accounts.get(account_id)
+        if not await confirm(
+                parent or self.dialog_parent, name="confirmForgetCopy", title="Forget local copy",
+                text=f"Forget the local copy of “{account.label}”?",
+                detail="The copy on this computer and its key are removed; nothing is deleted at the vendor. "
+                       "Lists and lookups ask the vendor until the copy is fetched again (at the next start or "
+                       "Sync now). To keep none at all, clear “Keep a local copy”.",
+                action="Forget", role=QMessageBox.ButtonRole.DestructiveRole, cancel_is_default=True):
+            return False
+        try:
+            await self.copies.service.forget(account_id)
+        except (ConsoleError, OSError) as exc:
+            text = exc.user_message.text if isinstance(exc, ConsoleError) else str(exc)
+            self.statusMessage.emit(f"The local copy of “{account.label}” could not be removed: {text}", 10000)
+            return False
+        finally:
+            self.accountsChanged.emit()
+        self.statusMessage.emit(f"The local copy of “{account.label}” was removed.", 6000)
+        return True
+
+    async def sync_now(self, account_id: str) -> bool:
+        """*Sync now*: brings the account's local copy up to date (opening it if needed); returns whether it began."""
+        from console.core.errors import ConsoleError
+
+        if self.copies is None:
+            return False
+        account = self.accounts.get(account_id)
+        if not account.local_copy:
+            self.statusMessage.emit(f"“{account.label}” keeps no local copy: switch on “Keep a local copy” in "
+                                    "File > Accounts.", 8000)
+            return False
+        try:
+            await self.copies.service.sync_now(account_id)
+        except ConsoleError as exc:
+            self.statusMessage.emit(f"The local copy of “{account.label}” could not be opened: "
+                                    f"{exc.user_message.text}", 10000)
+            return False
+        self.statusMessage.emit(f"Syncing the local copy of “{account.label}”…", 4000)
+        return True
+
+    def spawn_sync_now(self, account_id: str) -> None:
+        """*Sync now* from a menu (:meth:`sync_now` in the background)."""
+        self.tasks.spawn(self.sync_now(account_id))
 
     async def enter_secret(self, account_id: str, parent: QWidget | None = None) -> bool:
         """Asks for an account's secret again (over ``parent``, else the controller's parent).

@@ -3,7 +3,8 @@
 The accounts controller does the changes (:mod:`console.ui.accounts_controller`) and says what
 changed; this dialog lists, asks and shows the state the service layer derives
 (:meth:`AccountService.state`): connected, not connected yet, needs login, keychain unavailable,
-last request failed.
+last request failed. With local copies (issue 17) the selected account's copy shows under the state:
+*Keep a local copy*, *Sync now*, *Forget local copy…* and each mirrored dataset's progress, live.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -31,10 +33,12 @@ from console.services.catalog import vendor
 from console.ui.account_dialog import TextPrompt
 from console.ui.icons import lock_icon
 from console.ui.qtasync import TaskSet, dialog_result
+from console.ui.status import ThrottledLabel
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from console.services.mirror.sync_progress import SyncProgress
     from console.ui.accounts_controller import AccountsController
     from console.ui.observer import QtHttpObserver
 
@@ -119,10 +123,37 @@ class AccountsManager(QDialog):
         row.addStretch(1)
         row.addWidget(self.refresh_button)
         row.addWidget(close)
+        # The selected account's local copy (shown only when the window has copies).
+        self.keep_copy = QCheckBox("Keep a local copy")
+        self.keep_copy.setObjectName("keepCopy")
+        self.keep_copy.setToolTip("Mirror this account's lists on this computer, encrypted, for complete search "
+                                  "and sorting by any column. Clearing it removes the copy.")
+        self.keep_copy.clicked.connect(lambda checked: self.set_kept(bool(checked)))
+        self.sync_button = button("Sync now", "syncNowButton", self.sync_now,
+                                  "Bring the local copy up to date now")
+        self.forget_button = button("Forget local copy…", "forgetCopyButton", self.forget_copy,
+                                    "Remove the local copy and its key from this computer (nothing at the vendor)")
+        self.copy_lines = ThrottledLabel()
+        self.copy_lines.setObjectName("copyProgress")
+        self.copy_lines.setWordWrap(True)
+        self.copy_lines.setTextFormat(Qt.TextFormat.PlainText)
+        self.copy_lines.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        copy_row = QHBoxLayout()
+        for copy_widget in (self.keep_copy, self.sync_button, self.forget_button):
+            copy_row.addWidget(copy_widget)
+        copy_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.detail)
+        layout.addLayout(copy_row)
+        layout.addWidget(self.copy_lines)
         layout.addLayout(row)
+        bridge = controller.copies
+        for shown in (self.keep_copy, self.sync_button, self.forget_button, self.copy_lines):
+            shown.setVisible(bridge is not None)
+        if bridge is not None:
+            bridge.progressChanged.connect(self._on_copy_progress)
+            bridge.copyChanged.connect(lambda _account: self.show_copy())
 
         # States follow the session: a request that ends (or an account that changes) updates them.
         self._debounce = QTimer(self)
@@ -188,6 +219,7 @@ class AccountsManager(QDialog):
         account_id = self.current_id()
         for widget in self._account_buttons():
             widget.setEnabled(account_id is not None)
+        self.show_copy()
         if account_id is None:
             self.detail.setText("No accounts yet: use File > Add account.")
             return
@@ -205,6 +237,61 @@ class AccountsManager(QDialog):
         lines = [f"{account.label}: {state.health.value}. {state.detail}"]
         lines += (f"Not offered by this server: {note}" for note in state.unavailable)
         self.detail.setText("\n".join(lines))
+
+    # -- the local copy -----------------------------------------------------------------------------
+
+    def show_copy(self) -> None:
+        """Shows the selected account's local copy: the switch, the buttons, a line per mirrored dataset."""
+        bridge = self.controller.copies
+        account_id = self.current_id()
+        if bridge is None:
+            return
+        if account_id is None:
+            for widget in (self.keep_copy, self.sync_button, self.forget_button):
+                widget.setEnabled(False)
+            self.copy_lines.show_now("")
+            return
+        kept = bridge.kept(account_id)
+        self.keep_copy.setEnabled(True)
+        self.keep_copy.setChecked(kept)
+        self.sync_button.setEnabled(kept)
+        self.forget_button.setEnabled(kept)
+        self.copy_lines.show_now("\n".join(bridge.lines(account_id)))
+
+    def _on_copy_progress(self, account_id: str, _progress: SyncProgress) -> None:
+        bridge = self.controller.copies
+        if bridge is not None and account_id == self.current_id():
+            self.copy_lines.show_text("\n".join(bridge.lines(account_id)))  # several a second while syncing
+
+    def set_kept(self, kept: bool) -> None:
+        """*Keep a local copy* on or off for the selected account."""
+        account_id = self.current_id()
+        if account_id is not None:
+            async def run() -> None:
+                await self.controller.set_kept(account_id, kept)
+                self.show_copy()
+
+            self.tasks.spawn(run())
+
+    def sync_now(self) -> None:
+        """*Sync now* for the selected account."""
+        account_id = self.current_id()
+        if account_id is not None:
+            async def run() -> None:
+                await self.controller.sync_now(account_id)
+                self.show_copy()
+
+            self.tasks.spawn(run())
+
+    def forget_copy(self) -> None:
+        """*Forget local copy* for the selected account (after the controller asks)."""
+        account_id = self.current_id()
+        if account_id is not None:
+            async def run() -> None:
+                await self.controller.forget_copy(account_id, parent=self)
+                self.show_copy()
+
+            self.tasks.spawn(run())
 
     # -- changes --------------------------------------------------------------------------------
 

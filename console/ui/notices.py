@@ -1,4 +1,4 @@
-"""The window's one-off message boxes: About, an unexpected error, settings reset at startup.
+"""The window's one-off message boxes: About, an unexpected error, settings reset at startup, a local copy's notice.
 
 Each function builds the box (named for tests) and leaves showing it to the caller (``open()``:
 never ``exec()`` in a coroutine).
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from console import __version__
@@ -62,6 +62,21 @@ def reset_notice(parent: QWidget | None) -> QMessageBox | None:
                       QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("resetNotice")
     box.setInformativeText("\n\n".join(problems) + f"\n\nThe damaged files are kept in {config_dir()}.")
+    return box
+
+
+def copy_notice(parent: QWidget | None, text: str) -> QMessageBox:
+    """What a local copy has to say once (kept in memory without a keychain, rebuilt after damage).
+
+    Args:
+        parent: The window.
+        text: The copy's plain sentence (:meth:`LocalCopies.notice`); it names no secret.
+    """
+    box = QMessageBox(QMessageBox.Icon.Information, "Local copy",
+                      "About the local copy of your accounts:", QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("copyNotice")
+    box.setInformativeText(text)
+    box.setWindowModality(Qt.WindowModality.NonModal)  # said, not asked: the window stays usable
     return box
 
 

@@ -1,11 +1,11 @@
-"""The user's settings: page size, request timeout, retries, theme, log level and time to undo a delete.
+"""The user's settings: page size, timeout, retries, theme, log level, time to undo, local copies' refresh.
 
 The form is :mod:`console.ui.settings_dialog`. Kept with :class:`QSettings` in ``settings.ini`` in
 the config folder (apart from ``layout.ini``, so Reset layout keeps them); cheap enough to read before
 the first paint, so the theme is right from the first frame. The theme applies as it is chosen in the
 dialog (Cancel puts the saved one back); on OK the log level applies at once, the page size to the next
 page loaded, the timeout and retries to the next request (the accounts' connections are rebuilt), the
-time to undo to the next delete.
+time to undo to the next delete, the local copies' refresh interval from each copy's next wait.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ class Preferences:
         theme: ``system``, ``light`` or ``dark``.
         log_level: ``INFO``, ``DEBUG`` or ``WARNING``.
         undo_seconds: Seconds a confirmed delete waits behind "Undo" before it is sent.
+        copy_refresh_minutes: Minutes between the local copies' scheduled refreshes (issue 17).
     """
 
     page_size: int = 50
@@ -45,12 +46,19 @@ class Preferences:
     theme: str = "system"
     log_level: str = "INFO"
     undo_seconds: int = 10
+    copy_refresh_minutes: int = 15
+
+    @property
+    def copy_refresh_seconds(self) -> float:
+        """The local copies' refresh interval in seconds (``LocalCopies.set_interval``)."""
+        return self.copy_refresh_minutes * 60.0
 
 
 #: The window colour Fusion is told while it draws an outline in the dark theme (outline = 140 % darker).
 DARK_OUTLINE_BASE = "#a0a0a0"
 
-LIMITS = {"page_size": (10, 500), "timeout": (5, 300), "retries": (0, 8), "undo_seconds": (3, 120)}
+LIMITS = {"page_size": (10, 500), "timeout": (5, 300), "retries": (0, 8), "undo_seconds": (3, 120),
+          "copy_refresh_minutes": (1, 24 * 60)}
 
 
 class PreferencesStore:
@@ -90,7 +98,7 @@ class PreferencesStore:
 
     def save(self, preferences: Preferences) -> None:
         """Saves them."""
-        for name in ("page_size", "timeout", "retries", "theme", "log_level", "undo_seconds"):
+        for name in ("page_size", "timeout", "retries", "theme", "log_level", "undo_seconds", "copy_refresh_minutes"):
             self.settings.setValue(f"preferences/{name}", getattr(preferences, name))
         self.settings.sync()
 

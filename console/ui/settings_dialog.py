@@ -45,8 +45,12 @@ class SettingsDialog(QDialog):
         self.timeout = QSpinBox()
         self.retries = QSpinBox()
         self.undo_seconds = QSpinBox()
+        self.copy_refresh = QSpinBox()
+        self.copy_refresh.setToolTip("How often each account's local copy asks its vendor for changes "
+                                     "(Sync now, or F5 in a list, asks at once)")
         for name, box, suffix in (("page_size", self.page_size, " rows"), ("timeout", self.timeout, " s"),
-                                  ("retries", self.retries, ""), ("undo_seconds", self.undo_seconds, " s")):
+                                  ("retries", self.retries, ""), ("undo_seconds", self.undo_seconds, " s"),
+                                  ("copy_refresh_minutes", self.copy_refresh, " min")):
             low, high = LIMITS[name]
             box.setRange(low, high)
             box.setSuffix(suffix)
@@ -69,6 +73,7 @@ class SettingsDialog(QDialog):
         form.addRow("Retries of a failed read", self.retries)
         form.addRow("Country of numbers without +", self.region)
         form.addRow("Time to undo a delete", self.undo_seconds)
+        form.addRow("Refresh local copies every", self.copy_refresh)
         form.addRow("Theme", self.theme)
         form.addRow("Log", self.log_level)
         note = QLabel("The theme changes as you choose it; the rest applies on OK. Cancel keeps everything as "
@@ -93,6 +98,7 @@ class SettingsDialog(QDialog):
         self.timeout.setValue(preferences.timeout)
         self.retries.setValue(preferences.retries)
         self.undo_seconds.setValue(preferences.undo_seconds)
+        self.copy_refresh.setValue(preferences.copy_refresh_minutes)
         self.region.setCurrentIndex(max(0, self.region.findData(region)))
         self.theme.setCurrentIndex(max(0, self.theme.findData(preferences.theme)))
         self.log_level.setCurrentIndex(max(0, self.log_level.findData(preferences.log_level)))
@@ -101,5 +107,5 @@ class SettingsDialog(QDialog):
         """What the form says: the preferences and the phone region."""
         return (Preferences(self.page_size.value(), self.timeout.value(), self.retries.value(),
                             str(self.theme.currentData()), str(self.log_level.currentData()),
-                            self.undo_seconds.value()),
+                            self.undo_seconds.value(), self.copy_refresh.value()),
                 str(self.region.currentData()))

@@ -2,9 +2,9 @@
 
 :class:`SettingsFlow` loads the preferences, shows the settings dialog (with the lookup's phone
 region), saves what the person accepts and applies it: theme, log level, rows per page in every open
-list, the network's timeout and retries (through the account service) and how long a delete waits
-behind "Undo". The theme is shown while the dialog is open, as it is chosen; Cancel puts the saved one
-back.
+list, the network's timeout and retries (through the account service), how long a delete waits
+behind "Undo" and how often the local copies refresh. The theme is shown while the dialog is open, as
+it is chosen; Cancel puts the saved one back.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from console.services.accounts import AccountService
+    from console.services.mirror.copies import LocalCopies
     from console.ui.lookup import LookupController
     from console.ui.page_stack import PageStack
     from console.ui.preferences import Preferences
@@ -40,6 +41,8 @@ class SettingsFlow(QObject):
         self.store = PreferencesStore()
         self.preferences: Preferences = self.store.load()
         SESSION.seconds = self.preferences.undo_seconds
+        #: The window's local copies, whose refresh interval the settings set (from ``attach_copies``).
+        self.copies: LocalCopies | None = None
 
     async def edit(self, lookup: LookupController | None, pages: PageStack,
                    accounts: AccountService | None) -> bool:
@@ -76,5 +79,7 @@ class SettingsFlow(QObject):
         if not os.environ.get("VENDOR_CONSOLE_DEBUG"):
             apply_log_level(preferences.log_level)
         pages.set_page_size(preferences.page_size)
+        if self.copies is not None:
+            self.copies.set_interval(preferences.copy_refresh_seconds)
         if accounts is not None:
             await accounts.apply_network(attempt_timeout=preferences.timeout, retries=preferences.retries)

@@ -1,5 +1,7 @@
 """The status bar's permanent texts: the current list's row count, the account's quota, the requests on their way.
 
+With local copies (issue 17) the sync line (:class:`~console.ui.local_copy.SyncStatus`) sits first.
+
 :class:`StatusPanel` follows the HTTP observer (requests in flight, quota headers, waits before
 sending) and the window's current account and list; the window only says which account and list
 are shown. Each text is a :class:`~console.ui.status.ThrottledLabel`, so a busy load does not repaint
@@ -22,6 +24,7 @@ from console.ui.status import ThrottledLabel
 if TYPE_CHECKING:  # the snapshot reaches the panel through the observer's signal
     from console.services.activity import RateLimitSnapshot
     from console.ui.dataset_view import DatasetView
+    from console.ui.local_copy import SyncStatus
     from console.ui.observer import QtHttpObserver
 
 #: How often the quota's countdown ("refills in 12 s", "Waiting 3 s") moves on.
@@ -54,6 +57,9 @@ class StatusPanel(QWidget):
         layout.setSpacing(12)
         for label in (self.count, self.quota, self.activity):
             layout.addWidget(label)
+        self._layout = layout
+        #: The local copies' sync line, when the window has copies (:meth:`add_sync_status`).
+        self.sync_status: SyncStatus | None = None
         self.observer: QtHttpObserver | None = None
         self.account_id: str | None = None
         self._label_of: Callable[[str], str] = str
@@ -85,6 +91,11 @@ class StatusPanel(QWidget):
         observer.inFlightChanged.connect(self.set_in_flight)
         observer.rateLimitChanged.connect(self._on_rate_limit)
         observer.waitStarted.connect(self._on_wait)
+
+    def add_sync_status(self, status: SyncStatus) -> None:
+        """Puts the local copies' sync line first (it hides itself while nothing syncs)."""
+        self.sync_status = status
+        self._layout.insertWidget(0, status)
 
     def set_account(self, account_id: str | None) -> None:
         """The account shown (its quota is the one on the bar)."""

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from console.ui.dataset_view import DatasetView
     from console.ui.export import ExportJob
     from console.ui.forms import RecordForm
+    from console.ui.local_copy import CopyControl
     from console.ui.lookup import LookupController
     from console.ui.memory import IdleCollector
     from console.ui.observer import QtHttpObserver
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.observer: QtHttpObserver | None = None
         #: Every account's local copy (issue 17); ``None``: lists and lookups always ask the vendors.
         self.copies: LocalCopies | None = None
+        self.copy_control: CopyControl | None = None  # the copies' sync line, notices and controls
         self.controller: AccountsController | None = None  # the account operations, from attach()
         self.tasks = TaskSet("main window")
         self._current_account: str | None = None
@@ -142,6 +144,7 @@ class MainWindow(QMainWindow):
                copies: LocalCopies | None = None) -> None:
         """Connects the services and shows the accounts (and their local copies, when given)."""
         from console.ui.accounts_controller import AccountsController
+        from console.ui.local_copy import attach_copies
         from console.ui.memory import IdleCollector
 
         self.build()
@@ -160,7 +163,8 @@ class MainWindow(QMainWindow):
         controller.addressChanged.connect(lambda aid: on_page(aid, lambda p: p.refresh_if_loaded()))
         controller.secretEntered.connect(lambda aid: on_page(aid, lambda p: p.refresh_if_failed_or_empty()))
         controller.statusMessage.connect(self.statusBar().showMessage)
-        self.lookup_area.attach(accounts, self.account_order)
+        self.copy_control = attach_copies(self, copies)
+        self.lookup_area.attach(accounts, self.account_order, datasets, copies)
         self.populate_accounts(self.layout_store.text("window/account") or None)
         self.show_reset_notice()
         self.collector = IdleCollector(self._busy, self)
