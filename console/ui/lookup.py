@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSplitter,
     QStackedWidget,
     QTreeView,
     QVBoxLayout,
@@ -39,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from console.core.lookup import classify, system_region
 from console.core.settings import LookupHistory
-from console.services.lookup import Hit, LookupService, Outcome, State
+from console.services.lookup import Hit, LookupService, Outcome, Source, State
 from console.ui.forms import set_phone_region
 from console.ui.qtasync import TaskSet
 
@@ -208,8 +209,7 @@ class LookupModel(QAbstractItemModel):
                 return "Enter or double-click opens it."
             return payload if role == PayloadRole else None
         if role == Qt.ItemDataRole.DisplayRole:
-            state = f"{SPINNER[self.spin]} searching…" if payload.state is State.SEARCHING else payload.text
-            return f"{payload.vendor_name} · {payload.account_label} — {state}"
+            return f"{payload.vendor_name} · {payload.account_label} — {self.state_text(payload)}"
         if role == Qt.ItemDataRole.ForegroundRole and payload.state in _STATE_COLOURS:
             return QBrush(QColor(_STATE_COLOURS[payload.state]))
         if role == Qt.ItemDataRole.FontRole:
@@ -223,6 +223,16 @@ class LookupModel(QAbstractItemModel):
                 return f"Searched {payload.coverage}; Search further reads on."
             return payload.reason or None
         return payload if role == PayloadRole else None
+
+    def state_text(self, outcome: Outcome) -> str:
+        """An account's state and, while some accounts answer from their copy, where the answer comes from."""
+        copy = outcome.source is Source.COPY
+        mixed = any(o.source is Source.COPY for o in self.outcomes)
+        if outcome.state is State.SEARCHING:
+            return f"{SPINNER[self.spin]} searching{' its local copy' if copy else ' live' if mixed else ''}…"
+        if outcome.state is State.UNSUPPORTED or not mixed:
+            return outcome.text
+        return f"{outcome.text} · {'from its local copy' if copy else 'asked live'}"
 
     def payload(self, index: ModelIndex) -> Outcome | Hit | None:
         """The outcome or hit of a row."""
@@ -348,9 +358,12 @@ class LookupPanel(QWidget):
         self.tree.activated.connect(self._activated)
         self.model.rowsInserted.connect(lambda parent, _first, _last: self.tree.expand(parent))
         self.model.modelReset.connect(self.tree.expandAll)
+        self.results = QSplitter(Qt.Orientation.Horizontal)  # the tree, and the customer card beside it
+        self.results.setObjectName("lookupResultsArea")
+        self.results.addWidget(self.tree)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.history)
-        self.stack.addWidget(self.tree)
+        self.stack.addWidget(self.results)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addLayout(top)
@@ -370,7 +383,7 @@ class LookupPanel(QWidget):
 
     def show_results(self) -> None:
         """Shows the results tree."""
-        self.stack.setCurrentWidget(self.tree)
+        self.stack.setCurrentWidget(self.results)
 
     def summarise(self) -> None:
         """The heading line: what is being looked up and how far it got."""
@@ -379,8 +392,12 @@ class LookupPanel(QWidget):
         answered = sum(1 for o in model.outcomes if o.state is not State.SEARCHING)
         failed = sum(1 for o in model.outcomes if o.state is State.FAILED)
         tail = "searching…" if model.searching else "done"
+        searched = [o for o in model.outcomes if o.state is not State.UNSUPPORTED]
+        copies = sum(1 for o in searched if o.source is Source.COPY)
+        where = (f"; {copies} from their local cop{'y' if copies == 1 else 'ies'}, {len(searched) - copies} live"
+                 if copies else "")
         self.heading.setText(f"“{model.query_text}”: {hits} hit{'s' if hits != 1 else ''} from "
-                             f"{answered} of {len(model.outcomes)} accounts, {tail}")
+                             f"{answered} of {len(model.outcomes)} accounts, {tail}{where}")
         self.retry_button.setVisible(failed > 0 and not model.searching)
         self.further_button.setVisible(not model.searching and any(o.more for o in model.outcomes))
 

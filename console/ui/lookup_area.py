@@ -12,17 +12,23 @@ does not open it. While open, Esc closes it from anywhere in the window.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QPushButton, QSplitter, QWidget
 
+from console.core.errors import ConsoleError, NotFound
 from console.services.lookup import Hit
 from console.ui.lookup import LookupBox, LookupController, LookupPanel
+from console.ui.qtasync import TaskSet
 
 if TYPE_CHECKING:
     from console.services.accounts import AccountService
+    from console.services.datasets import DatasetService
+    from console.services.mirror.copies import LocalCopies
+    from console.ui.customer_card import CustomerCards
 
 
 class LookupArea(QObject):
@@ -33,7 +39,8 @@ class LookupArea(QObject):
         content: What the panel sits above (the account pages); both go in :attr:`splitter`.
 
     Signals:
-        hitOpened(object): A person opened a hit (:class:`~console.services.lookup.Hit`).
+        hitOpened(object): A person opened a hit (:class:`~console.services.lookup.Hit`), its record
+            just read fresh from the vendor (or as found, when it could not be read).
         closed(): The panel was closed (the focus goes back to the list).
     """
 
@@ -42,17 +49,21 @@ class LookupArea(QObject):
 
     def __init__(self, window: QMainWindow, content: QWidget) -> None:
         super().__init__(window)
+        self._window = window
         self.box = LookupBox()
         self.panel = LookupPanel()
         self.panel.setVisible(False)
         self.controller: LookupController | None = None
+        self.cards: CustomerCards | None = None
+        self.datasets: DatasetService | None = None
+        self.opening = TaskSet("lookup opening")
         self.box.focused.connect(self.open)
         self.box.textEdited.connect(lambda _text: self.open())
         self.box.returnPressed.connect(self.open)  # Enter looks up again: the results show
         self.box.escaped.connect(self.close)
         self.box.down.connect(self.focus_results)
         self.panel.closeRequested.connect(self.close)
-        self.panel.openRequested.connect(self.hitOpened)
+        self.panel.openRequested.connect(self.open_hit)
         self.panel.tree.upFromTop.connect(lambda: self.box.setFocus(Qt.FocusReason.OtherFocusReason))
         # Esc closes the panel wherever the focus is in the window (the table, the detail pane);
         # the shortcut exists only while the panel is open, so Esc means nothing else meanwhile.
@@ -80,14 +91,57 @@ class LookupArea(QObject):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
 
-    def attach(self, accounts: AccountService, account_order: Callable[[], list[str]]) -> LookupController:
-        """Makes the search over the accounts (listed in ``account_order``)."""
+    def attach(self, accounts: AccountService, account_order: Callable[[], list[str]],
+               datasets: DatasetService | None = None, copies: LocalCopies | None = None) -> LookupController:
+        """Makes the search over the accounts (listed in ``account_order``) and the customer cards.
+
+        Args:
+            accounts: The account service.
+            account_order: The account ids in sidebar order.
+            datasets: Reads an opened hit fresh (``None``: it opens as found).
+            copies: The local copies: an account whose copy is complete answers from it (``None``: all live).
+        """
         from console.core.settings import LookupHistory
         from console.services.lookup import LookupService
+        from console.services.mirror.lookup import CopyLookup
+        from console.ui.customer_card import CustomerCards
 
-        self.controller = LookupController(self.box, self.panel, LookupService(accounts), LookupHistory(),
-                                           account_order)
+        local = CopyLookup(accounts, copies) if copies is not None else None
+        self.datasets = datasets
+        self.controller = LookupController(self.box, self.panel, LookupService(accounts, local=local),
+                                           LookupHistory(), account_order)
+        self.cards = CustomerCards(self.panel, accounts, local, lambda: str(self.panel.region.currentData() or ""))
+        self.cards.view.openRequested.connect(self.open_hit)
         return self.controller
+
+    def open_hit(self, hit: Hit) -> None:
+        """Opens a hit (or a card's record): read fresh from the vendor first, then :attr:`hitOpened`."""
+        if self.datasets is None:
+            self.hitOpened.emit(hit)
+            return
+        self.opening.spawn(self.open_fresh(hit))
+
+    async def open_fresh(self, hit: Hit) -> None:
+        """Reads the hit's record live (the copy is brought up to date too) and opens it.
+
+        A record gone at the vendor is said and not opened; one that cannot be read now opens as found.
+        """
+        assert self.datasets is not None
+        say = self._window.statusBar().showMessage
+        what = f"{hit.noun} {hit.record.id}"
+        try:
+            record = await self.datasets.get(hit.account_id, hit.dataset, hit.record.id)
+        except NotFound:
+            say(f"That {what} is gone at {hit.vendor_name}: it was deleted there.", 8000)
+            return
+        except ConsoleError as exc:
+            say(f"Could not read {what} fresh from {hit.vendor_name} ({exc.user_message.title}); "
+                "it opens as the lookup found it.", 8000)
+            record = hit.record
+        except KeyError:  # the account was removed meanwhile
+            say("That account was removed.", 6000)
+            return
+        self.hitOpened.emit(replace(hit, record=record))
 
     def focus(self) -> None:
         """Ctrl+K: the cursor in the box, its text selected, the panel open."""
@@ -139,7 +193,7 @@ class LookupArea(QObject):
         """Down in the box: the focus on the results (or the recent lookups), the first one current."""
         self.open()
         panel = self.panel
-        if panel.stack.currentWidget() is panel.tree:
+        if panel.stack.currentWidget() is panel.results:
             panel.tree.setFocus()
             index = panel.tree.currentIndex()
             if not isinstance(panel.model.payload(index), Hit):
@@ -154,5 +208,8 @@ class LookupArea(QObject):
 
     def cancel(self) -> None:
         """Stops a search on its way (the window closes)."""
+        self.opening.cancel_all()
+        if self.cards is not None:
+            self.cards.cancel()
         if self.controller is not None:
             self.controller.cancel()
