@@ -34,8 +34,8 @@ async def slow_demo(self):
 app.AppController._start_demo = slow_demo
 attach = MainWindow.attach
 
-def attach_and_load_everything(self, accounts, datasets, observer):
-    attach(self, accounts, datasets, observer)
+def attach_and_load_everything(self, accounts, datasets, observer, copies=None):
+    attach(self, accounts, datasets, observer, copies)
     for account in accounts.accounts():
         page = self.select_account(account.id)
         for view in page.views:
