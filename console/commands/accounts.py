@@ -280,9 +280,10 @@ async def remove_account(args: argparse.Namespace, say: Reporter, accounts: Acco
     if SecretSource.NO_KEYCHAIN in sources:
         say.warning("the keychain cannot be reached, so any secret it holds for this account stays there "
                     f"(service {KEYRING_SERVICE_PREFIX}{account.vendor})")
-    what = "" if account.session_only else " and its keychain entry"
-    copy = " and its local copy" if copy_gone else ""
-    say.say(f"removed {account.label!r}{what}{copy}; nothing was deleted at {spec.display_name}")
+    gone = [what for what, went in (("its keychain entry", not account.session_only), ("its local copy", copy_gone))
+            if went]
+    what = f"{', ' if len(gone) > 1 else ' and '}{' and '.join(gone)}" if gone else ""
+    say.say(f"removed {account.label!r}{what}; nothing was deleted at {spec.display_name}")
     return EXIT_OK
 
 

@@ -359,3 +359,29 @@ def asyncio_run(coro: object) -> object:
     import asyncio
 
     return asyncio.run(coro)  # type: ignore[arg-type]
+
+
+def test_remove_takes_the_local_copy_with_it(workspace: DemoWorkspace, keychain: MemoryStore, cli: InProcessCli,
+                                             console_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from console.services.mirror.keys import KEY_FIELD
+    from console.services.mirror.store import mirror_path
+
+    assert cli(*add_args(workspace), env={"VENDOR_CONSOLE_API_KEY": DEMO_API_KEY}).code == 0
+    [entry] = saved(console_home)
+    account_id = str(entry["id"])
+    copy = mirror_path(account_id)  # as `vendor-console sync` or the window leave it
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes(b"encrypted pages")
+    copy.with_name(copy.name + "-wal").write_bytes(b"log")
+    asyncio_run(keychain.set("systeme", account_id, KEY_FIELD, "00" * 32))
+    monkeypatch.setattr(sys, "stdin", Terminal("n\n"))
+    declined = cli("accounts", "remove", "Marketing")
+    assert "Its local copy on this computer goes too. [y/N] " in declined.err
+    assert copy.exists()
+    removed = cli("accounts", "remove", "Marketing", "--yes")
+    assert removed.code == 0, removed.err
+    assert "removed 'Marketing', its keychain entry and its local copy; nothing was deleted at Systeme.io" \
+        in removed.err
+    assert not copy.exists() and not copy.with_name(copy.name + "-wal").exists()
+    assert asyncio_run(keychain.get("systeme", account_id, KEY_FIELD)) is None
+    assert saved(console_home) == []
