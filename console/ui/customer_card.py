@@ -74,10 +74,10 @@ class TimelineModel(QAbstractTableModel):
             return visit
         if role == Qt.ItemDataRole.DisplayRole:
             hit = visit.hit
-            return (visit.when_text or "no date", visit.title, visit.status,
+            return (visit.when_text or "no date", visit.what, visit.status,
                     f"{hit.vendor_name} · {hit.account_label}")[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{visit.hit.noun} {visit.hit.record.id}: Enter or double-click opens it in its tab."
+            return f"{visit.title} ({visit.hit.noun} {visit.hit.record.id}): Enter or double-click opens it in its tab."
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,

@@ -18,6 +18,8 @@ reservations; :meth:`CopyLookup.cards` adds those the copies hold that the query
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +27,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from console.core.lookup import Identity, LookupKind, LookupQuery, format_phone, match, phone_keys
-from console.core.models import DatasetSpec, FieldKind, Record, ViewKind
+from console.core.models import Column, DatasetSpec, FieldKind, Record, ViewKind
 from console.services.lookup import Hit, plural
 from console.services.mirror.contract import Mirror, MirrorQuery
 from console.services.mirror.index import shown, sort_key
@@ -294,6 +296,7 @@ class Visit:
         when_text: Its time as the table shows it.
         title: What it is ("Jane Doe on Fri 04 Dec 2026 10:00 PST").
         status: Its status in words ("Confirmed"), or "".
+        what: What it is, in words ("Appointment: Root canal", "Reservation: Lakeside Loft 7").
     """
 
     hit: Hit
@@ -301,6 +304,7 @@ class Visit:
     when_text: str
     title: str
     status: str
+    what: str = ""
 
 
 @dataclass(slots=True)
@@ -341,33 +345,43 @@ def _same(a: Hit, b: Hit) -> bool:
     return (a.account_id, a.dataset, a.record.id) == (b.account_id, b.dataset, b.record.id)
 
 
+def _extract(column: Column, record: Record) -> Any:
+    try:
+        return column.extract(record)
+    except Exception:  # a getter that trips over an odd record: no value (the mirror's index does the same)
+        return None
+
+
 def visit(spec: DatasetSpec, hit: Hit) -> Visit:
     """A booking-like hit as a timeline entry: its time is its dataset's first date or time column."""
     when: float | None = None
     when_text = ""
     column = next((c for c in spec.columns if c.kind in _DATED), None)
     if column is not None:
-        try:
-            value: Any = column.extract(hit.record)
-        except Exception:  # an odd record: undated
-            value = None
+        value = _extract(column, hit.record)
         key = sort_key(column.kind, value)
         when = float(key) if isinstance(key, int | float) else None
         when_text = shown(column.kind, value)
-    status = ""
-    badge_column = next((c for c in spec.columns if c.kind is FieldKind.STATUS), None)
-    if badge_column is not None:
-        try:
-            raw = badge_column.extract(hit.record)
-        except Exception:
-            raw = None
-        badge = badge_column.badges.get(str(raw)) if raw is not None else None
+        if column.kind is FieldKind.DATE and isinstance(value, str):  # a day as the times around it read
+            with contextlib.suppress(ValueError):
+                when_text = f"{dt.date.fromisoformat(value[:10]):%a %d %b %Y}"
+    status = what = ""
+    at = next((i for i, c in enumerate(spec.columns) if c.kind is FieldKind.STATUS), None)
+    if at is not None:
+        status_column = spec.columns[at]
+        raw = _extract(status_column, hit.record)
+        badge = status_column.badges.get(str(raw)) if raw is not None else None
         status = badge.label if badge is not None else str(raw or "")
+        # What it is for: the column after the status (the service, the property), as the table shows it.
+        after = next((c for c in spec.columns[at + 1:] if c.kind not in (*_DATED, FieldKind.ID)), None)
+        if after is not None:
+            what = shown(after.kind, _extract(after, hit.record))
     try:
         title = spec.title_of(hit.record)
     except Exception:
         title = f"{spec.noun} {hit.record.id}"
-    return Visit(hit, when, when_text, title, status)
+    what = f"{spec.noun.capitalize()}: {what}" if what else spec.noun.capitalize()
+    return Visit(hit, when, when_text, title, status, what)
 
 
 def group_cards(hits: Sequence[Hit], spec_of: SpecOf, region: str, extra: Iterable[Hit] = ()) -> list[CustomerCard]:

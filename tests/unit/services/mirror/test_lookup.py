@@ -30,13 +30,14 @@ def client(record_id: str, name: str, email: str, phone: str = "") -> Record:
 def appointment(record_id: str, email: str, start: dt.datetime, name: str = "Jane Doe") -> Record:
     return Record("setster", "appointments", record_id,
                   {"id": record_id, "client_name": name, "client_email": email, "client_phone": "", "status": "2"},
-                  {"start": start})
+                  {"start": start, "service": "Root canal"})
 
 
 def reservation(record_id: str, email: str, phone: str, check_in: str) -> Record:
     return Record("setsmart", "reservations", record_id,
                   {"id": record_id, "guest": {"name": "Jane Doe", "email": email, "phone": phone},
-                   "check_in": check_in, "check_out": check_in, "status": "confirmed", "property_id": "p1"})
+                   "check_in": check_in, "check_out": check_in, "status": "confirmed", "property_id": "p1"},
+                  {"property": "Lakeside Loft 7"})
 
 
 def booking(record_id: str, phone: str, start: dt.datetime) -> Record:
@@ -62,7 +63,8 @@ def test_the_same_email_in_two_vendors_is_one_card_and_another_person_is_another
     assert card.phones == ["+1 415-555-0100"]
     assert card.accounts == ["Setster · Setster-1", "SetSmart · Setsmart-1"]
     assert [v.hit for v in card.timeline] == [stay]  # the client is no booking
-    assert card.timeline[0].when_text == "2026-12-20" and card.timeline[0].when is not None
+    assert card.timeline[0].when_text == "Sun 20 Dec 2026" and card.timeline[0].when is not None
+    assert card.timeline[0].what == "Reservation: Lakeside Loft 7"
     assert cards[1].hits == [bob] and cards[1].timeline == []
 
 
@@ -85,7 +87,7 @@ def test_bookings_read_from_a_copy_join_their_card_and_make_none_of_their_own() 
     stranger = hit("setster-1", appointment("a2", "zed@example.com", dt.datetime(2026, 3, 2, tzinfo=UTC)))
     cards = group_cards([jane], spec_of, "US", extra=[mine, stranger, mine])
     assert len(cards) == 1 and [v.hit for v in cards[0].timeline] == [mine]
-    assert cards[0].timeline[0].status == "Confirmed"
+    assert (cards[0].timeline[0].status, cards[0].timeline[0].what) == ("Confirmed", "Appointment: Root canal")
     assert cards[0].holds(mine) and not cards[0].holds(stranger)
 
 
