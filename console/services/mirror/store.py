@@ -17,7 +17,10 @@ Tables:
   indexed): what :meth:`MirrorStore.find` answers from.
 
 Every write is one transaction: a failure (a full disk raises :class:`MirrorFull`) leaves what was
-stored before. A file that cannot be opened (a wrong key, damage) is moved aside and rebuilt empty.
+stored before. A file that cannot be opened (a wrong key, damage) is moved aside and rebuilt empty;
+at open every page is checked against its HMAC (:meth:`MirrorStore._check_pages`), so a damaged
+page is found then rather than mid-sync. After each pass the WAL is emptied and the file is
+compacted (:meth:`MirrorStore._tidy`), keeping it under 1 KB a record.
 """
 
 from __future__ import annotations
@@ -53,12 +56,22 @@ INDEX_VERSION = 1
 TRIGRAM = 3
 #: A dataset's packing dictionary is made from its first page of at least this many records.
 DICTIONARY_FROM = 20
+#: Bytes the WAL file is cut back to once checkpointed (it is emptied after each pass).
+WAL_LIMIT = 4 * 1024 * 1024
+#: After a pass, the file is rebuilt (VACUUM) when it has this many times the pages of its last rebuild.
+REPACK_GROWTH = 1.25
+#: Files larger than this are not checked page by page at open (the check reads the whole file).
+CHECK_MAX_BYTES = 1024 * 1024 * 1024
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 IN_MEMORY_TEXT = ("There is no usable keychain to keep the local copy's key, so the local copy of {label} "
                   "is kept in memory for this session only and fetched again after a restart.")
 DAMAGED_TEXT = ("The local copy of {label} could not be opened ({reason}). It was moved to {name} and "
                 "is rebuilt from the vendor.")
+
+
+class _DamagedPages(Exception):
+    """Pages of a mirror's file failed their check at open (the text says which)."""
 
 
 def mirror_path(account_id: str) -> Path:
@@ -140,6 +153,7 @@ class MirrorStore:
             os.chmod(self._path, 0o600)
         conn = sqlcipher.connect(str(self._path), check_same_thread=False, isolation_level=None)
         conn.execute(f"PRAGMA key = \"x'{self._key.hex()}'\"")
+        conn.execute("PRAGMA cipher_log_level = NONE")  # a damaged page is said once, in the console's log
         return conn
 
     def _open(self) -> Any:
@@ -148,6 +162,11 @@ class MirrorStore:
             conn = self._connect()
             self._prepare(conn)
             return conn
+        except _DamagedPages as exc:
+            if conn is not None:
+                with contextlib.suppress(sqlcipher.Error):
+                    conn.close()
+            return self._rebuild(str(exc))
         except sqlcipher.DatabaseError as exc:
             if conn is not None:
                 with contextlib.suppress(sqlcipher.Error):
@@ -199,12 +218,19 @@ class MirrorStore:
                                                                    "Sync the account again.", Severity.WARNING))
 
     def _prepare(self, conn: Any) -> None:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a wrong key or damage fails here
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]  # a wrong key or damage fails here
         conn.execute("PRAGMA temp_store = MEMORY")  # no plain-text temporary files
         conn.execute("PRAGMA cache_size = -4000")  # 4 MB of pages per mirror (the default is 2)
         if self._path is not None:
+            if not tables:  # only a new file takes it (an older one on its next rebuild, see _tidy)
+                conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            # A page of records rewrites hundreds of index pages: without a limit the WAL file keeps the
+            # size of the largest one past the checkpoint (7.7 MB after syncing 20,000 contacts).
+            conn.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT}")
+            if tables:
+                self._check_pages(conn)
         conn.execute("BEGIN IMMEDIATE")
         try:
             for statement in SCHEMA:
@@ -217,6 +243,30 @@ class MirrorStore:
             with contextlib.suppress(sqlcipher.Error):
                 conn.execute("ROLLBACK")
             raise
+
+    def _check_pages(self, conn: Any) -> None:
+        """Checks every page of the file against its HMAC, so damage is found at open, not mid-sync.
+
+        SQLCipher's ``cipher_integrity_check`` reads the file without decrypting it (about 0.1 s for
+        20,000 contacts); a WAL left by a crash goes into the file first, so every page is where the
+        check reads it. Files above :data:`CHECK_MAX_BYTES` are left to the checks made in use. A
+        page found damaged is checked once more before the file counts as damaged: another process
+        (the CLI's sync) may have been writing that page just then.
+
+        Raises:
+            _DamagedPages: Pages of the file are damaged.
+        """
+        assert self._path is not None
+        busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy or self._path.stat().st_size > CHECK_MAX_BYTES:
+            return  # in use elsewhere (its WAL cannot be emptied), or too large to check at every start
+        bad = [row[0] for row in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
+        if bad:
+            bad = [row[0] for row in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
+        if bad:
+            pages = re.findall(r"page (\d+)", " ".join(bad))
+            where = f"page {pages[0]}" if len(pages) == 1 else f"{len(bad)} pages" if pages else bad[0]
+            raise _DamagedPages(f"damaged file: {where} did not pass its check")
 
     def _check_region(self, conn: Any) -> None:
         """Phone keys depend on the default region: a new region works every record's keys out again."""
@@ -423,7 +473,40 @@ class MirrorStore:
             conn.executemany("DELETE FROM records WHERE rec = ?", [(rec,) for rec, _id, _body in unseen])
             self._save_state(conn, SyncState(state.dataset, True, current.pass_id, None, False, current.fetched,
                                              current.expected, current.started_at, time.time()))
-            return len(unseen)
+        self._tidy()
+        return len(unseen)
+
+    def _tidy(self) -> None:
+        """After a pass: the file rebuilt, or its free pages given back; the WAL emptied either way.
+
+        The file is rebuilt (VACUUM) when it holds :data:`REPACK_GROWTH` times the pages of its last
+        rebuild, or was never rebuilt. A sync fills the indexes in random order, which leaves their
+        pages about three quarters full (a tenth of the file, 946 -> 868 bytes a contact), so the
+        first full pass and then each quarter of growth rebuild it once (0.4 s for 20,000 contacts).
+        A failure here loses nothing (the pass is stored) and is only logged; damage is handled as
+        anywhere.
+        """
+        if self._path is None:
+            return
+        with self._reading() as conn:
+            try:
+                pages = conn.execute("PRAGMA page_count").fetchone()[0]
+                row = conn.execute("SELECT value FROM meta WHERE key = 'packed_pages'").fetchone()
+                if row is None or pages > int(row[0]) * REPACK_GROWTH:
+                    started = time.perf_counter()
+                    conn.execute("PRAGMA auto_vacuum = INCREMENTAL")  # an older file takes it now
+                    conn.execute("VACUUM")
+                    packed = conn.execute("PRAGMA page_count").fetchone()[0]
+                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('packed_pages', ?)", (str(packed),))
+                    log.services.info("mirror of %s rebuilt in %.2f s: %d pages -> %d", self.account_id,
+                                      time.perf_counter() - started, pages, packed)
+                elif conn.execute("PRAGMA freelist_count").fetchone()[0]:
+                    conn.execute("PRAGMA incremental_vacuum").fetchall()  # one step a page: run it to the end
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlcipher.DatabaseError as exc:
+                if failure_kind(exc) == "damaged":
+                    raise
+                log.services.info("mirror of %s not tidied after a pass: %s", self.account_id, exc)
 
     # -- console changes ------------------------------------------------------------------------------
 

@@ -313,11 +313,11 @@ def test_damage_found_in_use_moves_the_file_aside_and_says_so(console_home: Path
     fill(mirror, [contact(n, f"Name {os.urandom(200).hex()}") for n in range(400)])
     mirror.close()
     path = mirror_path("acc1")
-    data = bytearray(path.read_bytes())
-    half = len(data) // 8192 * 4096
-    data[half:] = os.urandom(len(data) - half)  # the later half of the pages: records, long after the schema
-    path.write_bytes(bytes(data))
-    mirror = store()
+    mirror = store()  # opened whole: the damage comes while in use
+    assert mirror.notice is None
+    with path.open("r+b") as fh:  # every page after the first (the schema is read already)
+        fh.seek(4096)
+        fh.write(os.urandom(path.stat().st_size - 4096))
     with pytest.raises(MirrorDamaged) as caught:
         mirror.rows("contacts", MirrorQuery(limit=1000))
     assert "moved to acc1.db.bad-1" in caught.value.user_message.text
@@ -327,3 +327,66 @@ def test_damage_found_in_use_moves_the_file_aside_and_says_so(console_home: Path
     assert mirror.state("contacts").pass_id == 0  # a fresh start: the next sync fetches everything
     fill(mirror, [contact(1)])
     assert mirror.count("contacts") == 1
+
+
+def _damage_page(path: Path, page: int) -> None:
+    with path.open("r+b") as fh:
+        fh.seek(page * 4096 + 1000)
+        fh.write(b"\x00" * 16)
+
+
+@pytest.mark.allow_warnings
+def test_a_damaged_page_in_the_middle_is_found_at_open_moved_aside_and_said_once(console_home: Path) -> None:
+    mirror = store()
+    fill(mirror, [contact(n, f"Name {os.urandom(100).hex()}") for n in range(600)])
+    mirror.close()
+    path = mirror_path("acc1")
+    pages = path.stat().st_size // 4096
+    _damage_page(path, pages // 2)
+    mirror = store()
+    assert mirror.notice is not None
+    assert f"page {pages // 2 + 1} did not pass its check" in mirror.notice  # SQLite counts pages from 1
+    assert "moved to acc1.db.bad-1" in mirror.notice
+    assert path.with_name("acc1.db.bad-1").stat().st_size == pages * 4096  # kept whole, for a look
+    assert mirror.count("contacts") == 0 and mirror.state("contacts").pass_id == 0
+    fill(mirror, [contact(1)])
+    mirror.close()
+    again = store()
+    assert again.notice is None  # said once: the rebuilt copy opens quietly
+    assert again.count("contacts") == 1
+
+
+def test_a_whole_mirror_passes_the_check_at_open_after_a_crash(console_home: Path) -> None:
+    mirror = store()
+    fill(mirror, [contact(n) for n in range(300)])
+    mirror.put("contacts", [contact(7, "Edited Later")])  # in the WAL only: the process "crashes" here
+    wal = mirror_path("acc1").with_name("acc1.db-wal")
+    assert wal.stat().st_size > 0
+    crashed = mirror_path("acc1").with_name("copy.db")
+    crashed.write_bytes(mirror_path("acc1").read_bytes())
+    crashed.with_name("copy.db-wal").write_bytes(wal.read_bytes())
+    mirror.close()
+    reopened = MirrorStore("acc1", SPECS, key=KEY, path=crashed)
+    assert reopened.notice is None
+    assert reopened.get("contacts", "7") == contact(7, "Edited Later")
+    assert reopened.count("contacts") == 300
+
+
+def test_the_file_stays_small_after_a_pass(console_home: Path) -> None:
+    mirror = store()
+    state = mirror.begin_pass("contacts")
+    for start in range(0, 2000, 100):  # small pages, as the sync stores them
+        state = mirror.store_page(state, [contact(n) for n in range(start, start + 100)], start + 100)
+    mirror.finish_pass(state)
+    wal = mirror_path("acc1").with_name("acc1.db-wal")
+    assert not wal.exists() or wal.stat().st_size == 0  # emptied after the pass
+    conn = mirror._conn
+    assert conn.execute("PRAGMA auto_vacuum").fetchone() == (2,)  # incremental: deletions give pages back
+    packed = conn.execute("PRAGMA page_count").fetchone()[0]
+    assert conn.execute("SELECT value FROM meta WHERE key = 'packed_pages'").fetchone() == (str(packed),)
+    state = mirror.begin_pass("contacts")
+    state = mirror.store_page(state, [contact(n) for n in range(100)], None)
+    assert mirror.finish_pass(state) == 1900
+    assert conn.execute("PRAGMA freelist_count").fetchone() == (0,)
+    assert conn.execute("PRAGMA page_count").fetchone()[0] < packed
+    assert mirror.count("contacts", "person 0") == 100
