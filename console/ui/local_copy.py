@@ -123,8 +123,12 @@ class CopyBridge(QObject):
         sync = self.service.sync(account_id)
         if sync is None:
             return ["Local copy: not open yet (Sync now opens it and fetches what is missing)."]
-        where = ("on this computer, encrypted" if sync.mirror.on_disk
-                 else "in memory for this session (fetched again after a restart)")
+        if sync.mirror.on_disk:
+            where = "on this computer, encrypted"
+        elif self.service.accounts.get(account_id).demo:
+            where = "in memory for this session (the demo's data is made afresh at each start)"
+        else:
+            where = "in memory for this session (fetched again after a restart)"
         lines = [f"Local copy: {where}."]
         now = time.time() if now is None else now
         for progress in self.service.progress(account_id):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
@@ -158,6 +158,11 @@ def test_the_managers_lines_say_where_the_copy_is_and_each_dataset(qapp: Any) ->
         "Local copy: in memory for this session (fetched again after a restart).",
         "Marketing contacts synced (synced 5 min ago)",
         "Syncing Marketing tags: 40 so far · pausing after this page"]
+    demo = replace(account("d", "Marketing (demo)"), demo=True)
+    copies.accounts._accounts["d"] = demo
+    copies.syncs["d"] = FakeSync(mirror=FakeMirror(on_disk=False))
+    assert bridge.lines("d") == ["Local copy: in memory for this session (the demo's data is made afresh at each "
+                                 "start)."]
 
 
 def test_each_notice_is_said_once_and_a_second_joins_the_open_box(qapp: Any, qtbot: Any) -> None:
