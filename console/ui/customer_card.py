@@ -208,15 +208,18 @@ class CustomerCardView(QWidget):
 
 
 class CustomerCards(QObject):
-    """Makes the cards when a lookup has finished and shows the one of the selected hit.
+    """Makes the cards as a lookup's hits land (the copies' at once) and shows the one of the selected hit.
 
     Args:
         panel: The lookup's results panel (the card goes beside its tree).
         accounts: The account service (the datasets' specs).
         local: The local copies (bookings the lookup did not find); ``None``: only the lookup's hits.
 
+    Attributes:
+        ready: The cards are those of the whole current lookup (every account answered).
+
     Signals:
-        cardsChanged(): The cards of the current lookup are there (a new query empties them at once).
+        cardsChanged(): The cards changed (hits landed; a new query empties them at once).
     """
 
     cardsChanged = Signal()
@@ -229,12 +232,14 @@ class CustomerCards(QObject):
         self.local = local
         self.region = region
         self.cards: list[CustomerCard] = []
+        self.ready = False
         self.tasks = TaskSet("customer cards")
         self.view = CustomerCardView()
         panel.results.addWidget(self.view)
         panel.results.setStretchFactor(0, 3)
         panel.results.setStretchFactor(1, 2)
-        panel.lookupFinished.connect(lambda _text: self.tasks.spawn(self.refresh()))
+        panel.lookupFinished.connect(lambda _text: self._schedule(final=True))
+        panel.model.rowsInserted.connect(self._on_rows_inserted)
         panel.model.modelReset.connect(self._clear)
         panel.tree.selectionModel().currentChanged.connect(lambda current, _old: self._follow(current))
 
@@ -242,8 +247,22 @@ class CustomerCards(QObject):
         """The spec of an account's dataset."""
         return self.accounts.spec(account_id).dataset(dataset)
 
-    async def refresh(self) -> None:
-        """Makes the current lookup's cards (with the copies' bookings) and shows the selected hit's."""
+    def _on_rows_inserted(self, parent: QModelIndex, _first: int, _last: int) -> None:
+        if parent.isValid():  # an account's hits landed
+            self._schedule()
+
+    def _schedule(self, final: bool = False) -> None:
+        """Makes the cards again, from the hits there are now (the newest hits win over a build on its way)."""
+        self.tasks.cancel_all()
+        self.ready = False
+        self.tasks.spawn(self.refresh(final))
+
+    async def refresh(self, final: bool = True) -> None:
+        """Makes the current lookup's cards (with the copies' bookings) and shows the selected hit's.
+
+        Args:
+            final: Every account has answered: the cards are then :attr:`ready`.
+        """
         model = self.panel.model
         generation, hits = model.generation, model.hits()
         region = self.region()
@@ -260,14 +279,15 @@ class CustomerCards(QObject):
         if generation != model.generation:
             return  # a newer query took over
         self.cards = cards
-        self._follow(self.panel.tree.currentIndex())
+        self.ready = final and not model.searching
+        self._follow(self.panel.tree.currentIndex(), rebuilt=True)
         self.cardsChanged.emit()
 
     def card_of(self, hit: Hit) -> CustomerCard | None:
         """The card holding a hit."""
         return next((card for card in self.cards if card.holds(hit)), None)
 
-    def _follow(self, index: QModelIndex) -> None:
+    def _follow(self, index: QModelIndex, rebuilt: bool = False) -> None:
         if not self.cards:
             self.view.show_card(None)
             return
@@ -275,13 +295,13 @@ class CustomerCards(QObject):
         card = self.card_of(payload) if isinstance(payload, Hit) else None
         if card is None:  # no hit selected: the first person found in more than one place, else the first
             card = next((c for c in self.cards if len(c.hits) > 1 or c.timeline), self.cards[0])
-        if card is not self.view.card:
+        if rebuilt or card is not self.view.card:
             number = next(i for i, c in enumerate(self.cards) if c is card) + 1
             self.view.show_card(card, number, len(self.cards))
 
     def _clear(self) -> None:
         self.tasks.cancel_all()
-        self.cards = []
+        self.cards, self.ready = [], False
         self.view.show_card(None)
 
     def cancel(self) -> None:

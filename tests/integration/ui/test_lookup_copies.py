@@ -63,8 +63,9 @@ def look_up(h: CopiesHarness, qtbot: Any, text: str) -> Any:
     window.open_lookup()
     window.lookup_box.setText(text)
     cards = window.lookup_area.cards
-    with qtbot.waitSignals([window.lookup_panel.lookupFinished, cards.cardsChanged], timeout=10000):
+    with qtbot.waitSignal(window.lookup_panel.lookupFinished, timeout=10000):
         window.lookup.run_now()
+    qtbot.waitUntil(lambda: cards.ready, timeout=5000)
     return window.lookup_panel.model
 
 
@@ -150,3 +151,29 @@ def test_opening_a_hit_from_the_copy_reads_it_live(copied: CopiesHarness, qtbot:
     assert fresh.record.id == hit.record.id and fresh.record.fields["name"] == "Jane Fresh-Doe"
     assert vendor_requests(copied, hit.account_id) > before
     qtbot.waitUntil(lambda: not copied.window.lookup_panel.isVisible(), timeout=3000)
+
+
+def test_the_card_shows_from_the_copies_while_a_live_account_is_still_searching(copied: CopiesHarness,
+                                                                                qtbot: Any) -> None:
+    from console.sandbox.faults import FaultConfig
+
+    launch27 = copied.workspace.vendors["launch27"]
+    launch27.faults.configure(FaultConfig(latency=2.0))  # holds the live account while the copies answer
+    try:
+        window = copied.window
+        window.open_lookup()
+        window.lookup_box.setText(JANE)
+        window.lookup.run_now()
+        cards = window.lookup_area.cards
+        qtbot.waitUntil(lambda: any(JANE in c.emails for c in cards.cards), timeout=3000)
+        model = window.lookup_panel.model
+        assert model.searching and not cards.ready and cards.view.isVisible()
+        live = next(o for o in model.outcomes if o.account_label == LIVE)
+        assert model.state_text(live).endswith("searching live…")
+    finally:
+        launch27.faults.configure(FaultConfig())
+    with qtbot.waitSignal(window.lookup_panel.lookupFinished, timeout=10000):
+        pass
+    qtbot.waitUntil(lambda: cards.ready, timeout=5000)
+    jane = next(c for c in cards.cards if JANE in c.emails)
+    assert any(h.account_label == LIVE for h in jane.hits)  # the live answer joined her card
