@@ -76,6 +76,8 @@ class CopyBridge(QObject):
     def _heard(self, account_id: str, progress: SyncProgress | None) -> None:
         if progress is not None:
             self.progressChanged.emit(account_id, progress)
+            if progress.phase is Phase.FAILED:  # a copy found damaged while in use is rebuilt: said once
+                self.say_notice(account_id)
             return
         self.copyChanged.emit(account_id)
         self.say_notice(account_id)

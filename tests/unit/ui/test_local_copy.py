@@ -186,6 +186,13 @@ def test_each_notice_is_said_once_and_a_second_joins_the_open_box(qapp: Any, qtb
     copies.tell("b", None)
     assert notices.box.informativeText() == ("The local copy of Marketing is kept in memory.\n\n"
                                              "The local copy of Rentals could not be opened. It is rebuilt.")
+    # A copy found damaged while in use: its sync fails, and the copy's new notice is said (once).
+    copies.notices["a"] = "The local copy of Marketing could not be read. It was moved aside and is rebuilt."
+    notices.box.close()
+    for _ in range(2):
+        copies.tell("a", progress("a", "Marketing", Phase.FAILED, error=copies.notices["a"]))
+    assert heard[-1] == copies.notices["a"] and len(heard) == 3
+    assert notices.box.isVisible() and notices.box.informativeText() == copies.notices["a"]
     notices.box.close()
 
 
