@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         controller.secretEntered.connect(lambda aid: on_page(aid, lambda p: p.refresh_if_failed_or_empty()))
         controller.statusMessage.connect(self.statusBar().showMessage)
         self.copy_control = attach_copies(self, copies)
-        self.lookup_area.attach(accounts, self.account_order)
+        self.lookup_area.attach(accounts, self.account_order, datasets, copies)
         self.populate_accounts(self.layout_store.text("window/account") or None)
         self.show_reset_notice()
         self.collector = IdleCollector(self._busy, self)
