@@ -11,7 +11,8 @@ decides; :class:`CopyList` only follows). Then:
   "Müller"); the vendor's rules for the box (a whole email) no longer hold it back;
 * the footer says where the rows come from and how fresh they are ("20,000 contacts · from the
   local copy · synced 2 min ago"), or that the list is live from the vendor while the copy syncs;
-* Ctrl+End reads the rest in a few large pages from the copy (:attr:`BULK_ROWS`), not 400 small ones;
+* Ctrl+End opens the list at its last :data:`END_ROWS` rows in one read (the row numbers and the
+  footer say which rows they are; Ctrl+Home goes back to the top), not 400 pages later;
 * a record selected is read fresh from the vendor, and its row follows (the copy hears of it too);
 * a list shown live reloads in place once its dataset's copy is complete; a forgotten copy sends the
   next reload to the vendor (a page asked of the gone copy fails with its
@@ -31,14 +32,16 @@ from console.core.errors import ConsoleError, NotFound
 from console.core.models import Cursor, DatasetSpec, Query, Record
 from console.core.settings import AccountConfig
 from console.services.datasets import DatasetService, LocalSource
-from console.services.mirror.copies import CopyGone, local_offset
+from console.services.mirror.copies import CopyGone, local_cursor, local_offset
 from console.services.mirror.sync_progress import Phase, SyncProgress
 from console.ui.list_query import ListQuery
 from console.ui.qtasync import TaskSet
 from console.ui.table_model import PagedTableModel
 
-#: Rows asked per page of a run to the end (Ctrl+End) over a local copy: a few reads, not hundreds.
+#: Rows asked per page of a run over a local copy (*Jump to now*, or Ctrl+End with few rows left).
 BULK_ROWS = 5000
+#: Ctrl+End over a local copy opens the list at its last rows, this many (one read, whatever the total).
+END_ROWS = 1000
 #: How long a selection must stay on a record before it is read fresh (arrowing down reads nothing).
 REREAD_MS = 350
 #: How often the "synced ... ago" words are brought up to date.
@@ -191,6 +194,19 @@ class CopyList(QObject):
         self.from_copy = from_copy
         self.model.set_local_sort(from_copy)
         self.update()
+
+    def end_window(self) -> tuple[Cursor, int] | None:
+        """Where Ctrl+End opens a list read from the copy: its last :data:`END_ROWS` rows, at once.
+
+        Returns:
+            The copy's cursor of the first of those rows and how many come before it; ``None`` when the
+            list is not the copy's or what is left is a page or two (it loads the ordinary way).
+        """
+        total = self.model.total
+        if not self.from_copy or total is None or total - self.model.base - self.model.rowCount() <= END_ROWS:
+            return None
+        base = max(0, total - END_ROWS)
+        return local_cursor(base), base
 
     def run_page(self) -> int | None:
         """Rows to ask per page of a run to the end: many from the copy, else the list's page size."""

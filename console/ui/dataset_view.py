@@ -136,6 +136,7 @@ class DatasetView(QWidget):
         self.copy_list.statusMessage.connect(self.statusMessage)
         self.navigator.copy_backed = lambda: self.copy_list.from_copy
         self.navigator.runner.run_page = self.copy_list.run_page
+        self.navigator.end_window = self.copy_list.end_window
         self.navigator.runner.exact_total = lambda: self.copy_list.from_copy
         self.model.modelReset.connect(self._follow_selection)  # the rows went: the detail pane follows
         self.model.rowsRemoved.connect(self._follow_selection)  # never a record the list no longer holds

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QAbstractItemView, QToolButton
 
-from console.core.models import Column, FieldKind, Query, ViewKind
+from console.core.models import Column, Cursor, FieldKind, Query, ViewKind
 from console.ui.formatting import display
 from console.ui.list_order import RowOrder, instant, ordered_column, time_column
 from console.ui.list_query import ListQuery
@@ -123,6 +123,10 @@ class ListNavigator(QObject):
         self.runner = PageRunner(self.model, tasks, self.bar, self)
         #: Whether the rows come from a local copy (its end is a read away: no *Oldest first*).
         self.copy_backed: Callable[[], bool] = lambda: False
+        #: Where the list's last rows begin, when it can open there at once (a local copy's cursor and the
+        #: rows before it); ``None``: Ctrl+End loads page after page.
+        self.end_window: Callable[[], tuple[Cursor, int] | None] = lambda: None
+        self._last_after_jump = False
         self.runner.progress.connect(self.statusMessage)
         self.keeper = SelectionKeeper(table, self)
         self.model.order_source = self.current_order
@@ -158,6 +162,14 @@ class ListNavigator(QObject):
         if not self.model.has_more or self.model.error is not None:
             self._select_last()
             return
+        window = self.end_window()
+        if window is not None:  # the copy reads any row at once: the list opens at its last rows
+            self.runner.cancel(quiet=True)
+            start, base = window
+            self.keeper.wanted = None
+            self._last_after_jump = True
+            self.model.reset(start=start, base=base, limit=self.model.total and self.model.total - base)
+            return
         flip = self._flip_column()
         self.bar.flip_button.setVisible(flip is not None)
         if flip is not None:
@@ -190,6 +202,11 @@ class ListNavigator(QObject):
             self._top_after_flip = False
             if self.model.rowCount():
                 select_row(self.table, 0)
+        if self._last_after_jump and not self.model.loading:
+            self._last_after_jump = False
+            if self.model.error is None:
+                self._select_last()
+                self.statusMessage.emit(f"At the end of {self.spec.label.lower()}: {self.model.count_text()}.")
 
     def _reached_end(self, end: RunEnd) -> None:
         if end is RunEnd.CANCELLED:  # the selection stays (at the bottom, the view would load a page more)
@@ -208,8 +225,13 @@ class ListNavigator(QObject):
             select_row(self.table, rows - 1)
 
     def go_to_top(self) -> None:
-        """Ctrl+Home: stops a run and selects the first row."""
+        """Ctrl+Home: stops a run and selects the first row (a list opened at its end loads its top first)."""
         self.runner.cancel()
+        if self.model.base:
+            self.keeper.wanted = None
+            self._top_after_flip = True
+            self.model.reset()
+            return
         if self.model.rowCount():
             select_row(self.table, 0)
 
@@ -225,6 +247,8 @@ class ListNavigator(QObject):
         if column is None:
             self.statusMessage.emit(f"Jump to now is for bookings; {self.spec.label} is not one.")
             return
+        if self.model.base:  # opened at its end: now is looked for from the list's start
+            self.model.reset()
         moment = now if now is not None else dt.datetime.now().astimezone()
         threshold = _threshold(column, moment)
         scan = _NowScan(self, column, threshold)

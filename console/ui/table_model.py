@@ -31,7 +31,7 @@ from PySide6.QtCore import (
 
 from console.core import log
 from console.core.errors import ConsoleError
-from console.core.models import Column, FieldKind, Page, Record
+from console.core.models import Column, Cursor, FieldKind, Page, Record
 from console.core.pace import Pace
 from console.services.paging import Fetch, PageCursor
 from console.ui.formatting import count_text, display
@@ -124,6 +124,7 @@ class PagedTableModel(QAbstractTableModel):
         self._page_task: asyncio.Task[bool] | None = None
         self.order_source: Callable[[], RowOrder | None] | None = None
         self._order: RowOrder | None = None
+        self._base = 0
         #: The rows come from a local copy that sorts by any column (the header's tooltips say so).
         self.local_sort = False
 
@@ -186,7 +187,7 @@ class PagedTableModel(QAbstractTableModel):
                 return (f"{column.label}: click to sort (by the vendor)" if column.sort_key
                         else f"{column.label}: the vendor cannot sort by this column")
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole and section >= 0:
-            return section + 1
+            return self._base + section + 1
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
@@ -256,13 +257,24 @@ class PagedTableModel(QAbstractTableModel):
         if self._error is not None and not self._store:
             return "Nothing loaded"
         loaded = len(self._store)
+        if self._base and loaded:  # opened at its end: which rows these are (the top is Ctrl+Home away)
+            total = self._total if self._total is not None else self._base + loaded
+            return f"Rows {self._base + 1:,}–{self._base + loaded:,} of {total:,} (Ctrl+Home: the top)"
         if not self.has_more or (self._total is not None and loaded >= self._total):
             # Finished (a total the answer gave does not hold once rows were left out or deleted).
             return count_text(loaded, None, False)
         return count_text(loaded, self._total, True)
 
-    def reset(self, fetch: Fetch[Record] | None = None) -> None:
-        """Forgets every row and loads the first page again (with a new fetch function if given)."""
+    def reset(self, fetch: Fetch[Record] | None = None, *, start: Cursor = None, base: int = 0,
+              limit: int | None = None) -> None:
+        """Forgets every row and loads the first page again (with a new fetch function if given).
+
+        Args:
+            fetch: A new fetch function.
+            start: Where the rows begin (``None``: the list's start; a local copy's cursor opens it at its end).
+            base: How many rows of the list come before ``start`` (the row numbers count them).
+            limit: Rows to ask for the first page (default :attr:`page_size`).
+        """
         self._generation += 1
         if fetch is not None:
             self._fetch = fetch
@@ -270,7 +282,8 @@ class PagedTableModel(QAbstractTableModel):
         self._store.clear()
         self._cell_cache.clear()
         self._order = self._fresh_order()
-        self._pager = PageCursor(self._fetch, self.page_size)
+        self._pager = PageCursor(self._fetch, self.page_size, start=start)
+        self._base = base
         self._error = None
         self._total = None
         had_notes = bool(self._notes or self._duplicates)
@@ -281,7 +294,12 @@ class PagedTableModel(QAbstractTableModel):
             self.notesChanged.emit()
         self._set_loading(False)
         self._started_once = True
-        self._start()
+        self._start(limit)
+
+    @property
+    def base(self) -> int:
+        """Rows of the list before the first one loaded (a list opened at its end: Ctrl+End over a local copy)."""
+        return self._base
 
     def start(self) -> None:
         """Loads the first page (call once the model is set on a view)."""
@@ -441,6 +459,7 @@ class PagedTableModel(QAbstractTableModel):
         self.endInsertRows()
 
     def _swap_rows(self, items: Sequence[Record]) -> None:
+        self._base = 0  # a reload in place reads from the list's start
         unique = list({r.id: r for r in items}.values())
         if self._order is not None:
             unique = self._order.sorted(unique)

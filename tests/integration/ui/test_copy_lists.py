@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from console.services.mirror.copies import LocalCopies
+from console.services.mirror.copies import LocalCopies, local_cursor
 from console.services.mirror.index import fold
+from console.ui import copy_list
 
 pytestmark = pytest.mark.parametrize("emulators", [{"systeme": 300}], indirect=True)
 
@@ -117,6 +118,35 @@ def test_a_list_moves_to_its_complete_copy_in_place_then_sorts_searches_counts_a
     assert view.copy_list.stamp.text().startswith(f"{len(found)} contacts · from the local copy")
     assert list_requests(harness) == before
     qtmodeltester.check(view.model)
+
+
+def test_ctrl_end_opens_a_long_copy_backed_list_at_its_last_rows_in_one_read(
+        harness: Any, copies: LocalCopies, qtbot: Any, qtmodeltester: Any, running_qloop: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(copy_list, "END_ROWS", 100)  # 300 contacts stand for 20,000
+    view = copy_backed(harness, copies, qtbot, running_qloop)
+    reads: list[tuple[Any, int]] = []
+    fetch = view._fetch
+
+    async def counted(cursor: Any, limit: int) -> Any:
+        reads.append((cursor, limit))
+        return await fetch(cursor, limit)
+
+    view.model._fetch = counted
+    view.go_to_end()
+    qtbot.waitUntil(lambda: settled(view) and bool(view.table.selectionModel().selectedRows()), timeout=5000)
+    assert reads == [(local_cursor(200), 100)]  # one read of the last rows, at their offset
+    assert view.model.base == 200 and view.model.rowCount() == 100 and not view.model.has_more
+    assert view.table.selectionModel().selectedRows()[0].row() == 99
+    assert view.model.headerData(99, Qt.Orientation.Vertical, Qt.ItemDataRole.DisplayRole) == CONTACTS
+    assert view.count_label.text() == f"Rows 201–300 of {CONTACTS} (Ctrl+Home: the top)"
+    last = view.current_record().id
+    qtmodeltester.check(view.model)
+    view.go_to_top()  # back to the list's start, its first row selected
+    qtbot.waitUntil(lambda: settled(view) and view.model.base == 0
+                    and bool(view.table.selectionModel().selectedRows()), timeout=5000)
+    assert view.table.selectionModel().selectedRows()[0].row() == 0
+    assert view.model.row_of(last) < 0 and view.count_label.text() == f"50 of {CONTACTS} loaded"
 
 
 def test_a_filter_the_copy_cannot_apply_goes_to_the_vendor_in_an_order_it_gives(
