@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 ModelIndex = QModelIndex | QPersistentModelIndex
 #: The row's :class:`Visit`.
 VisitRole = Qt.ItemDataRole.UserRole + 11
-_HEADERS = ("When", "What", "Status", "Where")
+_HEADERS = ("When", "What", "Status", "Account")
 
 
 class TimelineModel(QAbstractTableModel):
@@ -74,10 +74,10 @@ class TimelineModel(QAbstractTableModel):
             return visit
         if role == Qt.ItemDataRole.DisplayRole:
             hit = visit.hit
-            return (visit.when_text or "no date", visit.what, visit.status,
-                    f"{hit.vendor_name} · {hit.account_label}")[index.column()]
+            return (visit.when_text or "no date", visit.what, visit.status, hit.account_label)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{visit.title} ({visit.hit.noun} {visit.hit.record.id}): Enter or double-click opens it in its tab."
+            where = f"{visit.hit.vendor_name} · {visit.hit.account_label}"
+            return f"{visit.title}\n{where}, {visit.hit.noun} {visit.hit.record.id}\nEnter or double-click opens it."
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -136,8 +136,10 @@ class CustomerCardView(QWidget):
         self.timeline.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.timeline.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.timeline.verticalHeader().setVisible(False)
-        self.timeline.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.timeline.horizontalHeader().setStretchLastSection(True)
+        self.timeline.setWordWrap(False)  # one line a visit; the tooltip says it whole
+        header = self.timeline.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.timeline.activated.connect(self._open_visit)
         self.empty = QLabel("No appointments, bookings or reservations.")
         self.empty.setObjectName("customerNoVisits")
@@ -295,6 +297,9 @@ class CustomerCards(QObject):
         card = self.card_of(payload) if isinstance(payload, Hit) else None
         if card is None:  # no hit selected: the first person found in more than one place, else the first
             card = next((c for c in self.cards if len(c.hits) > 1 or c.timeline), self.cards[0])
+        if self.view.isHidden():  # the card's first showing: it takes three fifths, its timeline is wide
+            width = max(self.panel.results.width(), 600)
+            self.panel.results.setSizes([width * 2 // 5, width - width * 2 // 5])
         if rebuilt or card is not self.view.card:
             number = next(i for i, c in enumerate(self.cards) if c is card) + 1
             self.view.show_card(card, number, len(self.cards))
