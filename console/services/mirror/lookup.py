@@ -205,7 +205,7 @@ class CopyLookup(_Copies):
             return cards
         extra: list[Hit] = []
         notes: dict[str, list[str]] = {}
-        for account_id in dict.fromkeys(h.account_id for h in hits):
+        for account_id in [a.id for a in self.accounts.accounts()]:  # bookings even where no person was hit
             mirror = self._mirror(account_id)
             if mirror is None:
                 continue
@@ -219,7 +219,7 @@ class CopyLookup(_Copies):
                                                               complete, emails, phones, region))
         cards = group_cards(hits, self.spec_of, region, extra)
         for card in cards:
-            accounts = dict.fromkeys(h.account_id for h in card.hits)
+            accounts = dict.fromkeys(h.account_id for h in (*card.hits, *(v.hit for v in card.timeline)))
             card.notes = [note for account_id in accounts for note in notes.get(account_id, [])]
         return cards
 

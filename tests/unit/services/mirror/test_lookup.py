@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from types import SimpleNamespace
+from typing import Any
 
 from console.core.lookup import classify
 from console.core.models import DatasetSpec, Record
 from console.services.lookup import Hit
-from console.services.mirror.lookup import booking_hits, find_hits, group_cards, people_datasets, person_of
+from console.services.mirror.lookup import CopyLookup, booking_hits, find_hits, group_cards, people_datasets, person_of
 from console.services.mirror.store import MirrorStore
 from console.services.mirror.sync import mirrored
 from console.vendors import registry
@@ -151,4 +154,57 @@ def test_booking_hits_finds_appointments_by_their_email_and_reservations_by_phon
         assert [h.record.id for h in by_phone] == ["r1"]
     finally:
         mirror.close()
+        stays.close()
+
+
+class StubAccounts:
+    """The two calls CopyLookup makes of the account service, over :data:`SPECS`."""
+
+    def accounts(self) -> list[Any]:
+        return [SimpleNamespace(id=account_id, label=account_id.title()) for account_id in SPECS]
+
+    def get(self, account_id: str) -> Any:
+        return SimpleNamespace(id=account_id, label=account_id.title())
+
+    def spec(self, account_id: str) -> Any:
+        return SPECS[account_id]
+
+
+class StubCopies:
+    """LocalCopies as CopyLookup reads it: open mirrors, which datasets are complete, one call at a time."""
+
+    def __init__(self, mirrors: dict[str, MirrorStore], complete: set[tuple[str, str]]) -> None:
+        self.mirrors, self.complete = mirrors, complete
+
+    def mirror(self, account_id: str) -> MirrorStore | None:
+        return self.mirrors.get(account_id)
+
+    def is_complete(self, account_id: str, dataset: str) -> bool:
+        return (account_id, dataset) in self.complete
+
+    def sync(self, account_id: str) -> Any:
+        async def mirror_call(call: Any) -> Any:
+            return await asyncio.to_thread(call)
+
+        return SimpleNamespace(mirror_call=mirror_call) if account_id in self.mirrors else None
+
+
+async def test_cards_read_the_copies_bookings_and_say_which_are_still_syncing() -> None:
+    clinic = store("setster-1", [client("1", "Jane Doe", "jane.doe@example.com"),
+                                 appointment("a1", "jane.doe@example.com", dt.datetime(2026, 3, 1, tzinfo=UTC))])
+    stays = store("setsmart-1", [])
+    copies = StubCopies({"setster-1": clinic, "setsmart-1": stays},
+                        {("setster-1", "clients"), ("setster-1", "appointments"), ("setsmart-1", "properties")})
+    lookup = CopyLookup(StubAccounts(), copies)  # type: ignore[arg-type]
+    try:
+        assert lookup.answers("setster-1") and not lookup.answers("setsmart-1") and not lookup.answers("launch27-1")
+        hits = await lookup.search("setster-1", classify("jane.doe@example.com", "US"))
+        assert [h.record.id for h in hits] == ["1"]
+        stay = hit("setsmart-1", reservation("r1", "jane.doe@example.com", "", "2026-05-01"))
+        [card] = await lookup.cards([*hits, stay], "US")
+        assert [v.hit.record.id for v in card.timeline] == ["a1", "r1"]  # a1 from the copy, r1 the lookup's
+        assert card.notes == ["SetSmart · Setsmart-1: only the reservations the lookup found (its local copy "
+                              "is still syncing them)"]
+    finally:
+        clinic.close()
         stays.close()
