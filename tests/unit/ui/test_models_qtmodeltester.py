@@ -26,6 +26,7 @@ UI = Path(__file__).resolve().parents[3] / "console" / "ui"
 CHECKED = {
     "table_model.PagedTableModel": "tests/unit/ui/test_table_model.py",
     "lookup.LookupModel": "tests/unit/ui/test_lookup_model.py",
+    "customer_card.TimelineModel": "tests/integration/ui/test_lookup_copies.py",
     "inspector.ExchangeModel": "test_exchange_model_inserts_drops_the_oldest_and_resets",
     "inspector.ExchangeFilter": "test_exchange_filter_follows_account_and_status",
     "actions.CommandPalette:QStandardItemModel": "test_command_palette_models",
