@@ -285,10 +285,15 @@ class AppController:
         rows = view.model.rowCount()
         first = view.model.record(0)
         keychain = await self.probe_keychain()
+        import asyncio
+
+        from console.services.mirror.probe import probe_mirror
+
+        mirror = await asyncio.to_thread(probe_mirror)  # the bundle has SQLCipher with FTS5
         print(f"smoke test ok: {view.vendor_name} · {view.account.label} · {view.spec.label}: "
               f"{view.model.count_text()}; first row {first.id if first else '-'}; {seconds:.2f} s after start; "
-              f"keychain: {keychain}")
-        return 0 if rows > 0 else 1
+              f"local copy: {mirror}; keychain: {keychain}")
+        return 0 if rows > 0 and "FAILED" not in mirror else 1
 
     @staticmethod
     async def probe_keychain() -> str:

@@ -89,10 +89,13 @@ def test_smoke_test_offscreen_with_the_real_keychain(console_home: Path) -> None
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("smoke test ok: Systeme.io · Marketing (demo) · Contacts: 50 loaded")
     assert "keychain: SecretService, round trip ok" in result.stdout
+    # The local copy's storage: SQLCipher's extension is in the bundle, with FTS5's trigram index.
+    assert re.search(r"local copy: SQLCipher 4\.\S+ community, encrypted file and search ok;", result.stdout)
     assert unexpected_stderr(result.stderr) == [], "stderr lines not in packaging/stderr-allowlist.txt"
     log = (console_home / "logs" / "vendor-console.log").read_text(encoding="utf-8")
     assert "demo workspace ready" in log  # the frozen app logs to its file
-    print(f"\nbundle smoke test: {seconds:.2f} s; {result.stdout.strip()}")
+    size = sum(p.stat().st_size for p in BUNDLE.parent.rglob("*") if p.is_file() and not p.is_symlink())
+    print(f"\nbundle smoke test: {seconds:.2f} s; bundle {size / 2**20:.1f} MB; {result.stdout.strip()}")
 
 
 def test_the_bundled_lookup_reads_every_phone_format(console_home: Path) -> None:
