@@ -43,7 +43,8 @@ async def main() -> None:
     account = next(a for a in workspace.accounts if a.vendor == "systeme")
     specs = {d.name: d for d in accounts.spec(account.id).datasets if not d.refresh_seconds}
     path = home / "mirror.db"
-    store = await asyncio.to_thread(MirrorStore, account.id, specs, key=secrets.token_bytes(32), path=path,
+    key = secrets.token_bytes(32)
+    store = await asyncio.to_thread(MirrorStore, account.id, specs, key=key, path=path,
                                     label=account.label)
     sync = MirrorSync(datasets, store)
     worst = 0.0
@@ -83,12 +84,22 @@ async def main() -> None:
     sync_requests = sum(1 for e in exchanges if f"limit={sync.page_size}" in e.url)  # the person asks for 50
     too_many = sum(1 for e in exchanges if e.status == 429)
     records = sum(store.count(name) for name in specs)
-    size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+    files = {p.name.removeprefix(path.name) or "file": p.stat().st_size for p in path.parent.glob(path.name + "*")}
+    size = sum(files.values())
     print(f"sync of {records:,} records ({', '.join(f'{n} {s.fetched:,}' for n, s in state.items())}) in "
           f"{seconds:.1f} s: {sync_requests} sync requests for {pages} pages (target: no more), "
           f"{person_pages} pages browsed meanwhile, {too_many} answers 429 (target 0), worst loop stall "
           f"{worst * 1000:.0f} ms (target <= 50 ms), {size / max(1, records):.0f} bytes on disk per record")
+    conn = store._db()
+    pages, free = (conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "freelist_count"))
+    print(f"on disk: {', '.join(f'{k} {v / 1e6:.1f} MB' for k, v in sorted(files.items()))}; {pages:,} pages, "
+          f"{free:,} free (target <= 1,024 bytes per record)")
     store.close()
+    started = time.perf_counter()
+    reopened = await asyncio.to_thread(MirrorStore, account.id, specs, key=key, path=path, label=account.label)
+    print(f"open with every page checked: {(time.perf_counter() - started) * 1000:.0f} ms, "
+          f"{'damage found' if reopened.notice else 'whole'}")
+    reopened.close()
     await accounts.aclose()
     await asyncio.to_thread(workspace.stop)
 
