@@ -246,7 +246,7 @@ class CopyList(QObject):
             self._timer.stop()
         filters = self.list_query.filters
         if filters is not None:
-            filters.set_local_search(self.answers())
+            filters.set_local_search(self.answers(), offered=self.answers(Query()))
 
     # -- a record opened is read fresh ------------------------------------------------------------------
 

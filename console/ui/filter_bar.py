@@ -135,7 +135,7 @@ class FilterBar(QWidget):
     changed = Signal(dict)
 
     def __init__(self, filters: Sequence[FilterSpec], parent: QWidget | None = None, *,
-                 date_preset: str = "all") -> None:
+                 date_preset: str = "all", local_only: FilterSpec | None = None) -> None:
         super().__init__(parent)
         self.specs = list(filters)
         self.inputs: dict[str, QLineEdit | QComboBox] = {}
@@ -164,6 +164,18 @@ class FilterBar(QWidget):
             box.setMinimumWidth(320)
             top.addWidget(box, 1)
             self.search = box
+        #: The search box of a list whose vendor has none (Launch27 2.0): only its local copy searches,
+        #: so it shows once the copy is complete (:meth:`set_local_search`).
+        self.local_only = local_only
+        self.local_box: QLineEdit | None = None
+        if local_only is not None and primary is None:
+            self.local_box = QLineEdit()
+            self.local_box.setObjectName("localSearchBox")
+            self.local_box.setClearButtonEnabled(True)
+            self.local_box.setMinimumWidth(320)
+            self.local_box.textChanged.connect(self._schedule)
+            self.local_box.hide()
+            top.addWidget(self.local_box, 1)
         self.more = QToolButton()
         self.more.setText("More filters")
         self.more.setCheckable(True)
@@ -275,17 +287,31 @@ class FilterBar(QWidget):
             value = self.raw_values().get(spec.key, "").strip()
             if value and not self._problem(spec, value):
                 result[spec.key] = value
+        local = self.local_box.text().strip() if self.local_box is not None and self.local_search else ""
+        if local and self.local_only is not None:
+            result[self.local_only.key] = local
         return result
 
     def _problem(self, spec: FilterSpec, value: str) -> str:
         """Why a value cannot be sent ("": it can); the local copy takes any part of a word in the search box."""
         return "" if self.local_search and spec.primary else filter_problem(spec, value)
 
-    def set_local_search(self, on: bool) -> None:
+    def set_local_search(self, on: bool, offered: bool = False) -> None:
         """The search box asks the list's local copy (any part of any column, accents and case aside), or the vendor.
 
         The box's hint and tooltip say which; a value only the copy takes is sent (or held back) at once.
+
+        Args:
+            on: The copy answers the list as its filters are now.
+            offered: The copy is complete (a list whose vendor has no search shows the copy's box, greyed
+                while another filter, a date range, keeps the list at the vendor).
         """
+        if self.local_box is not None:
+            self.local_box.setVisible(on or offered)
+            self.local_box.setEnabled(on)
+            self.local_box.setPlaceholderText("Search every column (local copy)" if on else
+                                              "Search (local copy): choose All dates and no other filter")
+            self.local_box.setToolTip("The vendor has no search here; the local copy finds any part of any column")
         if on == self.local_search:
             return
         self.local_search = on
@@ -305,6 +331,10 @@ class FilterBar(QWidget):
             self.dates.blockSignals(True)
             self.dates.set_preset("all")
             self.dates.blockSignals(False)
+        if self.local_box is not None:
+            self.local_box.blockSignals(True)
+            self.local_box.clear()
+            self.local_box.blockSignals(False)
         for widget in self.inputs.values():
             widget.blockSignals(True)
             if isinstance(widget, QLineEdit):

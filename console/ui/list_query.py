@@ -1,8 +1,10 @@
-"""What one list asks the vendor for: the filter bar's values and the order (a click on a column header).
+"""What one list asks for: the filter bar's values and the order (a click on a column header).
 
-Sorting and filtering happen on the vendor's side (design.md: server-side when the API has them), so
-:class:`ListQuery` only keeps the :class:`~console.core.models.Query`, keeps the header's sort arrow
-in step with it, and says when the list must reload.
+Sorting and filtering happen on the vendor's side (design.md: server-side when the API has them), or
+in the account's local copy once it is complete (:mod:`console.ui.copy_list`: any column sorts, the
+search box finds any part of any column), so :class:`ListQuery` only keeps the
+:class:`~console.core.models.Query`, keeps the header's sort arrow in step with it, and says when the
+list must reload.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHeaderView
 
 from console.core.errors import ConsoleError
-from console.core.models import DatasetSpec, Query, ViewKind
+from console.core.models import DatasetSpec, FieldKind, Query, ViewKind
 from console.core.settings import AccountConfig
 from console.ui.filter_bar import FilterBar
 from console.ui.qtasync import TaskSet
@@ -23,6 +25,9 @@ from console.ui.view_layout import show_sort
 
 if TYPE_CHECKING:
     from console.services.datasets import DatasetService
+
+#: Filter kinds a local copy's search box takes.
+_TEXT_KINDS = (FieldKind.TEXT, FieldKind.EMAIL, FieldKind.PHONE)
 
 
 class ListQuery(QObject):
@@ -61,7 +66,11 @@ class ListQuery(QObject):
         self.tasks = tasks
         preset = "next7" if spec.view is ViewKind.BOOKINGS else "all"
         filters = [f for f in spec.filters if f.applies(account.fields)]
-        self.filters = FilterBar(filters, date_preset=preset) if filters else None
+        # A search the vendor lacks for this account (Launch27 2.0) that the local copy gives once complete.
+        local_only = None if any(f.primary for f in filters) else next(
+            (f for f in spec.filters if f.primary and f.kind in _TEXT_KINDS), None)
+        self.filters = (FilterBar(filters, date_preset=preset, local_only=local_only)
+                        if filters or local_only else None)
         self.query = Query(filters=self.filters.values() if self.filters else {},
                            descending=spec.default_descending)
         self.default_sort = (self.query.sort, self.query.descending)
@@ -102,6 +111,8 @@ class ListQuery(QObject):
     def focus_search(self) -> bool:
         """Puts the cursor in the search box; False when the list has none."""
         box = self.filters.search if self.filters is not None else None
+        if box is None and self.filters is not None and self.filters.local_box is not None:
+            box = self.filters.local_box if self.filters.local_box.isEnabled() else None
         if box is None:
             return False
         box.setFocus(Qt.FocusReason.ShortcutFocusReason)
