@@ -74,6 +74,7 @@ async def test_a_complete_copy_answers_lists_with_exact_totals_and_any_column_or
     assert (rig.account_id, None) in seen  # opened
     assert any(p is not None and p.text == "Marketing (demo) contacts synced" for _a, p in seen)
     assert rig.copies.synced_at(rig.account_id, "contacts") is not None
+    assert rig.copies.kept(rig.account_id, "contacts") and not rig.copies.kept(rig.account_id, "nothing")
     before = rig.vendor_requests()
     page = await rig.datasets.list_page(rig.account_id, "contacts", Query(), None, 50)
     assert page.total == CONTACTS and len(page.items) == 50 and page.next_cursor == local_cursor(50)
@@ -138,6 +139,7 @@ async def test_forget_removes_the_copy_and_lists_go_back_to_the_vendor(rig: Copi
     assert not rig.accounts.get(rig.account_id).local_copy
     assert rig.copies.mirror(rig.account_id) is None
     assert not rig.copies.is_complete(rig.account_id, "contacts")
+    assert not rig.copies.kept(rig.account_id, "contacts")
     before = rig.vendor_requests()
     await rig.datasets.list_page(rig.account_id, "contacts", Query(), None, 50)
     assert rig.vendor_requests() == before + 1
