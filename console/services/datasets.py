@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
 
 #: A dataset used as choices (tags for a contact) is read up to this many records.
 MAX_CHOICES = 2000
+#: Seconds a record read fresh (or written) counts as fresh: opening it again reads nothing.
+FRESH_SECONDS = 5.0
+#: Records whose fresh read is remembered before the old ones are forgotten.
+FRESH_KEPT = 500
 
 
 class LocalSource(Protocol):
@@ -57,6 +62,14 @@ class LocalSource(Protocol):
 
     def kept(self, account_id: str, dataset: str) -> bool:
         """Whether the account's copy is open and mirrors this dataset (complete or not yet)."""
+        ...
+
+    async def refresh(self, account_id: str, dataset: str) -> SyncProgress | None:
+        """F5 on a list read from the copy: refreshes the account's copy now (incrementally).
+
+        Returns:
+            How the refresh of this dataset ended (done, failed, cancelled); ``None``: no copy is kept.
+        """
         ...
 
     def listen(self, listener: Callable[[str, SyncProgress | None], None]) -> Callable[[], None]:
@@ -114,14 +127,18 @@ class DatasetService:
 
     Args:
         accounts: The account service.
+        monotonic: Seconds on a clock that never goes back (tests).
     """
 
-    def __init__(self, accounts: AccountService) -> None:
+    def __init__(self, accounts: AccountService, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.accounts = accounts
+        self.monotonic = monotonic
         self._choices: dict[tuple[str, str], list[Choice]] = {}
         #: What answers lists before the vendor (``None``: the vendor always).
         self.local: LocalSource | None = None
         self._watchers: list[RecordWatcher] = []
+        #: When each (account, dataset, id) was last read fresh or written: the time only, never the record.
+        self._fresh: dict[tuple[str, str, str], float] = {}
 
     def watch(self, watcher: RecordWatcher) -> Callable[[], None]:
         """Tells ``watcher`` of every record read fresh, written or deleted from now on; returns what stops it."""
@@ -134,8 +151,26 @@ class DatasetService:
         return stop
 
     def _written(self, account_id: str, record: Record) -> None:
+        self._stamp_fresh(account_id, record.dataset, record.id)
         for watcher in list(self._watchers):
             watcher.written(account_id, record)
+
+    def _stamp_fresh(self, account_id: str, dataset: str, record_id: str) -> None:
+        now = self.monotonic()
+        fresh = self._fresh
+        fresh.pop((account_id, dataset, record_id), None)
+        fresh[(account_id, dataset, record_id)] = now  # newest last: the oldest go first
+        while len(fresh) > FRESH_KEPT:
+            del fresh[next(iter(fresh))]
+
+    def read_fresh(self, account_id: str, dataset: str, record_id: str, within: float = FRESH_SECONDS) -> bool:
+        """Whether the record was read fresh from the vendor (or written there) less than ``within`` seconds ago.
+
+        A list that reads a record fresh when it is selected asks this first: a record just opened
+        from the lookup (read fresh on the way) is not read a second time.
+        """
+        at = self._fresh.get((account_id, dataset, record_id))
+        return at is not None and self.monotonic() - at < within
 
     def _result(self, account_id: str, result: WriteResult) -> WriteResult:
         self._written(account_id, result.record)
@@ -168,6 +203,7 @@ class DatasetService:
         try:
             record = await client.get_record(dataset, record_id)
         except NotFound:
+            self._fresh.pop((account_id, dataset, record_id), None)
             for watcher in list(self._watchers):
                 watcher.deleted(account_id, dataset, record_id)
             raise

@@ -14,6 +14,12 @@ decides; :class:`CopyList` only follows). Then:
 * Ctrl+End opens the list at its last :data:`END_ROWS` rows in one read (the row numbers and the
   footer say which rows they are; Ctrl+Home goes back to the top), not 400 pages later;
 * a record selected is read fresh from the vendor, and its row follows (the copy hears of it too);
+* F5 (and Refresh) asks the copy to refresh the account now, incrementally ("checking Systeme.io for
+  changes…" in the footer), and reads the rows again in place once the dataset's refresh is done; a
+  refresh that fails leaves the rows as they are and the footer says why;
+* a refresh of the schedule (or *Sync now*) that brought changes reads the rows again in place; one
+  that brought nothing only moves the "synced … ago" words;
+* a record read fresh a moment ago (opened from the lookup) is not read again when it is selected;
 * a list shown live reloads in place once its dataset's copy is complete; a forgotten copy sends the
   next reload to the vendor (a page asked of the gone copy fails with its
   :class:`~console.services.mirror.copies.CopyGone` message; Retry or F5 reloads from the vendor).
@@ -59,6 +65,31 @@ def synced_text(seconds: float) -> str:
     return f"synced {int(seconds // 86400)} days ago"
 
 
+def brought_changes(done: SyncProgress, reading: Phase | None) -> bool:
+    """Whether a dataset's finished sync changed its copy (so a list read from it reads its rows again).
+
+    A refresh counts the records it found new or changed (:attr:`SyncProgress.fetched`); a full pass
+    (``reading`` SYNCING, or not seen) counts every record it read and does not say which changed, so
+    it counts as a change (the rows read again in place only repaint when they are the same).
+    """
+    if reading is Phase.REFRESHING:
+        return done.fetched > 0 or done.removed > 0
+    return True
+
+
+def changes_text(done: SyncProgress, reading: Phase | None, vendor_name: str, label: str) -> str:
+    """What F5's refresh found, for the status bar ("Systeme.io: 2 contacts new or changed")."""
+    if reading is not Phase.REFRESHING:  # a full pass: every record read again, which changed is not said
+        gone = f", {done.removed:,} deleted there removed" if done.removed else ""
+        return f"The local copy was checked against all of {vendor_name}{gone}."
+    if done.fetched == 0 and done.removed == 0:
+        return f"No changes at {vendor_name}: the local copy is up to date."
+    parts = [f"{done.fetched:,} {label} new or changed"] if done.fetched else []
+    if done.removed:
+        parts.append(f"{done.removed:,} deleted there removed")
+    return f"{vendor_name}: {', '.join(parts)}; the list shows them."
+
+
 def needs_reload(error: ConsoleError | None) -> bool:
     """Whether a failed page can only be helped by reloading the list (its local copy is gone)."""
     return isinstance(error, CopyGone)
@@ -83,7 +114,8 @@ class CopyList(QObject):
         from_copy: The rows shown came from the local copy.
 
     Signals:
-        reloadWanted(): The dataset's copy became complete while the list shows live rows.
+        reloadWanted(): The rows should be read again, in place: the dataset's copy became complete while
+            the list shows live rows, or a refresh of the copy brought changes (or F5 asked for it).
         recordRead(object): A selected record read fresh from the vendor (its row follows).
         recordGone(str): A selected record the vendor no longer has (its id).
         statusMessage(str): A short note for the status bar.
@@ -121,6 +153,12 @@ class CopyList(QObject):
         self._reread.setInterval(REREAD_MS)
         self._reread.timeout.connect(self._reread_now)
         self._wanted: str | None = None
+        #: F5's refresh of the copy is on its way.
+        self.checking = False
+        #: Why the copy's last refresh failed, in words ("" once one succeeds).
+        self.refresh_error = ""
+        self._reading: Phase | None = None  # what the dataset's sync is doing: a refresh or a full pass
+        self._finished: Phase | None = None  # what the one that finished last was
         list_query.local_sorts = self.answers
         list_query.changed.connect(self.update)
         model.pageSettled.connect(self.update)  # the exact total came with the page
@@ -167,9 +205,26 @@ class CopyList(QObject):
             return
         if progress is not None and progress.dataset != self.spec.name:
             return
-        if progress is not None and progress.phase is Phase.DONE and not self.from_copy and self.answers():
-            self.reloadWanted.emit()
+        if progress is not None:
+            self._follow(progress)
         self.update()
+
+    def _follow(self, progress: SyncProgress) -> None:
+        if progress.phase in (Phase.REFRESHING, Phase.SYNCING):
+            self._reading = progress.phase
+            return
+        if progress.phase is Phase.FAILED:
+            self.refresh_error = progress.error
+            return
+        if progress.phase is not Phase.DONE:
+            return
+        self.refresh_error = ""
+        if not self.from_copy:
+            if self.answers():
+                self.reloadWanted.emit()
+        elif not self.checking and brought_changes(progress, self._reading):
+            self.reloadWanted.emit()  # F5's refresh reloads once it returns, so only once
+        self._finished, self._reading = self._reading, None
 
     # -- pages ------------------------------------------------------------------------------------------
 
@@ -208,6 +263,14 @@ class CopyList(QObject):
         base = max(0, total - END_ROWS)
         return local_cursor(base), base
 
+    def window(self) -> tuple[Cursor, int] | None:
+        """Where a list read from the copy and opened at its end begins (the copy's cursor, rows before it).
+
+        ``None``: the list begins at its start (or is not the copy's).
+        """
+        base = self.model.base
+        return (local_cursor(base), base) if self.from_copy and base else None
+
     def run_page(self) -> int | None:
         """Rows to ask per page of a run to the end: many from the copy, else the list's page size."""
         return BULK_ROWS if self.from_copy else None
@@ -225,6 +288,10 @@ class CopyList(QObject):
             count = f"{total:,} {self.spec.label.lower()} · " if total is not None else ""
             synced = local.synced_at(self.account.id, self.spec.name)
             fresh = f" · {synced_text(max(0.0, self.clock() - synced))}" if synced is not None else ""
+            if self.checking:
+                fresh = f" · checking {self.vendor_name} for changes…"
+            elif self.refresh_error:
+                fresh += f" · could not be refreshed: {self.refresh_error}"
             return f"{count}from the local copy{fresh}"
         if not kept:
             return ""
@@ -248,18 +315,71 @@ class CopyList(QObject):
         if filters is not None:
             filters.set_local_search(self.answers(), offered=self.answers(Query()))
 
+    # -- F5: the copy refreshed now ------------------------------------------------------------------
+
+    def refresh(self) -> bool:
+        """F5 on the list: when its rows come from the copy, the copy is refreshed now (then the rows in place).
+
+        Returns:
+            Whether the copy takes it; ``False``: the list reloads the ordinary way (it is live, its copy
+            was forgotten, or its last page failed).
+        """
+        local = self.local()
+        if local is None or not self.from_copy or not self.kept() or self.model.error is not None:
+            return False
+        if not self.checking:
+            self.checking = True
+            self.update()
+            self.statusMessage.emit(f"Checking {self.vendor_name} for changes…")
+            self.tasks.spawn(self.refresh_copy(local))
+        return True
+
+    async def refresh_copy(self, local: LocalSource) -> SyncProgress | None:
+        """Refreshes the copy and then the rows (the coroutine tests may await).
+
+        Returns:
+            How the dataset's refresh ended (``None``: the copy is no longer kept).
+        """
+        try:
+            outcome = await local.refresh(self.account.id, self.spec.name)
+        except ConsoleError as exc:
+            log.ui.info("refresh of the local copy of %s failed: %s", self.spec.name, exc)
+            outcome = None
+            self.refresh_error = exc.user_message.text
+        finally:
+            self.checking = False
+        if outcome is None and not self.refresh_error:
+            self.reloadWanted.emit()  # the copy went meanwhile: the next rows say where they come from
+        elif outcome is not None and outcome.phase is Phase.DONE:
+            self.refresh_error = ""
+            self.reloadWanted.emit()
+            self.statusMessage.emit(changes_text(outcome, self._finished, self.vendor_name, self.spec.label.lower()))
+        else:
+            if outcome is not None:
+                self.refresh_error = outcome.error or "the refresh was cancelled"
+            self.statusMessage.emit(f"The local copy could not be refreshed from {self.vendor_name}: "
+                                    f"{self.refresh_error} The rows shown are as last synced.")
+        self.update()
+        return outcome
+
     # -- a record opened is read fresh ------------------------------------------------------------------
 
     def selected(self, record: Record | None) -> None:
-        """The selection moved: a record of the copy that stays selected a moment is read fresh."""
-        self._wanted = record.id if record is not None and self.from_copy else None
+        """The selection moved: a record of the copy that stays selected a moment is read fresh.
+
+        Not one read fresh a moment ago (opened from the lookup, which read it on the way).
+        """
+        self._wanted = record.id if record is not None and self.from_copy and not self._just_read(record.id) else None
         if self._wanted is None:
             self._reread.stop()
         else:
             self._reread.start()
 
+    def _just_read(self, record_id: str) -> bool:
+        return self.datasets.read_fresh(self.account.id, self.spec.name, record_id)
+
     def _reread_now(self) -> None:
-        if self._wanted is not None:
+        if self._wanted is not None and not self._just_read(self._wanted):
             self.tasks.spawn(self.reread(self._wanted))
 
     async def reread(self, record_id: str) -> Record | None:

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QItemSelection, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -84,6 +85,7 @@ class DatasetView(QWidget):
         self.tasks = TaskSet(f"{account.label}/{spec.name}")
         self._activated = False
         self._reselect: str | None = None
+        self._anchor: str | None = None  # the record at the top of the view while the rows are read again
 
         self.buttons = RecordButtons(spec)
         # The parts' widgets, as tests, scenes and the window know them.
@@ -94,7 +96,7 @@ class DatasetView(QWidget):
         self.new_button.clicked.connect(lambda: self.tasks.spawn(self.open_form(None)))
         self.edit_button.clicked.connect(self.edit_current)
         self.delete_button.clicked.connect(self.delete_current)
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.clicked.connect(self.refresh)  # F5's
         for action in spec.actions:
             self.action_buttons[action.key].clicked.connect(lambda _c=False, a=action: self._run_current(a))
 
@@ -121,7 +123,7 @@ class DatasetView(QWidget):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([800, 340])
         self.list_query = ListQuery(datasets, account, vendor_name, spec, header, self.tasks, self)
-        self.list_query.changed.connect(self.refresh)
+        self.list_query.changed.connect(self.reload)
         self.filters = self.list_query.filters
         self.view_layout = ViewLayout(layout_store, account, spec, self.table, self.splitter, self)
         self.list_query.query = self.view_layout.restore(self.list_query.query)
@@ -200,7 +202,7 @@ class DatasetView(QWidget):
         """Back to the default columns, sort and detail pane."""
         self.view_layout.reset()
         if self.list_query.reset_sort() and self._activated:
-            self.refresh()
+            self.reload()
 
     def choose_columns(self, where: QPoint | None = None) -> QMenu:
         """The column menu (right click on the header, or View > Columns): show, hide, reset."""
@@ -266,21 +268,41 @@ class DatasetView(QWidget):
         self.navigator.jump_to_now()
 
     def refresh(self) -> None:
+        """F5 and Refresh: a list read from its local copy has the copy refreshed now, then its rows in place.
+
+        Any other list (live from the vendor) reloads from its first page.
+        """
+        if self.copy_list.refresh():
+            self.banner.hide()
+            return
+        self.reload()
+
+    def reload(self) -> None:
         """Reloads from the first page with the current query."""
         self.banner.hide()
         self.model.reset()
 
     def _reload_from_copy(self) -> None:
-        """The dataset's copy became complete: the rows shown are read again from it, in place."""
+        """The rows shown are read again from the copy, in place (it became complete, or changed).
+
+        The selected record stays selected and the record at the top of the view stays there.
+        """
         if not self._activated:
             return  # a tab nobody opened loads from the copy when it is opened
         selected = self.current_record()
         if selected is not None:
             self._reselect = selected.id  # when the rows come back in another order
         if self.model.loading:
-            self.refresh()
-        else:
-            self.model.reload_in_place(max(self.model.page_size, self.model.rowCount()))
+            self.reload()
+            return
+        rows = max(self.model.page_size, self.model.rowCount())
+        if (opened := self.copy_list.window()) is not None:  # opened at its end: the same rows again
+            self.model.reset(start=opened[0], base=opened[1], limit=rows)
+            return
+        top = self.table.rowAt(0)
+        anchor = self.model.record(top) if top > 0 else None
+        self._anchor = anchor.id if anchor is not None else None
+        self.model.reload_in_place(rows)
 
     async def _fetch(self, cursor: Any, limit: int) -> Page[Record]:
         first = cursor is None
@@ -309,8 +331,8 @@ class DatasetView(QWidget):
     # -- state --------------------------------------------------------------------------------------
 
     def reveal(self, record: Record) -> None:
-        """Selects a record found elsewhere (the lookup): its row when loaded, else it is put first."""
-        row = self.model.row_of(record.id)
+        """Selects a record found elsewhere (the lookup): its row when loaded (as read), else it is put first."""
+        row = self.model.replace_record(record)
         if row < 0:
             row = self.model.insert_record(record)
         self.table.selectRow(row)
@@ -347,6 +369,11 @@ class DatasetView(QWidget):
             self._reselect = None
             if row >= 0:
                 self.table.selectRow(row)
+        if self._anchor is not None and not self.model.loading:
+            row = self.model.row_of(self._anchor)
+            self._anchor = None
+            if row >= 0:  # the view stays where it was, new rows above it or not
+                self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
 
     def _on_loading_changed(self, loading: bool) -> None:
         self.refresh_button.setEnabled(not loading or self.model.rowCount() > 0)
@@ -459,12 +486,12 @@ class DatasetView(QWidget):
     def refresh_if_loaded(self) -> None:
         """Reloads a list that shows rows or an error (its address changed); an untouched list waits."""
         if self.model.rowCount() or self.model.error is not None:
-            self.refresh()
+            self.reload()
 
     def refresh_if_failed_or_empty(self) -> None:
         """Reloads a list that failed or came back empty (its secret changed)."""
         if self.model.error is not None or self.model.rowCount() == 0:
-            self.refresh()
+            self.reload()
 
     # -- undoable deletes (the delete queue) --------------------------------------------------------
 

@@ -23,8 +23,8 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from console.core import log
 from console.core.errors import ConsoleError, UserMessage
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 #: Who hears of a copy's changes: the account id and its dataset's progress (``None``: opened, forgotten).
 CopyListener = Callable[[str, SyncProgress | None], None]
+#: How a dataset's refresh ends.
+_ENDS = (Phase.DONE, Phase.FAILED, Phase.CANCELLED)
 #: Text filters the copy applies itself (the search box).
 _TEXT_KINDS = (FieldKind.TEXT, FieldKind.EMAIL, FieldKind.PHONE)
 
@@ -135,6 +137,8 @@ class LocalCopies:
         self._stops: dict[str, Callable[[], None]] = {}
         self._listeners: list[CopyListener] = []
         self._pending: set[asyncio.Task[None]] = set()
+        #: The console's own writes on their way into the copies (a list's page waits for them).
+        self._writes: set[asyncio.Task[None]] = set()
         datasets.local = self
         datasets.watch(self)
 
@@ -320,6 +324,63 @@ class LocalCopies:
             sync.resume()
             sync.refresh_now()
 
+    async def refresh(self, account_id: str, dataset: str) -> SyncProgress | None:
+        """F5 on a list read from the copy: the account's copy is refreshed now, incrementally, as by *Sync now*.
+
+        The round runs at once (after the one on its way, if any: that one may have read the dataset
+        before the change F5 is pressed for). The round goes on with the account's other datasets;
+        this returns as soon as the dataset's own refresh ended.
+
+        Returns:
+            The dataset's progress as its refresh ended: DONE (``fetched`` new or changed, ``removed``),
+            FAILED (``error`` says why in words) or CANCELLED; ``None``: the account keeps no copy of it.
+
+        Raises:
+            ConsoleError: The copy could not be opened.
+        """
+        sync = await self.open(account_id)
+        if sync is None or not sync.is_mirrored(dataset):
+            return None
+        sync.resume()
+        outcome: asyncio.Future[SyncProgress] = asyncio.get_running_loop().create_future()
+        # A short refresh of the dataset on its way began before F5: its end is not the answer.
+        stale = sync.progress(dataset).phase in (Phase.REFRESHING, Phase.WAITING)
+
+        def heard(progress: SyncProgress) -> None:
+            nonlocal stale
+            if progress.dataset != dataset or outcome.done() or progress.phase not in _ENDS:
+                return
+            if stale:
+                stale = False
+            else:
+                outcome.set_result(progress)
+
+        async def rounds() -> None:
+            if sync.running:
+                await sync.sync_now()
+            if not outcome.done():
+                await sync.sync_now()
+
+        stop = sync.listen(heard)
+        running = asyncio.ensure_future(rounds())
+        self._pending.add(running)
+        running.add_done_callback(self._pending.discard)
+        try:
+            either: set[asyncio.Future[Any]] = {outcome, running}
+            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop()
+        if outcome.done():
+            return outcome.result()
+        if not running.cancelled() and (error := running.exception()) is not None:
+            raise error
+        # The round ended before it came to the dataset: the copy failed on an earlier one, or it was cancelled.
+        last = sync.progress(dataset)
+        failure = next(iter(sync.errors.values()), None)
+        if failure is not None:
+            return replace(last, phase=Phase.FAILED, error=failure.user_message.text)
+        return replace(last, phase=Phase.CANCELLED)
+
     def pause(self, account_id: str) -> None:
         """Holds the account's sync before its next request."""
         if (sync := self._syncs.get(account_id)) is not None:
@@ -377,6 +438,8 @@ class LocalCopies:
         wanted = MirrorQuery(text=mirror_text(spec, query) or "", sort=order.column, descending=order.descending,
                              offset=offset, limit=limit)
         sync = self._syncs[account_id]
+        if self._writes:  # an edit or delete just made shows, never the copy's older version
+            await asyncio.gather(*list(self._writes), return_exceptions=True)
         rows, total = await sync.mirror_call(lambda: (mirror.rows(dataset, wanted), mirror.count(dataset, wanted.text)))
         end = offset + len(rows)
         more = end < total
@@ -402,8 +465,9 @@ class LocalCopies:
                 log.services.warning("local copy not updated: %s", exc)
 
         task = asyncio.ensure_future(run())
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
+        for tasks in (self._pending, self._writes):
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
 
     async def settled(self) -> None:
         """Waits for the copies' updates on their way (tests, closing)."""

@@ -10,6 +10,7 @@ vendor; a forgotten copy's next page fails with its message and Retry reloads fr
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -200,3 +201,166 @@ def test_a_record_selected_in_a_copy_backed_list_is_read_fresh_and_its_row_follo
     assert mirror is not None
     stored = mirror.get("contacts", record.id)
     assert stored is not None and stored.fields["email"] == "changed.elsewhere@example.com"
+
+
+# -- kept fresh: F5, the schedule's refreshes, a record opened from the lookup -----------------------------
+
+def contact_reads(harness: Any, record_id: str) -> int:
+    """Fresh reads of one contact the vendor got."""
+    return len([e for e in harness.accounts.request_log if e.method == "GET" and e.url.split("?")[0]
+                .endswith(f"/api/contacts/{record_id}")])
+
+
+def heard_refresh(copies: LocalCopies, phases: list[Any]) -> Any:
+    """Notes the contacts' phases as the copies tell them; returns what stops it."""
+    return copies.listen(lambda _account, p: phases.append(p.phase) if p is not None and p.dataset == "contacts"
+                         else None)
+
+
+def refreshed(phases: list[Any]) -> bool:
+    """A refresh of the contacts began and ended since the phases were noted."""
+    from console.services.mirror.sync_progress import Phase
+
+    return Phase.REFRESHING in phases and phases[-1] is Phase.DONE
+
+
+def quiet_copy(copies: LocalCopies, harness: Any, qtbot: Any) -> None:
+    """The copy's first round is over (its other datasets too): what comes next is the test's own."""
+    sync = copies.sync(account_id(harness))
+    assert sync is not None
+    qtbot.waitUntil(lambda: not sync.running, timeout=30000)
+
+
+def test_f5_on_a_copy_backed_list_refreshes_its_copy_with_the_newest_page_and_shows_a_change_in_place(
+        harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any, qtmodeltester: Any) -> None:
+    view = copy_backed(harness, copies, qtbot, running_qloop)
+    quiet_copy(copies, harness, qtbot)
+    newest = view.model.record(0)
+    emulator = harness.workspace.vendors["systeme"].emulator
+    emulator._contacts[int(newest.id)]["email"] = "changed.at.the.vendor@example.com"  # its own app, not ours
+    view.table.selectRow(12)
+    chosen = view.current_record().id
+    view.table.scrollTo(view.model.index(10, 0), view.table.ScrollHint.PositionAtTop)
+    top = view.model.record(view.table.rowAt(0)).id
+    messages: list[str] = []
+    view.statusMessage.connect(messages.append)
+    before = list_requests(harness)
+    generation = view.model.generation
+
+    view.refresh()  # F5
+    assert view.copy_list.checking
+    assert view.copy_list.stamp.text() == (f"{CONTACTS} contacts · from the local copy · "
+                                           "checking Systeme.io for changes…")
+    assert messages == ["Checking Systeme.io for changes…"]
+    qtbot.waitUntil(lambda: not view.copy_list.checking and settled(view) and view.model.generation != generation,
+                    timeout=10000)
+    qtbot.waitUntil(lambda: view.model.record(0).fields["email"] == "changed.at.the.vendor@example.com",
+                    timeout=5000)
+    # The newest page (and the one after it, which brought nothing new): never the whole list.
+    assert 1 <= list_requests(harness) - before <= 2 < CONTACTS // 100
+    assert view.current_record().id == chosen  # the selection and the view stay where they were
+    assert view.model.record(view.table.rowAt(0)).id == top
+    assert view.model.rowCount() == 50 and view.count_label.text() == f"50 of {CONTACTS} loaded"
+    assert view.copy_list.stamp.text() == f"{CONTACTS} contacts · from the local copy · synced just now"
+    assert messages[-1] == "Systeme.io: 1 contacts new or changed; the list shows them."
+    qtmodeltester.check(view.model)
+
+
+@pytest.mark.allow_warnings  # the sync logs the refusal of each dataset
+def test_f5_when_the_vendor_fails_keeps_the_rows_and_says_the_copy_could_not_be_refreshed(
+        harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any) -> None:
+    from console.sandbox.faults import FaultConfig
+
+    view = copy_backed(harness, copies, qtbot, running_qloop)
+    quiet_copy(copies, harness, qtbot)
+    rows = [view.model.record(r).id for r in range(view.model.rowCount())]
+    messages: list[str] = []
+    view.statusMessage.connect(messages.append)
+    harness.workspace.set_faults(FaultConfig(rates={401: 1.0}, safe_only=True))  # the key refused
+    try:
+        view.refresh()
+        qtbot.waitUntil(lambda: not view.copy_list.checking, timeout=10000)
+        stamp = view.copy_list.stamp.text()
+        assert stamp.startswith(f"{CONTACTS} contacts · from the local copy · synced just now · could not be "
+                                "refreshed: ")
+        assert view.copy_list.refresh_error and view.copy_list.refresh_error in stamp
+        assert messages[-1].startswith("The local copy could not be refreshed from Systeme.io: ")
+        assert messages[-1].endswith("The rows shown are as last synced.")
+        # The rows stay, usable: the list still pages and sorts from the copy, nothing asked of the vendor.
+        assert [view.model.record(r).id for r in range(view.model.rowCount())] == rows
+        assert not view.banner.isVisible() and view.model.error is None
+        view.table.scrollToBottom()
+        qtbot.waitUntil(lambda: view.model.rowCount() > 50 and settled(view), timeout=5000)
+    finally:
+        harness.workspace.set_faults(None)
+    view.refresh()  # the vendor answers again: the words go
+    qtbot.waitUntil(lambda: not view.copy_list.checking and settled(view), timeout=10000)
+    assert "could not" not in view.copy_list.stamp.text() and view.copy_list.refresh_error == ""
+
+
+def test_a_scheduled_refresh_reloads_a_copy_backed_list_only_when_it_brought_changes(
+        harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any) -> None:
+    view = copy_backed(harness, copies, qtbot, running_qloop)
+    quiet_copy(copies, harness, qtbot)
+    sync = copies.sync(account_id(harness))
+    assert sync is not None
+    view.table.selectRow(4)
+    chosen = view.current_record().id
+    reads: list[Any] = []
+    fetch = view._fetch
+
+    async def counted(cursor: Any, limit: int) -> Any:
+        reads.append(cursor)
+        return await fetch(cursor, limit)
+
+    view.model._fetch = counted
+    phases: list[Any] = []
+    stop = heard_refresh(copies, phases)
+    try:
+        # Nothing changed at the vendor: the next refresh of the schedule only moves the "synced" words.
+        view.copy_list.clock = lambda: copies.synced_at(account_id(harness), "contacts") + 600  # type: ignore[operator]
+        view.copy_list.update()
+        assert view.copy_list.stamp.text().endswith("synced 10 min ago")
+        view.copy_list.clock = time.time
+        sync.refresh_now()  # the schedule's wake (a refresh interval gone by)
+        generation = view.model.generation
+        qtbot.waitUntil(lambda: refreshed(phases) and not sync.running, timeout=10000)
+        assert reads == [] and not view.busy and view.model.generation == generation
+        assert view.copy_list.stamp.text().endswith("synced just now")
+
+        # A contact changed at the vendor: the next refresh brings it and the list reads its rows again.
+        newest = view.model.record(0)
+        emulator = harness.workspace.vendors["systeme"].emulator
+        emulator._contacts[int(newest.id)]["email"] = "scheduled.change@example.com"
+        phases.clear()
+        sync.refresh_now()
+        qtbot.waitUntil(lambda: view.model.record(0).fields["email"] == "scheduled.change@example.com"
+                        and settled(view), timeout=10000)
+        assert reads == [None]  # one read of the rows shown, from the copy
+        assert view.current_record().id == chosen
+    finally:
+        stop()
+
+
+def test_a_record_opened_from_the_lookup_is_read_once(
+        harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any) -> None:
+    from console.services.lookup import Hit
+
+    view = copy_backed(harness, copies, qtbot, running_qloop)
+    record = view.model.record(7)
+    emulator = harness.workspace.vendors["systeme"].emulator
+    emulator._contacts[int(record.id)]["email"] = "opened.fresh@example.com"
+    account = harness.accounts.get(account_id(harness))
+    hit = Hit(account.id, account.label, "Systeme.io", "contacts", "contact", record, {"email": "x"}, "")
+    harness.window.lookup_area.open_hit(hit)
+    qtbot.waitUntil(lambda: view.current_record() is not None and view.current_record().id == record.id,
+                    timeout=5000)
+    # The lookup read it fresh on the way: the row shows that, and the list does not read it again.
+    assert view.model.record(view.model.row_of(record.id)).fields["email"] == "opened.fresh@example.com"
+    assert not view.copy_list._reread.isActive()
+    qtbot.waitUntil(lambda: not len(view.tasks) and not len(harness.window.tasks), timeout=5000)
+    assert contact_reads(harness, record.id) == 1
+    # Another record, not read a moment ago, is read fresh once selected a moment.
+    other = view.model.record(9)
+    view.table.selectRow(9)
+    qtbot.waitUntil(lambda: contact_reads(harness, other.id) == 1, timeout=5000)

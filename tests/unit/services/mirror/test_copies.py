@@ -159,3 +159,78 @@ async def test_a_real_account_without_a_keychain_keeps_its_copy_in_memory_and_sa
     assert sync is not None and not sync.mirror.on_disk
     assert "memory" in rig.copies.notice(real.id)
     await rig.copies.close(real.id)
+
+
+@pytest.mark.allow_warnings  # the sync logs the vendor's refusal of each dataset
+async def test_refresh_reads_the_newest_page_now_and_says_what_it_brought(rig: Copies) -> None:
+    from console.sandbox.faults import FaultConfig
+    from console.services.mirror.sync_progress import Phase
+
+    await synced(rig)
+    sync = rig.copies.sync(rig.account_id)
+    assert sync is not None
+    await until(lambda: not sync.running, 30, "the first round's end")
+    assert await rig.copies.refresh(rig.account_id, "nothing") is None  # not a mirrored dataset
+    newest = (await rig.datasets.list_page(rig.account_id, "contacts", Query(), None, 1)).items[0]
+    rig.emulator._contacts[int(newest.id)]["email"] = "edited.elsewhere@example.com"
+    before = rig.vendor_requests()
+    done = await rig.copies.refresh(rig.account_id, "contacts")
+    assert done is not None and done.phase is Phase.DONE and done.fetched == 1 and done.removed == 0
+    assert rig.vendor_requests() - before <= 2  # the newest page, and the next that brought nothing
+    mirror = rig.copies.mirror(rig.account_id)
+    assert mirror is not None
+    stored = mirror.get("contacts", newest.id)
+    assert stored is not None and stored.fields["email"] == "edited.elsewhere@example.com"
+    again = await rig.copies.refresh(rig.account_id, "contacts")
+    assert again is not None and again.phase is Phase.DONE and again.fetched == 0
+    rig.ws.set_faults(FaultConfig(rates={503: 1.0}, safe_only=True))  # the vendor is down
+    try:
+        failed = await rig.copies.refresh(rig.account_id, "contacts")
+    finally:
+        rig.ws.set_faults(None)
+    assert failed is not None and failed.phase is Phase.FAILED and failed.error
+    assert rig.copies.is_complete(rig.account_id, "contacts")  # the copy stays as it was
+    await until(lambda: not sync.running, 30, "the round's end")
+
+
+async def test_a_refresh_asked_while_one_is_on_its_way_waits_for_a_round_begun_after_it(rig: Copies) -> None:
+    from console.services.mirror.sync_progress import Phase
+
+    await synced(rig)
+    sync = rig.copies.sync(rig.account_id)
+    assert sync is not None
+    await until(lambda: not sync.running, 30, "the first round's end")
+    phases: list[Phase] = []
+    sync.listen(lambda p: phases.append(p.phase) if p.dataset == "contacts" else None)
+    sync.refresh_now()  # the schedule's refresh
+    await until(lambda: Phase.REFRESHING in phases, 10, "the schedule's refresh of the contacts")
+    newest = (await rig.datasets.list_page(rig.account_id, "contacts", Query(), None, 1)).items[0]
+    rig.emulator._contacts[int(newest.id)]["email"] = "during.the.refresh@example.com"
+    done = await rig.copies.refresh(rig.account_id, "contacts")
+    assert done is not None and done.phase is Phase.DONE
+    assert phases.count(Phase.DONE) >= 2  # the refresh on its way ended first; the answer is the next one's
+    mirror = rig.copies.mirror(rig.account_id)
+    assert mirror is not None
+    stored = mirror.get("contacts", newest.id)
+    assert stored is not None and stored.fields["email"] == "during.the.refresh@example.com"
+    await until(lambda: not sync.running, 30, "the round's end")
+
+
+async def test_a_record_read_fresh_is_remembered_a_few_seconds_by_time_only(rig: Copies) -> None:
+    from console.services import datasets as datasets_module
+
+    now = [1000.0]
+    rig.datasets.monotonic = lambda: now[0]
+    page = await rig.datasets.fetch_page(rig.account_id, "contacts", Query(), None, 10)
+    record, other = page.items[:2]
+    assert not rig.datasets.read_fresh(rig.account_id, "contacts", record.id)
+    await rig.datasets.get(rig.account_id, "contacts", record.id)
+    assert rig.datasets.read_fresh(rig.account_id, "contacts", record.id)
+    assert not rig.datasets.read_fresh(rig.account_id, "contacts", other.id)
+    assert not rig.datasets.read_fresh(rig.account_id, "tags", record.id)
+    now[0] += datasets_module.FRESH_SECONDS
+    assert not rig.datasets.read_fresh(rig.account_id, "contacts", record.id)
+    for n in range(datasets_module.FRESH_KEPT + 10):  # only times are kept, and only so many
+        rig.datasets._stamp_fresh(rig.account_id, "contacts", str(n))
+    assert len(rig.datasets._fresh) == datasets_module.FRESH_KEPT
+    assert all(isinstance(at, float) for at in rig.datasets._fresh.values())
