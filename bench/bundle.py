@@ -1,7 +1,7 @@
 """The installer's figures: bundle size, and the frozen app's start against the source start, same run.
 
 Needs `make dist` first (`make bench` builds it). Start = exec to the main window's first paint
-(`--exit-after-paint`), runs alternating so machine noise hits both alike. Targets: bundle <= 120 MB,
+(`--exit-after-paint`), runs alternating so machine noise hits both alike. Targets: bundle <= 125 MB,
 frozen start <= 1.1x the source start.
 """
 
@@ -29,7 +29,7 @@ def main(runs: int = 15) -> dict[str, float]:
     size, count = size_of(BUNDLE)
     tarballs = sorted((ROOT / "dist").glob("vendor-console-*.tar.gz"))
     tar_text = f", tarball {tarballs[-1].stat().st_size / 2**20:.0f} MB" if tarballs else ""
-    print(f"bundle: {size / 2**20:.1f} MB in {count} files{tar_text} (target <= 120 MB)")
+    print(f"bundle: {size / 2**20:.1f} MB in {count} files{tar_text} (target <= 125 MB)")
 
     env = bench_env()
     source_ms, frozen_ms = compare([sys.executable, "-m", "console", "--exit-after-paint"],

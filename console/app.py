@@ -167,6 +167,7 @@ class AppController:
         self.workspace: Any = None
         self.accounts: Any = None
         self.copies: Any = None
+        self._signals: dict[int, Any] = {}
         self._closed = asyncio.Event()
 
     async def main(self) -> int:
@@ -187,8 +188,7 @@ class AppController:
         def on_signal(*_args: object) -> None:
             QTimer.singleShot(0, lambda: self.window.tasks.spawn(self.window.close_after_pending(ask=False)))
 
-        signal.signal(signal.SIGINT, on_signal)
-        signal.signal(signal.SIGTERM, on_signal)
+        self._signals = {number: signal.signal(number, on_signal) for number in (signal.SIGINT, signal.SIGTERM)}
         # Qt's loop runs in C++; a timer lets Python run its signal handlers now and then.
         self._signal_timer = QTimer()
         self._signal_timer.start(250)
@@ -347,6 +347,9 @@ class AppController:
         if self.workspace is not None:
             await asyncio.to_thread(self.workspace.stop)
             self.workspace = None
+        for number, handler in self._signals.items():  # the process outlives the window (tests, scripts)
+            signal.signal(number, handler)
+        self._signals = {}
 
     def on_exception(self, kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         """``sys.excepthook``: logs the crash and shows it, and the app keeps running."""
