@@ -84,6 +84,8 @@ screenshots: apt-deps $(VENV)/.stamp-run
 	QT_QPA_PLATFORM=xcb $(XVFB) $(PY) tests/e2e/scenes.py launch27-form resources/screenshots/launch27-booking-form.png
 	QT_QPA_PLATFORM=xcb $(XVFB) $(PY) tests/e2e/scenes.py setsmart-409 resources/screenshots/setsmart-reservation-409.png
 	QT_QPA_PLATFORM=xcb $(XVFB) $(PY) tests/e2e/scenes.py lookup resources/screenshots/lookup.png
+	QT_QPA_PLATFORM=xcb $(XVFB) $(PY) tests/e2e/copy_scenes.py resources/screenshots/local-copy-list.png
+	QT_QPA_PLATFORM=xcb $(XVFB) $(PY) tests/e2e/copy_scenes.py card resources/screenshots/customer-card.png
 	for view in "Coastal Stays (demo)/properties:setsmart-properties" "Nordic Tel (demo)/queues:setera-queues"; do \
 	  VENDOR_CONSOLE_HOME=$$(mktemp -d) QT_QPA_PLATFORM=xcb $(XVFB) $(PY) -m console --demo \
 	    --open "$${view%%:*}" --screenshot "resources/screenshots/$${view##*:}.png" || exit 1; \

@@ -2,9 +2,10 @@
 
 :class:`CopyStage` is :class:`tests.e2e.scenes.Stage` plus the window's
 :class:`~console.services.mirror.copies.LocalCopies` (Stage builds none), opened and synced as the
-app does. Usage: ``python tests/e2e/copy_scenes.py OUT.png [CONTACTS]`` (offscreen or under a display):
-a copy-backed contacts list sorted by surname, with its freshness words; prints how long the sync,
-the sort and Ctrl+End took (figures, never asserted).
+app does. Usage (offscreen or under a display): ``python tests/e2e/copy_scenes.py OUT.png [CONTACTS]``: a
+copy-backed contacts list sorted by surname, with its freshness words; prints how long the sync, the
+sort and Ctrl+End took (figures, never asserted). ``python tests/e2e/copy_scenes.py card OUT.png``:
+a lookup of the demo's Jane Doe answered from every account's complete copy, with her customer card.
 """
 
 from __future__ import annotations
@@ -24,15 +25,11 @@ from tests.e2e.scenes import Stage, _wait  # the path first
 class CopyStage(Stage):
     """The real window over demo emulators, with local copies for the accounts that keep one."""
 
-    async def __aenter__(self) -> CopyStage:
+    def local_copies(self, accounts: Any, datasets: Any) -> Any:
+        """Local copies for the accounts that keep one, as the app makes them (opened by :meth:`synced`)."""
         from console.services.mirror.copies import LocalCopies
 
-        await super().__aenter__()
-        datasets = self.window.datasets
-        assert datasets is not None
-        self.copies = LocalCopies(self.accounts, datasets)
-        self.window.copies = self.copies
-        return self
+        return LocalCopies(accounts, datasets)
 
     async def synced(self, account_label: str, dataset: str, seconds: float = 120.0) -> None:
         """Opens every copy and waits until the dataset's is complete."""
@@ -77,9 +74,37 @@ async def sorted_copy_list(out: Path, contacts: int = 2000) -> dict[str, float]:
     return figures
 
 
+async def customer_card(out: Path) -> None:
+    """A lookup of Jane Doe answered from the copies of every demo account, her customer card beside it."""
+    from console.vendors import registry
+
+    async with CopyStage({spec.id: 300 for spec in registry.VENDORS}) as stage:
+        window = stage.window
+        window.resize(1400, 860)
+        await stage.copies.open_all()
+        mirrored = [(account.id, progress.dataset) for account in stage.accounts.accounts()
+                    for progress in stage.copies.progress(account.id)]
+        await _wait(lambda: all(stage.copies.is_complete(*each) for each in mirrored), 120)
+        window.lookup_box.setFocus()
+        window.open_lookup()
+        window.lookup_box.setText("jane.doe@example.com")
+        window.lookup.run_now()
+        cards = window.lookup_area.cards
+        assert cards is not None
+        await _wait(lambda: cards.ready and bool(cards.cards), 30)
+        window.lookup_panel.tree.setCurrentIndex(window.lookup_panel.model.first_hit())
+        await _wait(lambda: not window.tasks, 30)
+        await asyncio.sleep(0.1)  # a few turns of the loop: layouts and paints posted meanwhile are done
+        out.parent.mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(out))
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) not in (1, 2):
-        print("usage: copy_scenes.py OUT.png [CONTACTS]", file=sys.stderr)
+    card = bool(argv) and argv[0] == "card"
+    if card:
+        argv = argv[1:]
+    if len(argv) not in (1, 2) or (card and len(argv) != 1):
+        print("usage: copy_scenes.py OUT.png [CONTACTS] | copy_scenes.py card OUT.png", file=sys.stderr)
         return 2
     import os
 
@@ -89,8 +114,12 @@ def main(argv: list[str]) -> int:
     from console.ui.qtasync import make_event_loop
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    contacts = int(argv[1]) if len(argv) > 1 else 2000
     with asyncio.Runner(loop_factory=lambda: make_event_loop(app)) as runner:
+        if card:
+            runner.run(customer_card(Path(argv[0])))
+            print(f"saved to {argv[0]}")
+            return 0
+        contacts = int(argv[1]) if len(argv) > 1 else 2000
         figures = runner.run(sorted_copy_list(Path(argv[0]), contacts))
     print(f"saved to {argv[0]}; " + ", ".join(f"{k} {v:.3f}" for k, v in figures.items()))
     return 0

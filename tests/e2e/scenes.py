@@ -44,6 +44,11 @@ class Stage:
 
     def __init__(self, sizes: dict[str, int]) -> None:
         self.sizes = sizes
+        self.copies: Any = None
+
+    def local_copies(self, accounts: Any, datasets: Any) -> Any:
+        """The window's local copies (``None``: the window keeps none, as here)."""
+        return None
 
     async def __aenter__(self) -> Stage:
         from console.core.credentials import MemoryStore
@@ -59,7 +64,9 @@ class Stage:
         observer = QtHttpObserver(self.window)
         self.accounts = AccountService(accounts_file=AccountsFile(), keychain=MemoryStore(), observer=observer)
         await self.accounts.add_demo(self.workspace.accounts, self.workspace.secrets)
-        self.window.attach(self.accounts, DatasetService(self.accounts), observer)
+        datasets = DatasetService(self.accounts)
+        self.copies = self.local_copies(self.accounts, datasets)
+        self.window.attach(self.accounts, datasets, observer, self.copies)
         self.window.show()
         return self
 
