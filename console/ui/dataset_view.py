@@ -86,6 +86,7 @@ class DatasetView(QWidget):
         self._activated = False
         self._reselect: str | None = None
         self._anchor: str | None = None  # the record at the top of the view while the rows are read again
+        self._reread_rows = False  # the copy changed while a page was on its way: its rows are read again after
 
         self.buttons = RecordButtons(spec)
         # The parts' widgets, as tests, scenes and the window know them.
@@ -280,6 +281,7 @@ class DatasetView(QWidget):
     def reload(self) -> None:
         """Reloads from the first page with the current query."""
         self.banner.hide()
+        self._reread_rows = False
         self.model.reset()
 
     def _reload_from_copy(self) -> None:
@@ -292,10 +294,12 @@ class DatasetView(QWidget):
         selected = self.current_record()
         if selected is not None:
             self._reselect = selected.id  # when the rows come back in another order
-        if self.model.loading:
-            self.reload()
+        if self.model.loading:  # the page on its way goes in first (no reset under the person's eyes)
+            self._reread_rows = True
             return
-        rows = max(self.model.page_size, self.model.rowCount())
+        # As many rows as shown (and those held behind "Undo", which the page leaves out): the same records
+        # come back as the same rows, so only their cells change.
+        rows = (self.model.rowCount() + len(self.pending)) or self.model.page_size
         if (opened := self.copy_list.window()) is not None:  # opened at its end: the same rows again
             self.model.reset(start=opened[0], base=opened[1], limit=rows)
             return
@@ -377,6 +381,9 @@ class DatasetView(QWidget):
 
     def _on_loading_changed(self, loading: bool) -> None:
         self.refresh_button.setEnabled(not loading or self.model.rowCount() > 0)
+        if not loading and self._reread_rows:
+            self._reread_rows = False
+            QTimer.singleShot(0, self, self._reload_from_copy)  # once the page's own signals are out
 
     def _on_page_failed(self, error: ConsoleError) -> None:
         self.banner.show_page_error(error, first_page=self.model.rowCount() == 0)

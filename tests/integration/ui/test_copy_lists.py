@@ -364,3 +364,88 @@ def test_a_record_opened_from_the_lookup_is_read_once(
     other = view.model.record(9)
     view.table.selectRow(9)
     qtbot.waitUntil(lambda: contact_reads(harness, other.id) == 1, timeout=5000)
+
+
+def test_edits_and_deletes_made_in_the_console_show_at_once_and_the_next_refresh_reads_nothing_again(
+        harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any) -> None:
+    view = copy_backed(harness, copies, qtbot, running_qloop)
+    quiet_copy(copies, harness, qtbot)
+    sync = copies.sync(account_id(harness))
+    assert sync is not None
+    edited, deleted = view.model.record(0), view.model.record(1)
+    spec = harness.datasets.spec(account_id(harness), "contacts")
+    updating = asyncio.ensure_future(harness.datasets.update(account_id(harness), edited, {
+        **spec.form_values(edited), "email": "edited.in.the.console@example.com"}), loop=running_qloop)
+    qtbot.waitUntil(updating.done, timeout=5000)
+    view.show_written(updating.result().record, created=False, add_if_missing=False)  # as the editor does
+    deleting = asyncio.ensure_future(view.delete(deleted), loop=running_qloop)
+    qtbot.waitUntil(deleting.done, timeout=5000)
+    assert deleting.result()
+    resets: list[int] = []
+    view.model.modelReset.connect(lambda: resets.append(1))
+    generation = view.model.generation
+    assert view.model.record(0).fields["email"] == "edited.in.the.console@example.com"
+    assert view.model.row_of(deleted.id) < 0
+    phases: list[Any] = []
+    stop = heard_refresh(copies, phases)
+    try:
+        sync.refresh_now()  # the schedule's refresh: the vendor has what the copy already holds
+        qtbot.waitUntil(lambda: refreshed(phases) and not sync.running, timeout=10000)
+    finally:
+        stop()
+    assert view.model.generation == generation and not resets and not view.busy  # nothing read again
+    view.refresh()  # F5 reads the rows again in place: the copy already had the console's changes
+    qtbot.waitUntil(lambda: not view.copy_list.checking and settled(view) and view.model.generation != generation,
+                    timeout=10000)
+    assert view.model.record(0).fields["email"] == "edited.in.the.console@example.com"
+    assert view.model.row_of(deleted.id) < 0 and not resets  # the same rows: their cells only
+
+
+def test_a_change_heard_while_a_page_is_on_its_way_reads_the_rows_again_after_it(
+        harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any) -> None:
+    view = copy_backed(harness, copies, qtbot, running_qloop)
+    quiet_copy(copies, harness, qtbot)
+    view.table.selectRow(3)
+    chosen = view.current_record().id
+    gate = asyncio.Event()
+    fetch = view._fetch
+
+    async def held(cursor: Any, limit: int) -> Any:
+        if cursor is not None:
+            await gate.wait()  # the second page stays on its way
+        return await fetch(cursor, limit)
+
+    view.model._fetch = held
+    view.table.scrollToBottom()
+    qtbot.waitUntil(lambda: view.busy, timeout=5000)
+    view.copy_list.reloadWanted.emit()  # a refresh with changes came meanwhile
+    assert view.model.rowCount() == 50  # no reset: the rows stay while the page is on its way
+    generation = view.model.generation
+    resets: list[int] = []
+    view.model.modelReset.connect(lambda: resets.append(1))
+    gate.set()
+    # The page goes in, then the rows (all 100 shown) are read again in place from the copy.
+    qtbot.waitUntil(lambda: view.model.generation > generation and settled(view), timeout=5000)
+    assert view.model.rowCount() == 100 and view.current_record().id == chosen and not resets
+
+
+def test_f5_shows_a_contact_new_at_the_vendor_first_and_keeps_the_view_where_it_was(
+        harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any, qtmodeltester: Any) -> None:
+    import datetime as dt
+
+    view = copy_backed(harness, copies, qtbot, running_qloop)
+    quiet_copy(copies, harness, qtbot)
+    emulator = harness.workspace.vendors["systeme"].emulator
+    made = emulator._add_contact(email="new.at.the.vendor@example.com", locale="en", values={},
+                                 registered=dt.datetime.now(dt.UTC))
+    view.table.selectRow(12)
+    chosen = view.current_record().id
+    view.table.scrollTo(view.model.index(10, 0), view.table.ScrollHint.PositionAtTop)
+    top = view.model.record(view.table.rowAt(0)).id
+    view.refresh()
+    qtbot.waitUntil(lambda: not view.copy_list.checking and settled(view) and view.model.row_of(str(made["id"])) == 0,
+                    timeout=10000)
+    assert view.current_record().id == chosen and view.model.row_of(chosen) == 13
+    assert view.model.record(view.table.rowAt(0)).id == top  # one row more above, the same rows in view
+    assert view.copy_list.stamp.text().startswith(f"{CONTACTS + 1} contacts · from the local copy")
+    qtmodeltester.check(view.model)
