@@ -112,6 +112,8 @@ class CopyList(QObject):
     Attributes:
         stamp: The footer's words on where the rows come from ("from the local copy, synced 2 min ago").
         from_copy: The rows shown came from the local copy.
+        checking: F5's refresh of the copy is on its way.
+        refresh_error: Why the copy's last refresh failed, in words ("" once one succeeds).
 
     Signals:
         reloadWanted(): The rows should be read again, in place: the dataset's copy became complete while
@@ -153,9 +155,7 @@ class CopyList(QObject):
         self._reread.setInterval(REREAD_MS)
         self._reread.timeout.connect(self._reread_now)
         self._wanted: str | None = None
-        #: F5's refresh of the copy is on its way.
         self.checking = False
-        #: Why the copy's last refresh failed, in words ("" once one succeeds).
         self.refresh_error = ""
         self._reading: Phase | None = None  # what the dataset's sync is doing: a refresh or a full pass
         self._finished: Phase | None = None  # what the one that finished last was
@@ -356,7 +356,7 @@ class CopyList(QObject):
             self.statusMessage.emit(changes_text(outcome, self._finished, self.vendor_name, self.spec.label.lower()))
         else:
             if outcome is not None:
-                self.refresh_error = outcome.error or "the refresh was cancelled"
+                self.refresh_error = outcome.error or "The refresh was cancelled."
             self.statusMessage.emit(f"The local copy could not be refreshed from {self.vendor_name}: "
                                     f"{self.refresh_error} The rows shown are as last synced.")
         self.update()
