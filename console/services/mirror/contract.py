@@ -13,9 +13,10 @@ The calls are blocking (SQLite); the layers above run them in a worker thread
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from console.core.models import Cursor, Record
 
@@ -50,12 +51,48 @@ class SyncState:
 
 
 @dataclass(frozen=True, slots=True)
+class Condition:
+    """Rows whose value in one column lies between two ends, or is one of some values.
+
+    A record without a value in the column (``None``, "") never meets a condition.
+
+    Attributes:
+        column: The key of the dataset's column.
+        low: The smallest value kept (``None``: no lower end).
+        high: The largest value kept (``None``: no upper end).
+        low_open: ``low`` itself is not kept (``>``, not ``>=``).
+        high_open: ``high`` itself is not kept.
+        days: Compare the value's calendar date as the value reads it, in its own zone (``low`` and
+            ``high`` are :class:`datetime.date`; the column is a DATE or DATETIME one): what a vendor's
+            ``YYYY-MM-DD`` filter means. Otherwise the ends compare with the column's sort key (see
+            :func:`console.services.mirror.index.sort_key`: Unix seconds for times, folded text).
+        any_of: Sort keys the value must be one of (an exact-value filter); with ``low``/``high``
+            unused.
+    """
+
+    column: str
+    low: Any = None
+    high: Any = None
+    low_open: bool = False
+    high_open: bool = False
+    days: bool = False
+    any_of: tuple[Any, ...] = ()
+
+    @staticmethod
+    def on_days(column: str, low: dt.date | None = None, high: dt.date | None = None, *,
+                low_open: bool = False, high_open: bool = False) -> Condition:
+        """A range of calendar dates on a time column."""
+        return Condition(column, low, high, low_open, high_open, days=True)
+
+
+@dataclass(frozen=True, slots=True)
 class MirrorQuery:
     """A list read from the mirror.
 
     Attributes:
         text: Rows whose any column contains this, case- and accent-insensitive ("muller" finds
             "Müller"); "" for every row.
+        conditions: Rows meeting every one of these too (a list's date range, a status).
         sort: The key of the dataset's column to order by (any column); ``None``: by id.
         descending: Largest first.
         offset: Rows to skip.
@@ -63,6 +100,7 @@ class MirrorQuery:
     """
 
     text: str = ""
+    conditions: tuple[Condition, ...] = ()
     sort: str | None = None
     descending: bool = False
     offset: int = 0
@@ -122,12 +160,20 @@ class Mirror(Protocol):
         """One record, as last stored."""
         ...
 
-    def count(self, dataset: str, text: str = "") -> int:
-        """How many records the dataset holds (that match ``text``, as :attr:`MirrorQuery.text`)."""
+    def count(self, dataset: str, text: str = "", conditions: Sequence[Condition] = ()) -> int:
+        """How many records the dataset holds (that match ``text`` and ``conditions``, as in :class:`MirrorQuery`).
+
+        Raises:
+            KeyError: A condition's column is not a column of the dataset (or not a time column, by days).
+        """
         ...
 
     def rows(self, dataset: str, query: MirrorQuery) -> list[Record]:
-        """A page of the dataset in the query's order."""
+        """A page of the dataset in the query's order.
+
+        Raises:
+            KeyError: The sort or a condition names no column of the dataset.
+        """
         ...
 
     def find(self, *, emails: Sequence[str] = (), phones: Sequence[str] = (), names: Sequence[str] = (),

@@ -7,7 +7,9 @@ each column's value getter gives the value the table shows, which becomes
   booleans; folded text (lower case, no accents) for text, so "muller" and "Müller" sort together;
   ``None`` for an empty value (first when ascending);
 - a piece of the *search text*: the value as the table shows it, folded, so a filter finds a
-  substring of any column the way the user reads it.
+  substring of any column the way the user reads it;
+- for DATE and DATETIME columns, a *day key*: the value's calendar date as the value itself reads
+  it, in its own zone (:func:`day_key`), which a vendor's ``YYYY-MM-DD`` date filter compares.
 
 Text is folded like :func:`console.core.lookup.fold` (NFKD, marks stripped, casefold).
 """
@@ -90,6 +92,32 @@ def sort_key(kind: FieldKind, value: Any) -> Any:
     return fold(json.dumps(value, ensure_ascii=False, default=str))
 
 
+#: The column kinds that have a day key.
+TIME_KINDS = (FieldKind.DATE, FieldKind.DATETIME)
+
+
+def time_columns(spec: DatasetSpec) -> tuple[int, ...]:
+    """The positions of the spec's columns that have a day key (DATE and DATETIME ones)."""
+    return tuple(i for i, column in enumerate(spec.columns) if column.kind in TIME_KINDS)
+
+
+def day_key(value: Any) -> int | None:
+    """The calendar date of a time value as it reads, in its own zone (an ordinal), or ``None``.
+
+    An aware datetime gives its wall-clock date in its zone (an appointment at 23:30 in New York on
+    1 December is on 1 December, as the vendor's filter has it, though it is 2 December in UTC); a
+    naive one and a date their own date; text in ISO form the date as written (before its offset).
+    """
+    if isinstance(value, dt.datetime):
+        return value.date().toordinal()
+    if isinstance(value, dt.date):
+        return value.toordinal()
+    if isinstance(value, str):
+        moment = _parse_time(value)
+        return moment.date().toordinal() if moment is not None else None
+    return None
+
+
 def id_key(record_id: str) -> Any:
     """How ids sort: numerically when they are numbers ("9" before "10"), else as folded text."""
     if record_id.isdigit() and len(record_id) < 19:
@@ -133,6 +161,7 @@ class Entry:
 
     Attributes:
         keys: The sort key of each column, in the spec's column order.
+        days: The day key of each time column (:func:`time_columns`), in the same order.
         id_key: How the record's id sorts.
         search: The folded text of every column (:data:`SEPARATOR` between columns).
         idents: ``(kind, value)`` pairs: lower-case emails, phone keys.
@@ -140,6 +169,7 @@ class Entry:
     """
 
     keys: tuple[Any, ...]
+    days: tuple[int | None, ...]
     id_key: Any
     search: str
     idents: tuple[tuple[int, str], ...]
@@ -157,13 +187,16 @@ def _value(column: Column, record: Record) -> Any:
 def entry(spec: DatasetSpec, record: Record, region: str = DEFAULT_REGION) -> Entry:
     """Works out what the mirror indexes of a record of ``spec``'s dataset."""
     keys: list[Any] = []
+    days: list[int | None] = []
     texts: list[str] = []
     for column in spec.columns:
         value = _value(column, record)
         keys.append(sort_key(column.kind, value))
+        if column.kind in TIME_KINDS:
+            days.append(day_key(value))
         texts.append(shown(column.kind, value))
     idents, names = identity_of(spec, record, region)
-    return Entry(tuple(keys), id_key(record.id), fold(SEPARATOR.join(texts)), idents, names)
+    return Entry(tuple(keys), tuple(days), id_key(record.id), fold(SEPARATOR.join(texts)), idents, names)
 
 
 def identity_of(spec: DatasetSpec, record: Record,

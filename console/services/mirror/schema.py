@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 #: The tables every mirror has (a dataset's own ones come from :func:`create_keys`).
@@ -26,13 +27,19 @@ SCHEMA = (
 )
 
 
-def create_keys(conn: Any, ds: int, columns: int) -> None:
-    """The dataset's sort keys (one indexed column per spec column) and its trigram text index."""
-    cols = "".join(f", c{i}" for i in range(columns))
+def create_keys(conn: Any, ds: int, columns: int, days: Sequence[int] = ()) -> None:
+    """The dataset's keys and its trigram text index.
+
+    One indexed sort key ``c<i>`` per spec column, then one indexed day key ``d<i>`` per time column
+    ``i`` (``days``, see :func:`console.services.mirror.index.time_columns`).
+    """
+    cols = "".join(f", c{i}" for i in range(columns)) + "".join(f", d{i} INTEGER" for i in days)
     conn.execute(f"CREATE TABLE k{ds}(rec INTEGER PRIMARY KEY, sid, search TEXT NOT NULL{cols})")
     conn.execute(f"CREATE INDEX k{ds}_sid ON k{ds}(sid)")
     for i in range(columns):
         conn.execute(f"CREATE INDEX k{ds}_c{i} ON k{ds}(c{i})")
+    for i in days:
+        conn.execute(f"CREATE INDEX k{ds}_d{i} ON k{ds}(d{i})")
     conn.execute(f"CREATE VIRTUAL TABLE f{ds} USING fts5(search, content='k{ds}', content_rowid='rec', "
                  "tokenize='trigram', detail=none, columnsize=0)")
     conn.execute(f"CREATE TRIGGER k{ds}_ai AFTER INSERT ON k{ds} BEGIN "

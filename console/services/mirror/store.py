@@ -10,9 +10,11 @@ Tables:
 - ``records``: every record of every dataset, as tagged JSON (:mod:`.codec`), stamped with the sync
   pass that last saw it; ``sync``: each dataset's :class:`~.contract.SyncState`.
 - ``k<n>`` per dataset: one sort key per column of the dataset's spec, each with its own index, so
-  any column sorts by walking an index (the first 50 of 100,000 rows without sorting them all), and
-  the record's folded search text behind an FTS5 trigram index ``f<n>`` (substring filters; the index
+  any column sorts by walking an index (the first 50 of 100,000 rows without sorting them all), a
+  day key per date or time column (its calendar date, indexed: a list's date range), and the
+  record's folded search text behind an FTS5 trigram index ``f<n>`` (substring filters; the index
   keeps no positions, ``detail=none``: a third of the size, and ``instr`` confirms each candidate).
+  Lists, counts and finds read them in :mod:`.reads`.
 - ``idents`` (lower-case emails and E.164 phone keys) and ``names`` (folded person names, trigram
   indexed): what :meth:`MirrorStore.find` answers from.
 
@@ -32,7 +34,6 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,16 +45,15 @@ from console.core.lookup import DEFAULT_REGION
 from console.core.models import Cursor, DatasetSpec, Record
 from console.core.paths import data_dir
 from console.core.settings import move_aside
-from console.services.mirror import codec
-from console.services.mirror.contract import MirrorQuery, SyncState
+from console.services.mirror import codec, reads
+from console.services.mirror.contract import Condition, MirrorQuery, SyncState
 from console.services.mirror.errors import MirrorDamaged, MirrorFull, failure_kind
-from console.services.mirror.index import EMAIL, PHONE, entry, fold, identity_of, query_phone_keys, trigrams
+from console.services.mirror.index import entry, identity_of, time_columns
+from console.services.mirror.reads import Dataset
 from console.services.mirror.schema import SCHEMA, create_keys
 
 #: Bump when what is indexed of a record changes: every dataset's keys are then worked out again.
-INDEX_VERSION = 1
-#: The shortest filter the trigram index answers; shorter ones scan the search text.
-TRIGRAM = 3
+INDEX_VERSION = 2
 #: A dataset's packing dictionary is made from its first page of at least this many records.
 DICTIONARY_FROM = 20
 #: Bytes the WAL file is cut back to once checkpointed (it is emptied after each pass).
@@ -83,19 +83,8 @@ def _sidecars(path: Path) -> list[Path]:
     return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
 
 
-@dataclass(slots=True)
-class _Dataset:
-    ds: int
-    spec: DatasetSpec
-    columns: tuple[str, ...]
-    dictionary: bytes | None
-
-    def record(self, blob: bytes, record_id: str) -> Record:
-        return codec.loads(codec.unpack(blob, self.dictionary), self.spec.name, record_id)
-
-
 def _layout(spec: DatasetSpec) -> str:
-    return json.dumps([INDEX_VERSION, [c.key for c in spec.columns]])
+    return json.dumps([INDEX_VERSION, [c.key for c in spec.columns], list(time_columns(spec))])
 
 
 class MirrorStore:
@@ -123,7 +112,7 @@ class MirrorStore:
         self._path = (path or mirror_path(account_id)) if key is not None else None
         self._on_drop = on_drop
         self._lock = threading.RLock()
-        self._datasets: dict[str, _Dataset] = {}
+        self._datasets: dict[str, Dataset] = {}
         if key is None:
             self.notice = IN_MEMORY_TEXT.format(label=self.label)
         self._conn: Any = self._open()
@@ -282,20 +271,20 @@ class MirrorStore:
                                      [(kind, value, rec) for kind, value in idents])
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('region', ?)", (self.region,))
 
-    def _dataset_in(self, conn: Any, name: str, spec: DatasetSpec) -> _Dataset:
+    def _dataset_in(self, conn: Any, name: str, spec: DatasetSpec) -> Dataset:
         layout = _layout(spec)
         row = conn.execute("SELECT ds, layout, dictionary FROM datasets WHERE name = ?", (name,)).fetchone()
         if row is None:
             ds = conn.execute("INSERT INTO datasets(name, layout) VALUES (?, ?)", (name, layout)).lastrowid
-            create_keys(conn, ds, len(spec.columns))
+            create_keys(conn, ds, len(spec.columns), time_columns(spec))
         else:
             ds = row[0]
-        info = _Dataset(ds, spec, tuple(c.key for c in spec.columns), None if row is None else row[2])
+        info = Dataset.of(ds, spec, None if row is None else row[2])
         if row is not None and row[1] != layout:  # the columns changed: index every record again
             log.services.info("mirror of %s: %s columns changed; reindexing", self.account_id, name)
             conn.execute(f"DROP TABLE IF EXISTS f{ds}")
             conn.execute(f"DROP TABLE IF EXISTS k{ds}")
-            create_keys(conn, ds, len(spec.columns))
+            create_keys(conn, ds, len(spec.columns), info.days)
             conn.execute("UPDATE datasets SET layout = ? WHERE ds = ?", (layout, ds))
             for table in ("idents", "names"):
                 conn.execute(f"DELETE FROM {table} WHERE rec IN (SELECT rec FROM records WHERE ds = ?)", (ds,))
@@ -334,7 +323,7 @@ class MirrorStore:
         return MirrorFull(text, user_message=UserMessage("Disk full", text,
                                                          "Free some disk space, then sync again."))
 
-    def _info(self, conn: Any, dataset: str) -> _Dataset:
+    def _info(self, conn: Any, dataset: str) -> Dataset:
         """The dataset's tables, made on first use (inside a write transaction)."""
         info = self._known(conn, dataset)
         if info is not None:
@@ -344,7 +333,7 @@ class MirrorStore:
             raise KeyError(f"{dataset} is not a mirrored dataset of {self.account_id}")
         return self._dataset_in(conn, dataset, spec)
 
-    def _known(self, conn: Any, dataset: str) -> _Dataset | None:
+    def _known(self, conn: Any, dataset: str) -> Dataset | None:
         """The dataset's tables when they exist (``None``: nothing stored yet)."""
         info = self._datasets.get(dataset)
         spec = self._specs.get(dataset)
@@ -353,27 +342,28 @@ class MirrorStore:
         row = conn.execute("SELECT ds, layout, dictionary FROM datasets WHERE name = ?", (dataset,)).fetchone()
         if row is None or row[1] != _layout(spec):
             return None
-        info = self._datasets[dataset] = _Dataset(row[0], spec, tuple(c.key for c in spec.columns), row[2])
+        info = self._datasets[dataset] = Dataset.of(row[0], spec, row[2])
         return info
 
     @staticmethod
-    def _ensure_dictionary(conn: Any, info: _Dataset, records: Sequence[Record]) -> None:
+    def _ensure_dictionary(conn: Any, info: Dataset, records: Sequence[Record]) -> None:
         """Makes the dataset's packing dictionary from its first page of enough records."""
         if info.dictionary is None and len(records) >= DICTIONARY_FROM:
             info.dictionary = codec.make_dictionary([codec.dumps(r) for r in records[:codec.DICTIONARY_SAMPLE]])
             conn.execute("UPDATE datasets SET dictionary = ? WHERE ds = ?", (info.dictionary, info.ds))
 
-    def _index(self, conn: Any, info: _Dataset, rec: int, record: Record) -> None:
+    def _index(self, conn: Any, info: Dataset, rec: int, record: Record) -> None:
         found = entry(info.spec, record, self.region)
-        marks = ", ".join("?" * (len(found.keys) + 3))
-        conn.execute(f"INSERT INTO k{info.ds} VALUES ({marks})", (rec, found.id_key, found.search, *found.keys))
+        marks = ", ".join("?" * (len(found.keys) + len(found.days) + 3))
+        conn.execute(f"INSERT INTO k{info.ds} VALUES ({marks})",
+                     (rec, found.id_key, found.search, *found.keys, *found.days))
         if found.idents:
             conn.executemany("INSERT OR IGNORE INTO idents(kind, value, rec) VALUES (?, ?, ?)",
                              [(kind, value, rec) for kind, value in found.idents])
         if found.names:
             conn.execute("INSERT INTO names(rec, text) VALUES (?, ?)", (rec, found.names))
 
-    def _unindex(self, conn: Any, info: _Dataset, rec: int, old: Record) -> None:
+    def _unindex(self, conn: Any, info: Dataset, rec: int, old: Record) -> None:
         """Removes what :meth:`_index` stored of a record (``old``: the record as it was stored)."""
         conn.execute(f"DELETE FROM k{info.ds} WHERE rec = ?", (rec,))
         conn.execute("DELETE FROM names WHERE rec = ?", (rec,))
@@ -381,7 +371,7 @@ class MirrorStore:
         conn.executemany("DELETE FROM idents WHERE kind = ? AND value = ? AND rec = ?",
                          [(kind, value, rec) for kind, value in idents])
 
-    def _upsert(self, conn: Any, info: _Dataset, record: Record, pass_id: int) -> bool:
+    def _upsert(self, conn: Any, info: Dataset, record: Record, pass_id: int) -> bool:
         """Stores one record stamped with ``pass_id``; returns whether it was not stamped so before."""
         body = codec.pack(codec.dumps(record), info.dictionary)
         row = conn.execute("SELECT rec, pass, body FROM records WHERE ds = ? AND id = ?",
@@ -545,59 +535,27 @@ class MirrorStore:
         """One record, as last stored."""
         with self._reading() as conn:
             info = self._known(conn, dataset)
-            if info is None:
-                return None
-            row = conn.execute("SELECT body FROM records WHERE ds = ? AND id = ?", (info.ds, record_id)).fetchone()
-            return None if row is None else info.record(row[0], record_id)
+            return None if info is None else reads.get(conn, info, record_id)
 
-    @staticmethod
-    def _filter(info: _Dataset, text: str) -> tuple[str, tuple[Any, ...]]:
-        folded = fold(text).strip()
-        if not folded:
-            return "", ()
-        if len(folded) >= TRIGRAM:  # the index gives the rows holding every trigram; instr() keeps the substrings
-            return (f"k.rec IN (SELECT rowid FROM f{info.ds} WHERE f{info.ds} MATCH ?) AND instr(k.search, ?) > 0",
-                    (trigrams(folded), folded))
-        return "instr(k.search, ?) > 0", (folded,)
+    def count(self, dataset: str, text: str = "", conditions: Sequence[Condition] = ()) -> int:
+        """How many records the dataset holds (that match ``text`` and ``conditions``, as in :class:`MirrorQuery`).
 
-    def count(self, dataset: str, text: str = "") -> int:
-        """How many records the dataset holds (that match ``text``, as :attr:`MirrorQuery.text`)."""
+        Raises:
+            KeyError: A condition's column is not a column of the dataset (or not a time column, by days).
+        """
         with self._reading() as conn:
             info = self._known(conn, dataset)
-            if info is None:
-                return 0
-            where, args = self._filter(info, text)
-            sql = f"SELECT count(*) FROM k{info.ds} k" + (f" WHERE {where}" if where else "")
-            return int(conn.execute(sql, args).fetchone()[0])
+            return 0 if info is None else reads.count(conn, info, text, conditions)
 
     def rows(self, dataset: str, query: MirrorQuery) -> list[Record]:
         """A page of the dataset in the query's order (ties in the order the records arrived).
 
         Raises:
-            KeyError: ``query.sort`` is not a column of the dataset.
+            KeyError: ``query.sort`` or a condition names no column of the dataset.
         """
         with self._reading() as conn:
             info = self._known(conn, dataset)
-            if info is None:
-                return []
-            if query.sort is None:
-                column = "k.sid"
-            elif query.sort in info.columns:
-                column = f"k.c{info.columns.index(query.sort)}"
-            else:
-                raise KeyError(f"{query.sort} is not a column of {dataset}")
-            order = " DESC" if query.descending else ""
-            where, args = self._filter(info, query.text)
-            # The page's rows from the sort index alone, then only their records (an offset skips index entries).
-            sql = (f"SELECT k.rec FROM k{info.ds} k" + (f" WHERE {where}" if where else "")
-                   + f" ORDER BY {column}{order}, k.rec{order} LIMIT ? OFFSET ?")
-            recs = [r for (r,) in conn.execute(sql, (*args, max(0, query.limit), max(0, query.offset)))]
-            if not recs:
-                return []
-            marks = ", ".join("?" * len(recs))
-            bodies = {rec: (record_id, body) for rec, record_id, body in conn.execute(
-                f"SELECT rec, id, body FROM records WHERE rec IN ({marks})", recs)}
-            return [info.record(bodies[rec][1], bodies[rec][0]) for rec in recs]
+            return [] if info is None else reads.rows(conn, info, query)
 
     def find(self, *, emails: Sequence[str] = (), phones: Sequence[str] = (), names: Sequence[str] = (),
              limit: int = 200) -> list[Record]:
@@ -607,44 +565,8 @@ class MirrorStore:
         one of a record's names (substring, case- and accent-insensitive).
         """
         with self._reading() as conn:
-            recs: set[int] = set()
-            wanted = [(EMAIL, e.strip().lower()) for e in emails if e.strip()]
-            wanted += [(PHONE, k) for k in query_phone_keys(phones, self.region)]
-            for kind, value in wanted:
-                recs.update(r for (r,) in conn.execute("SELECT rec FROM idents WHERE kind = ? AND value = ?",
-                                                       (kind, value)))
-            for name in names:
-                recs.update(self._names(conn, name))
-            if not recs:
-                return []
-            chosen = sorted(recs)[:max(0, limit)]
             by_ds = {info.ds: info for info in (self._known(conn, name) for name in self._specs) if info is not None}
-            found: list[Record] = []
-            for start in range(0, len(chosen), 500):
-                part = chosen[start:start + 500]
-                marks = ", ".join("?" * len(part))
-                for ds, record_id, body in conn.execute(
-                        f"SELECT ds, id, body FROM records WHERE rec IN ({marks}) ORDER BY rec", part):
-                    info = by_ds.get(ds)
-                    if info is not None:
-                        found.append(info.record(body, record_id))
-            return found
-
-    @staticmethod
-    def _names(conn: Any, name: str) -> set[int]:
-        words = fold(name).split()
-        if not words:
-            return set()
-        long = [w for w in words if len(w) >= TRIGRAM]
-        if long:
-            query = " AND ".join(trigrams(w) for w in long)
-            rows = conn.execute("SELECT n.rec, n.text FROM names_fts JOIN names n ON n.rec = names_fts.rowid "
-                                "WHERE names_fts MATCH ?", (query,)).fetchall()
-        else:
-            where = " AND ".join("instr(text, ?) > 0" for _ in words)
-            rows = conn.execute(f"SELECT rec, text FROM names WHERE {where}", words).fetchall()
-        # Every word in one and the same name of the record.
-        return {rec for rec, text in rows if any(all(w in one for w in words) for one in text.split("\n"))}
+            return reads.find(conn, by_ds, self.region, emails=emails, phones=phones, names=names, limit=limit)
 
     # -- lifetime ---------------------------------------------------------------------------------------
 
