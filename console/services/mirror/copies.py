@@ -6,9 +6,10 @@ it opens the mirror (on disk, encrypted, its key in the keychain; a demo account
 the demo's data is made afresh at each start) and runs its :class:`~.sync.MirrorSync`. It
 
 - answers a list (:meth:`page`, the dataset service's :class:`~console.services.datasets.LocalSource`)
-  once the dataset is complete and the list's filters are ones the copy can apply: the search box
-  (any column, substring, case- and accent-insensitive); any column sorts; totals are exact. Any other
-  filter (a date range, a tag) goes to the vendor, as before;
+  once the dataset is complete and the list's filters are ones the copy can apply
+  (:func:`~.list_filter.copy_filter`): the search box (any column, substring, case- and
+  accent-insensitive), a bookings list's date range, exact values such as a status; any column sorts;
+  totals are exact. Any other filter (a tag, a provider) goes to the vendor, as before;
 - keeps every record the console reads fresh, writes or deletes
   (a :class:`~console.services.datasets.RecordWatcher`);
 - forgets a copy (*Forget local copy*, an account removed): the file and its key go.
@@ -29,8 +30,9 @@ from typing import TYPE_CHECKING, Any
 from console.core import log
 from console.core.errors import ConsoleError, UserMessage
 from console.core.lookup import DEFAULT_REGION
-from console.core.models import Cursor, DatasetSpec, FieldKind, Page, Query, Record, ViewKind
+from console.core.models import Cursor, DatasetSpec, Page, Query, Record, ViewKind
 from console.services.mirror.contract import Mirror, MirrorQuery
+from console.services.mirror.list_filter import CopyFilter, copy_filter
 from console.services.mirror.sync import DEFAULT_INTERVAL, MirrorSync, mirrored
 from console.services.mirror.sync_progress import Phase, SyncProgress
 
@@ -43,8 +45,6 @@ if TYPE_CHECKING:
 CopyListener = Callable[[str, SyncProgress | None], None]
 #: How a dataset's refresh ends.
 _ENDS = (Phase.DONE, Phase.FAILED, Phase.CANCELLED)
-#: Text filters the copy applies itself (the search box).
-_TEXT_KINDS = (FieldKind.TEXT, FieldKind.EMAIL, FieldKind.PHONE)
 
 
 class CopyGone(ConsoleError):
@@ -101,14 +101,9 @@ def mirror_order(spec: DatasetSpec, query: Query) -> MirrorOrder:
 
 
 def mirror_text(spec: DatasetSpec, query: Query) -> str | None:
-    """The text the copy filters a list by ("" for none); ``None`` when a filter needs the vendor."""
-    text = ""
-    for key, value in query.active_filters().items():
-        filter_spec = next((f for f in spec.filters if f.key == key), None)
-        if filter_spec is None or not filter_spec.primary or filter_spec.kind not in _TEXT_KINDS or text:
-            return None
-        text = value
-    return text
+    """The search box's text in the copy's filter ("" for none); ``None`` when a filter needs the vendor."""
+    found = copy_filter(spec, query)
+    return None if found is None else found.text
 
 
 class LocalCopies:
@@ -202,7 +197,7 @@ class LocalCopies:
         """Whether the copy answers this list (complete, and only filters it can apply)."""
         if not self.is_complete(account_id, dataset) or account_id not in self._syncs:
             return False
-        return mirror_text(self.datasets.spec(account_id, dataset), query) is not None
+        return copy_filter(self.datasets.spec(account_id, dataset), query) is not None
 
     # -- opening and forgetting ------------------------------------------------------------------------
 
@@ -435,12 +430,14 @@ class LocalCopies:
         spec = self.datasets.spec(account_id, dataset)
         order = mirror_order(spec, query)
         offset = offset or 0
-        wanted = MirrorQuery(text=mirror_text(spec, query) or "", sort=order.column, descending=order.descending,
-                             offset=offset, limit=limit)
+        found = copy_filter(spec, query) or CopyFilter()
+        wanted = MirrorQuery(text=found.text, conditions=found.conditions, sort=order.column,
+                             descending=order.descending, offset=offset, limit=limit)
         sync = self._syncs[account_id]
         if self._writes:  # an edit or delete just made shows, never the copy's older version
             await asyncio.gather(*list(self._writes), return_exceptions=True)
-        rows, total = await sync.mirror_call(lambda: (mirror.rows(dataset, wanted), mirror.count(dataset, wanted.text)))
+        rows, total = await sync.mirror_call(lambda: (mirror.rows(dataset, wanted),
+                                                      mirror.count(dataset, wanted.text, wanted.conditions)))
         end = offset + len(rows)
         more = end < total
         return Page(rows, local_cursor(end) if more else None, more, total)
