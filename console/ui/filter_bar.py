@@ -304,13 +304,13 @@ class FilterBar(QWidget):
         Args:
             on: The copy answers the list as its filters are now.
             offered: The copy is complete (a list whose vendor has no search shows the copy's box, greyed
-                while another filter, a date range, keeps the list at the vendor).
+                while a filter the copy cannot apply keeps the list at the vendor).
         """
         if self.local_box is not None:
             self.local_box.setVisible(on or offered)
             self.local_box.setEnabled(on)
             self.local_box.setPlaceholderText("Search every column (local copy)" if on else
-                                              "Search (local copy): choose All dates and no other filter")
+                                              "Search (local copy): clear the filters the local copy cannot apply")
             self.local_box.setToolTip("The vendor has no search here; the local copy finds any part of any column")
         if on == self.local_search:
             return

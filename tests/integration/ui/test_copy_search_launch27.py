@@ -31,7 +31,7 @@ def copies(harness: Any, running_qloop: Any, qtbot: Any) -> Iterator[LocalCopies
     qtbot.waitUntil(closing.done, timeout=10000)
 
 
-def test_launch27_2_0_bookings_search_from_the_complete_copy_with_all_dates(
+def test_launch27_2_0_bookings_search_from_the_complete_copy(
         harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any) -> None:
     account = next(a for a in harness.accounts.accounts() if a.fields.get("api") == "2.0")
     page = harness.window.select_account(account.id)
@@ -45,9 +45,9 @@ def test_launch27_2_0_bookings_search_from_the_complete_copy_with_all_dates(
     opening = asyncio.ensure_future(copies.open_all(), loop=running_qloop)
     qtbot.waitUntil(opening.done, timeout=10000)
     qtbot.waitUntil(lambda: copies.is_complete(account.id, "bookings"), timeout=30000)
-    # Complete, but this week's dates keep the list at the vendor: the box shows, greyed, and says why.
-    qtbot.waitUntil(box.isVisible, timeout=5000)
-    assert not box.isEnabled() and "All dates" in box.placeholderText()
+    # Complete: this week's bookings come from the copy (it applies the date range), and the box searches.
+    qtbot.waitUntil(lambda: box.isVisible() and box.isEnabled() and view.copy_list.from_copy and not view.busy,
+                    timeout=5000)
     assert "query" not in view.query.filters
     view.filters.dates.set_preset("all")
     qtbot.waitUntil(lambda: box.isEnabled() and view.copy_list.from_copy and not view.busy, timeout=5000)
@@ -62,7 +62,10 @@ def test_launch27_2_0_bookings_search_from_the_complete_copy_with_all_dates(
     assert record.id in ids and view.model.total == len(ids) < 150
     assert all(fold(part) in fold(str(view.model.record(r).derived["place"])) for r in range(len(ids)))
     assert view.copy_list.stamp.text().startswith(f"{len(ids)} bookings · from the local copy")
-    # Back to this week: the copy cannot apply a date range, the text stays out of the vendor's query.
+    # Back to this week: still from the copy, the text still applied, within the week.
     view.filters.dates.set_preset("next7")
-    qtbot.waitUntil(lambda: not view.copy_list.from_copy and not view.busy, timeout=5000)
-    assert "query" not in view.query.filters and not box.isEnabled()
+    qtbot.waitUntil(lambda: view.query.filters.get("from") is not None and view.copy_list.from_copy
+                    and not view.busy, timeout=5000)
+    week = [view.model.record(r).id for r in range(view.model.rowCount())]
+    assert set(week) <= set(ids) and view.model.total == len(week)
+    assert box.isEnabled() and box.text() == part
