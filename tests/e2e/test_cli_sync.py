@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -74,6 +74,21 @@ def demo(monkeypatch: pytest.MonkeyPatch) -> Demo:
 
 
 @pytest.fixture
+def ctrl_c_reaches_us() -> Iterator[None]:
+    """SIGINT handled as in a terminal's foreground process (Python's own handler), for this test only.
+
+    A shell without job control starts a background command (``make pytest &``, a loop in a script)
+    with SIGINT ignored, as it should, so that a terminal's Ctrl+C does not reach it; Python keeps
+    that, ``asyncio.run`` then installs no handler of its own, and a raised SIGINT does nothing.
+    """
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+@pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> InProcessCli:
     return InProcessCli(monkeypatch, capsys)
 
@@ -122,13 +137,14 @@ def test_sync_of_a_demo_account_stores_every_record_then_refreshes_without_a_ful
     assert demo.requests("/api/contacts") == pages
 
 
+@pytest.mark.usefixtures("ctrl_c_reaches_us")
 def test_ctrl_c_keeps_what_is_stored_and_the_next_sync_goes_on_from_there(
         cli: InProcessCli, vault: Vault, demo: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
     from console.commands.sync import ProgressLines
     from console.services.mirror.sync_progress import SyncProgress
 
     said = ProgressLines.__call__
-    interrupted = []
+    interrupted: list[int] = []
 
     def press_ctrl_c(self: ProgressLines, progress: SyncProgress) -> None:
         said(self, progress)
@@ -138,6 +154,7 @@ def test_ctrl_c_keeps_what_is_stored_and_the_next_sync_goes_on_from_there(
 
     monkeypatch.setattr(ProgressLines, "__call__", press_ctrl_c)
     cut = cli("sync", "--demo", "--account", MARKETING)
+    assert interrupted, cut.err  # Ctrl+C was pressed mid-pass
     assert cut.code == 130, cut.err
     assert cut.err.splitlines()[-1] == "vendor-console sync: interrupted"
     assert f"Sync of {MARKETING} contacts cancelled at " in cut.err and "goes on from there next time" in cut.err
