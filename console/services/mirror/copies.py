@@ -433,11 +433,18 @@ class LocalCopies:
         found = copy_filter(spec, query) or CopyFilter()
         wanted = MirrorQuery(text=found.text, conditions=found.conditions, sort=order.column,
                              descending=order.descending, offset=offset, limit=limit)
-        sync = self._syncs[account_id]
+        sync = self._syncs.get(account_id)
+        if sync is None:
+            raise CopyGone
         if self._writes:  # an edit or delete just made shows, never the copy's older version
             await asyncio.gather(*list(self._writes), return_exceptions=True)
-        rows, total = await sync.mirror_call(lambda: (mirror.rows(dataset, wanted),
-                                                      mirror.count(dataset, wanted.text, wanted.conditions)))
+        try:
+            rows, total = await sync.mirror_call(lambda: (mirror.rows(dataset, wanted),
+                                                          mirror.count(dataset, wanted.text, wanted.conditions)))
+        except RuntimeError as exc:  # the mirror closed on the way (forgotten, the window closing)
+            if self._syncs.get(account_id) is sync:
+                raise
+            raise CopyGone from exc
         end = offset + len(rows)
         more = end < total
         return Page(rows, local_cursor(end) if more else None, more, total)

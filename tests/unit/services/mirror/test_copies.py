@@ -151,6 +151,21 @@ async def test_forget_removes_the_copy_and_lists_go_back_to_the_vendor(rig: Copi
     await until(lambda: rig.copies.is_complete(rig.account_id, "contacts"), 30, "the copy made anew")
 
 
+async def test_a_copy_forgotten_while_its_page_is_read_is_gone_not_a_crash(rig: Copies) -> None:
+    await synced(rig)
+    sync = rig.copies.sync(rig.account_id)
+    assert sync is not None
+    reading = sync.mirror_call
+
+    async def forgotten_first(call: Any, *args: object) -> Any:
+        await rig.copies.forget(rig.account_id)  # the copy closes between the list's ask and its read
+        return await reading(call, *args)
+
+    sync.mirror_call = forgotten_first  # type: ignore[method-assign]
+    with pytest.raises(CopyGone):
+        await rig.datasets.list_page(rig.account_id, "contacts", Query(), None, 50)
+
+
 async def test_a_real_account_without_a_keychain_keeps_its_copy_in_memory_and_says_so(rig: Copies) -> None:
     demo = rig.accounts.get(rig.account_id)
     real = replace(demo, id="real-systeme", label="Real Marketing", demo=False)
