@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from console.core.constants import UI_PAGE_SIZE
 from console.core.errors import NotFound, ValidationError
+from console.core.listeners import subscribe
 from console.core.models import (
     Choice,
     Cursor,
@@ -142,13 +143,7 @@ class DatasetService:
 
     def watch(self, watcher: RecordWatcher) -> Callable[[], None]:
         """Tells ``watcher`` of every record read fresh, written or deleted from now on; returns what stops it."""
-        self._watchers.append(watcher)
-
-        def stop() -> None:
-            if watcher in self._watchers:
-                self._watchers.remove(watcher)
-
-        return stop
+        return subscribe(self._watchers, watcher)
 
     def _written(self, account_id: str, record: Record) -> None:
         self._stamp_fresh(account_id, record.dataset, record.id)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from console.core import log
 from console.core.errors import ConsoleError, UserMessage
+from console.core.listeners import subscribe
 from console.core.lookup import DEFAULT_REGION
 from console.core.models import Cursor, DatasetSpec, Page, Query, Record, ViewKind
 from console.services.mirror.contract import Mirror, MirrorQuery
@@ -141,13 +142,7 @@ class LocalCopies:
 
     def listen(self, listener: CopyListener) -> Callable[[], None]:
         """Calls ``listener`` with every copy's progress (and ``None`` when one opens or goes)."""
-        self._listeners.append(listener)
-
-        def stop() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-        return stop
+        return subscribe(self._listeners, listener)
 
     def _tell(self, account_id: str, progress: SyncProgress | None) -> None:
         for listener in list(self._listeners):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from console.core import log
+from console.core.listeners import subscribe
 
 
 class Phase(Enum):
@@ -116,13 +117,7 @@ class ProgressBoard:
 
     def listen(self, listener: Listener) -> Callable[[], None]:
         """Calls ``listener`` with each new progress value; returns what stops it."""
-        self._listeners.append(listener)
-
-        def stop() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-        return stop
+        return subscribe(self._listeners, listener)
 
     def get(self, dataset: str) -> SyncProgress | None:
         """The dataset's latest progress (``None``: never published)."""
