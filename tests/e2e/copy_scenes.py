@@ -43,6 +43,14 @@ class CopyStage(Stage):
         await super().__aexit__(*exc)
 
 
+def _rss_mb() -> float:
+    """The process's resident memory in MB (Linux)."""
+    import os
+
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 async def sorted_copy_list(out: Path, contacts: int = 2000) -> dict[str, float]:
     """Systeme.io contacts read from the complete copy, sorted by surname (a column the vendor cannot sort)."""
     figures: dict[str, float] = {}
@@ -51,7 +59,8 @@ async def sorted_copy_list(out: Path, contacts: int = 2000) -> dict[str, float]:
         view: Any = stage.view("Marketing (demo)", "contacts")
         await _wait(lambda: view.model.rowCount() > 0)
         started = time.perf_counter()
-        await stage.synced("Marketing (demo)", "contacts")
+        await stage.synced("Marketing (demo)", "contacts", seconds=max(120.0, contacts / 100))
+        figures["rss_synced_mb"] = _rss_mb()
         figures["sync_s"] = time.perf_counter() - started
         await _wait(lambda: view.copy_list.from_copy and not view.busy, 30)
         started = time.perf_counter()
@@ -64,6 +73,7 @@ async def sorted_copy_list(out: Path, contacts: int = 2000) -> dict[str, float]:
                     and view.table.selectionModel().selectedRows(), 60)
         figures["ctrl_end_s"] = time.perf_counter() - started
         figures["ctrl_end_rows"] = view.model.rowCount()
+        figures["rss_browsed_mb"] = _rss_mb()
         view.go_to_top()
         await _wait(lambda: not view.busy and view.model.base == 0 and view.model.rowCount() > 0, 30)
         view.table.selectRow(2)
