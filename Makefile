@@ -71,6 +71,7 @@ bench: dist
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run_all.py
 	@echo "== mirror.py" && $(PY) bench/mirror.py
 	@echo "== mirror_sync.py" && $(PY) bench/mirror_sync.py
+	@echo "== copy_window.py" && $(PY) bench/copy_window.py
 
 # The README's picture: the real window on a virtual X display, on the demo workspace, with an empty
 # config home so no saved account shows up.

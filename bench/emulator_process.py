@@ -1,7 +1,8 @@
 """Runs the demo workspace in a separate process (a remote vendor does not share our CPU or GIL).
 
-``python bench/emulator_process.py systeme`` prints ``ready <vendor>=<base url> ...`` and serves until
-its standard input closes. :func:`spawn` does that and returns (process, base URLs).
+``python bench/emulator_process.py systeme [--size=N]`` prints ``ready <vendor>=<base url> ...`` and serves
+until its standard input closes (``--size``: records of each named vendor's main dataset, else the demo's).
+:func:`spawn` does that and returns (process, base URLs).
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ import subprocess
 import sys
 
 
-def spawn(vendors: tuple[str, ...] = ("systeme",), unlimited_quota: bool = True) -> tuple[subprocess.Popen[str],
-                                                                                          dict[str, str]]:
+def spawn(vendors: tuple[str, ...] = ("systeme",), unlimited_quota: bool = True,
+          size: int | None = None) -> tuple[subprocess.Popen[str], dict[str, str]]:
     """Starts the emulators in a child process; returns it and the base URLs by vendor."""
     args = [sys.executable, __file__, *vendors] + (["--unlimited"] if unlimited_quota else [])
+    args += [f"--size={size}"] if size is not None else []
     proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     line = proc.stdout.readline().split()
@@ -35,7 +37,8 @@ if __name__ == "__main__":
     from console.vendors.emulation import QuotaWindow
 
     names = tuple(a for a in sys.argv[1:] if not a.startswith("--"))
-    workspace = DemoWorkspace.start(vendors=names)
+    sizes = {name: int(a.split("=", 1)[1]) for a in sys.argv[1:] if a.startswith("--size=") for name in names}
+    workspace = DemoWorkspace.start(vendors=names, sizes=sizes)
     if "--unlimited" in sys.argv:
         for hosted in workspace.vendors.values():
             hosted.emulator.quota = QuotaWindow(10**9, 60.0)  # type: ignore[attr-defined]
