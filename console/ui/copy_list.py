@@ -12,7 +12,8 @@ decides; :class:`CopyList` only follows). Then:
 * the footer says where the rows come from and how fresh they are ("20,000 contacts · from the
   local copy · synced 2 min ago"), or that the list is live from the vendor while the copy syncs;
 * Ctrl+End opens the list at its last :data:`END_ROWS` rows in one read (the row numbers and the
-  footer say which rows they are; Ctrl+Home goes back to the top), not 400 pages later;
+  footer say which rows they are; Ctrl+Home goes back to the top), not 400 pages later; scrolled to
+  its top, it reads the rows above a block at a time (:mod:`console.ui.rows_above`) and keeps its place;
 * a record selected is read fresh from the vendor, and its row follows (the copy hears of it too);
 * F5 (and Refresh) asks the copy to refresh the account now, incrementally ("checking Systeme.io for
   changes…" in the footer), and reads the rows again in place once the dataset's refresh is done; a
@@ -162,6 +163,7 @@ class CopyList(QObject):
         list_query.local_sorts = self.answers
         list_query.changed.connect(self.update)
         model.pageSettled.connect(self.update)  # the exact total came with the page
+        model.cursor_at = local_cursor  # a list opened at its end reads the rows above at their offset
         self.listen()
 
     # -- the copy ---------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@
 * The selected record stays selected, and in view, after a reload, a new filter or an order flip when
   the new rows hold it (:class:`SelectionKeeper`); otherwise nothing is selected.
 * A list ordered by a time keeps its rows in order of the instant (:mod:`console.ui.list_order`).
+* A list opened at its end (Ctrl+End over a local copy) scrolled to its top reads the rows above it, a
+  block at a time (:mod:`console.ui.rows_above`); the view stays on the same records, the selection too.
 """
 
 from __future__ import annotations
@@ -131,6 +133,9 @@ class ListNavigator(QObject):
         self.keeper = SelectionKeeper(table, self)
         self.model.order_source = self.current_order
         table.toEndRequested.connect(self.go_to_end)
+        table.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.model.rowsAbove.connect(self._keep_place)
+        self.model.pageSettled.connect(self._fill_above)
         self.now_column = time_column(spec) if spec.view is ViewKind.BOOKINGS else None
         self.now_button: QToolButton | None = None
         if self.now_column is not None:
@@ -234,6 +239,34 @@ class ListNavigator(QObject):
             return
         if self.model.rowCount():
             select_row(self.table, 0)
+
+    # -- the rows above a list opened at its end -------------------------------------------------------
+
+    def _scrolled(self, value: int) -> None:
+        """At the top of a list opened at its end: the rows above are read."""
+        if value == self.table.verticalScrollBar().minimum() and self.model.base:
+            self.model.load_above()
+
+    def _keep_place(self, rows: int) -> None:
+        """Rows went in above: the view moves down by as many, so the same records stay where they were."""
+        table = self.table
+        table.doItemsLayout()  # the scroll bar's range takes in the new rows now (Qt lays out later)
+        if table.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerItem:
+            shift = rows
+        else:
+            header = table.verticalHeader()
+            shift = header.sectionPosition(rows - 1) + header.sectionSize(rows - 1) - header.sectionPosition(0)
+        bar = table.verticalScrollBar()
+        bar.setValue(bar.value() + shift)
+
+    def _fill_above(self) -> None:
+        """Every row loaded fits in the view (nothing to scroll): the rows above are read at once."""
+        if not self.model.base or self.model.loading or self.model.error is not None:
+            return
+        self.table.doItemsLayout()
+        bar = self.table.verticalScrollBar()
+        if bar.maximum() == bar.minimum():
+            self.model.load_above()
 
     # -- jump to now --------------------------------------------------------------------------------
 

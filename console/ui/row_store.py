@@ -140,6 +140,11 @@ class RowStore:
         self.rows.extend(_pack(records))
         self._ids.update(r.id for r in records)
 
+    def prepend(self, records: Sequence[Record]) -> None:
+        """Stores records before the first row, packed together (ids must be new: :meth:`fresh`)."""
+        self.rows[0:0] = _pack(records)
+        self._ids.update(r.id for r in records)
+
     def insert(self, index: int, record: Record) -> None:
         """Stores a record at an index (its id must be new)."""
         self.rows.insert(index, _pack((record,))[0])

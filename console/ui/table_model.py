@@ -38,6 +38,7 @@ from console.ui.formatting import count_text, display
 from console.ui.list_order import PINNED, RowOrder
 from console.ui.qtasync import TaskSet
 from console.ui.row_store import Row, RowStore
+from console.ui.rows_above import RowsAbove
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 RecordRole = Qt.ItemDataRole.UserRole + 1
@@ -72,7 +73,7 @@ def _cell(column: Column, record: Record) -> tuple[str, str | None]:
     return display(column.kind, value), None
 
 
-class PagedTableModel(QAbstractTableModel):
+class PagedTableModel(QAbstractTableModel, RowsAbove):
     """Rows of a vendor dataset, loaded a page at a time as the view scrolls.
 
     Args:
@@ -89,10 +90,14 @@ class PagedTableModel(QAbstractTableModel):
         countChanged(str): The footer text ("1,250 of 20,000 loaded") changed.
         notesChanged(): :attr:`notes` changed (a page brought a new note, or a reset cleared them).
         pageSettled(): A page of the current query is all in, or failed (a kept selection looks then).
+        rowsAbove(int): This many rows were just put above the first one (:meth:`load_above`): a view
+            keeps its place on the same records.
 
     Attributes:
         order_source: Says, at each reset, which time the rows are ordered by
             (:class:`~console.ui.list_order.RowOrder`, by the instant); ``None``: the vendor's order.
+        cursor_at: The cursor of the page at an offset of the list, where a list opened at its end reads
+            the rows above (a local copy's: :class:`~console.ui.copy_list.CopyList`); ``None``: it cannot.
     """
 
     loadingChanged = Signal(bool)
@@ -292,6 +297,7 @@ class PagedTableModel(QAbstractTableModel):
         self.endResetModel()
         if had_notes:
             self.notesChanged.emit()
+        self._above_failed = False
         self._set_loading(False)
         self._started_once = True
         self._start(limit)
@@ -326,7 +332,10 @@ class PagedTableModel(QAbstractTableModel):
     def retry(self) -> None:
         """Clears a failure and loads the next page again."""
         self._error = None
-        self._start()
+        if self._above_failed:
+            self.load_above()
+        else:
+            self._start()
 
     def set_local_sort(self, on: bool) -> None:
         """Says whether any column sorts (the rows come from a local copy); the header's tooltips follow."""
@@ -387,25 +396,9 @@ class PagedTableModel(QAbstractTableModel):
         pager = PageCursor(self._fetch, self.page_size) if replace else self._pager.fork()
         pager.page_size = WHOLE_PAGE if self.whole else (limit or self.page_size)
         self._set_loading(True)
-        try:
-            page = await pager.next()
-        except ConsoleError as exc:
-            if generation == self._generation:
-                self._error = exc
-                self._set_loading(False)
-                log.ui.info("page failed: %s", exc)
-                self.pageFailed.emit(exc)
-                self.countChanged.emit(self.count_text())
-                self.pageSettled.emit()
-            return False
-        except BaseException:
-            # Cancelled (the view closed, or a newer query): the Qt object may already be gone, so no
-            # signal is emitted; a newer generation sets its own state.
-            if generation == self._generation:
-                self._loading = False
-            raise
-        if generation != self._generation:
-            return False  # a page of an older query: dropped
+        page = await self._read(pager, generation)
+        if page is None or generation != self._generation:
+            return False  # failed, or a page of an older query: dropped
         if replace:
             self._swap_rows(page.items)
             added = False
@@ -415,12 +408,36 @@ class PagedTableModel(QAbstractTableModel):
                 return False  # reset while the page went in: the newer query owns the state now
         self._take_notes(page, replace)
         self._pager = pager
+        self._settle(page)
+        return added
+
+    async def _read(self, pager: PageCursor[Record], generation: int, above: bool = False) -> Page[Record] | None:
+        """Reads a page; ``None`` when it failed (the failure is kept and said, for the current query)."""
+        try:
+            return await pager.next()
+        except ConsoleError as exc:
+            if generation == self._generation:
+                self._error = exc
+                self._above_failed = above
+                self._set_loading(False)
+                log.ui.info("page failed: %s", exc)
+                self.pageFailed.emit(exc)
+                self.countChanged.emit(self.count_text())
+                self.pageSettled.emit()
+            return None
+        except BaseException:
+            # Cancelled (the view closed, or a newer query): the Qt object may already be gone, so no
+            # signal is emitted; a newer generation sets its own state.
+            if generation == self._generation:
+                self._loading = False
+            raise
+
+    def _settle(self, page: Page[Record]) -> None:
         if page.total is not None:
             self._total = page.total
         self._set_loading(False)
         self.countChanged.emit(self.count_text())
         self.pageSettled.emit()
-        return added
 
     async def _append(self, items: Sequence[Record], generation: int) -> bool:
         """Adds a page's new rows, :data:`SLICE` at a time, paced (:mod:`console.core.pace`).

@@ -16,12 +16,14 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView
 
 from console.services.mirror.copies import LocalCopies, local_cursor
 from console.services.mirror.index import fold
 from console.ui import copy_list
 
-pytestmark = pytest.mark.parametrize("emulators", [{"systeme": 300}], indirect=True)
+#: The demo workspace most tests run on (one test takes a bigger account).
+small = pytest.mark.parametrize("emulators", [{"systeme": 300}], indirect=True)
 
 CONTACTS = 300
 
@@ -67,6 +69,7 @@ def copy_backed(harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: An
     return view
 
 
+@small
 def test_a_list_moves_to_its_complete_copy_in_place_then_sorts_searches_counts_and_ends(
         harness: Any, copies: LocalCopies, qtbot: Any, qtmodeltester: Any, running_qloop: Any) -> None:
     view = harness.view("contacts")
@@ -121,6 +124,7 @@ def test_a_list_moves_to_its_complete_copy_in_place_then_sorts_searches_counts_a
     qtmodeltester.check(view.model)
 
 
+@small
 def test_ctrl_end_opens_a_long_copy_backed_list_at_its_last_rows_in_one_read(
         harness: Any, copies: LocalCopies, qtbot: Any, qtmodeltester: Any, running_qloop: Any,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -150,6 +154,7 @@ def test_ctrl_end_opens_a_long_copy_backed_list_at_its_last_rows_in_one_read(
     assert view.model.row_of(last) < 0 and view.count_label.text() == f"50 of {CONTACTS} loaded"
 
 
+@small
 def test_a_filter_the_copy_cannot_apply_goes_to_the_vendor_in_an_order_it_gives(
         harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any) -> None:
     view = copy_backed(harness, copies, qtbot, running_qloop)
@@ -171,6 +176,7 @@ def test_a_filter_the_copy_cannot_apply_goes_to_the_vendor_in_an_order_it_gives(
     assert view.query.sort is None
 
 
+@small
 def test_a_forgotten_copy_says_so_and_retry_reloads_from_the_vendor(
         harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any) -> None:
     view = copy_backed(harness, copies, qtbot, running_qloop)
@@ -186,6 +192,7 @@ def test_a_forgotten_copy_says_so_and_retry_reloads_from_the_vendor(
     assert not view.copy_list.from_copy and view.model.error is None and not view.copy_list.stamp.isVisible()
 
 
+@small
 def test_a_record_selected_in_a_copy_backed_list_is_read_fresh_and_its_row_follows(
         harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any) -> None:
     view = copy_backed(harness, copies, qtbot, running_qloop)
@@ -231,6 +238,7 @@ def quiet_copy(copies: LocalCopies, harness: Any, qtbot: Any) -> None:
     qtbot.waitUntil(lambda: not sync.running, timeout=30000)
 
 
+@small
 def test_f5_on_a_copy_backed_list_refreshes_its_copy_with_the_newest_page_and_shows_a_change_in_place(
         harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any, qtmodeltester: Any) -> None:
     view = copy_backed(harness, copies, qtbot, running_qloop)
@@ -267,6 +275,7 @@ def test_f5_on_a_copy_backed_list_refreshes_its_copy_with_the_newest_page_and_sh
 
 
 @pytest.mark.allow_warnings  # the sync logs the refusal of each dataset
+@small
 def test_f5_when_the_vendor_fails_keeps_the_rows_and_says_the_copy_could_not_be_refreshed(
         harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any) -> None:
     from console.sandbox.faults import FaultConfig
@@ -298,6 +307,7 @@ def test_f5_when_the_vendor_fails_keeps_the_rows_and_says_the_copy_could_not_be_
     assert "could not" not in view.copy_list.stamp.text() and view.copy_list.refresh_error == ""
 
 
+@small
 def test_a_scheduled_refresh_reloads_a_copy_backed_list_only_when_it_brought_changes(
         harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any) -> None:
     view = copy_backed(harness, copies, qtbot, running_qloop)
@@ -342,6 +352,7 @@ def test_a_scheduled_refresh_reloads_a_copy_backed_list_only_when_it_brought_cha
         stop()
 
 
+@small
 def test_a_record_opened_from_the_lookup_is_read_once(
         harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any) -> None:
     from console.services.lookup import Hit
@@ -366,6 +377,7 @@ def test_a_record_opened_from_the_lookup_is_read_once(
     qtbot.waitUntil(lambda: contact_reads(harness, other.id) == 1, timeout=5000)
 
 
+@small
 def test_edits_and_deletes_made_in_the_console_show_at_once_and_the_next_refresh_reads_nothing_again(
         harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any) -> None:
     view = copy_backed(harness, copies, qtbot, running_qloop)
@@ -401,6 +413,7 @@ def test_edits_and_deletes_made_in_the_console_show_at_once_and_the_next_refresh
     assert view.model.row_of(deleted.id) < 0 and not resets  # the same rows: their cells only
 
 
+@small
 def test_a_change_heard_while_a_page_is_on_its_way_reads_the_rows_again_after_it(
         harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any) -> None:
     view = copy_backed(harness, copies, qtbot, running_qloop)
@@ -429,6 +442,7 @@ def test_a_change_heard_while_a_page_is_on_its_way_reads_the_rows_again_after_it
     assert view.model.rowCount() == 100 and view.current_record().id == chosen and not resets
 
 
+@small
 def test_f5_shows_a_contact_new_at_the_vendor_first_and_keeps_the_view_where_it_was(
         harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: Any, qtmodeltester: Any) -> None:
     import datetime as dt
@@ -449,3 +463,40 @@ def test_f5_shows_a_contact_new_at_the_vendor_first_and_keeps_the_view_where_it_
     assert view.model.record(view.table.rowAt(0)).id == top  # one row more above, the same rows in view
     assert view.copy_list.stamp.text().startswith(f"{CONTACTS + 1} contacts · from the local copy")
     qtmodeltester.check(view.model)
+
+
+@pytest.mark.parametrize("emulators", [{"systeme": 2000}], indirect=True)
+def test_a_list_opened_at_its_end_scrolled_to_its_top_reads_the_rows_above_and_keeps_its_place(
+        harness: Any, copies: LocalCopies, qtbot: Any, qtmodeltester: Any, running_qloop: Any) -> None:
+    view = copy_backed(harness, copies, qtbot, running_qloop)
+    model, table = view.model, view.table
+    view.go_to_end()  # the last 1,000 of 2,000 contacts, the last one selected
+    qtbot.waitUntil(lambda: settled(view) and model.base == 1000 and bool(table.selectionModel().selectedRows()),
+                    timeout=5000)
+    qtmodeltester.check(model)  # stays attached: every block put on top is checked too
+    selected = view.current_record().id
+    bar = table.verticalScrollBar()
+    bases = []
+    while model.base:
+        base = model.base
+        if base == 600:  # the second half scrolls by the pixel (Qt's other mode)
+            table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        assert view.count_label.text() == f"Rows {base + 1:,}–2,000 of 2,000 (Ctrl+Home: the top)"
+        bar.setValue(bar.minimum())  # scrolled to the top: the block above is read
+        qtbot.waitUntil(lambda b=base: not view.busy and model.base < b, timeout=5000)
+        bases.append(model.base)
+        top = table.rowAt(0)
+        assert top == base - model.base  # the view stays on the record it showed at its top
+        assert model.headerData(top, Qt.Orientation.Vertical, Qt.ItemDataRole.DisplayRole) == base + 1
+        assert view.current_record().id == selected  # the selection stays on the same record
+    assert bases == [800, 600, 400, 200, 0]
+    assert model.rowCount() == 2000 and view.count_label.text() == "All 2,000 loaded"
+    assert [model.headerData(r, Qt.Orientation.Vertical, Qt.ItemDataRole.DisplayRole) for r in (0, 1999)] == [1, 2000]
+    reading = asyncio.ensure_future(copies.page(account_id(harness), "contacts", view.query, None, 2000),
+                                    loop=running_qloop)
+    qtbot.waitUntil(reading.done, timeout=5000)
+    assert [model.record(r).id for r in range(2000)] == [r.id for r in reading.result().items]  # rows 1..2,000
+    assert table.selectionModel().selectedRows()[0].row() == 1999
+    bar.setValue(bar.minimum())  # an ordinary list now: nothing more is read
+    assert not view.busy and model.rowCount() == 2000
+    qtmodeltester.check(model)

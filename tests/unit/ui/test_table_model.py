@@ -377,3 +377,73 @@ def test_a_rescheduled_row_moves_to_its_place_and_a_new_one_shows_first(running_
     assert model.insert_record(booking(8, 10, 30, EST), 4) == 5  # an undone delete: to its time's place
     model.remove_record("9")
     assert model.order is not None and len(model.order.keys) == model.rowCount() == 7
+
+
+def test_a_list_opened_at_its_end_reads_the_rows_above_block_by_block_until_it_is_an_ordinary_list(
+        qtmodeltester: Any, running_qloop: Any, qtbot: Any) -> None:
+    from PySide6.QtCore import QModelIndex, Qt
+
+    source = FakeSource(450)
+    model = PagedTableModel(COLUMNS, source.fetch, 50)
+    model.cursor_at = lambda offset: offset  # the fake's cursor is an offset, as a local copy's is
+    model.reset(start=350, base=350, limit=100)
+    qtbot.waitUntil(lambda: model.rowCount() == 100 and not model.loading)
+    qtmodeltester.check(model)  # stays attached: every insert above is checked too
+    assert model.count_text() == "Rows 351–450 of 450 (Ctrl+Home: the top)"
+    inserted: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    above: list[int] = []
+    model.rowsAbove.connect(above.append)
+    bases = []
+    while model.base:
+        assert model.load_above()
+        assert not model.load_above()  # one block at a time
+        qtbot.waitUntil(lambda: not model.loading)
+        bases.append(model.base)
+    assert bases == [150, 0] and above == [200, 150] and inserted == [(0, 199), (0, 149)]
+    assert source.calls[-2:] == [150, 0]
+    assert [model.record(r).id for r in range(450)] == [str(i) for i in range(450)]  # in order, none twice
+    assert [model.headerData(r, Qt.Orientation.Vertical) for r in (0, 449)] == [1, 450]
+    assert not model.load_above() and not model.canFetchMore(QModelIndex())
+    assert model.count_text() == "All 450 loaded"
+
+
+def test_rows_above_that_fail_are_read_again_on_retry_and_a_reset_drops_them(
+        running_qloop: Any, qtbot: Any) -> None:
+    gate = asyncio.Event()
+    gate.set()
+    source = FakeSource(300, gate)
+    model = PagedTableModel(COLUMNS, source.fetch, 50)
+    model.cursor_at = lambda offset: offset
+    failures: list[object] = []
+    model.pageFailed.connect(failures.append)
+    model.reset(start=250, base=250, limit=50)
+    qtbot.waitUntil(lambda: model.rowCount() == 50 and not model.loading)
+    source.fail_next = True
+    model.load_above()
+    qtbot.waitUntil(lambda: bool(failures))
+    assert model.base == 250 and model.rowCount() == 50 and not model.can_load_above()
+    model.retry()  # the rows above again, not a page at the end
+    qtbot.waitUntil(lambda: model.base == 50 and not model.loading)
+    assert model.record(0).id == "50" and model.rowCount() == 250
+    gate.clear()
+    model.load_above()
+    model.reset(start=250, base=250, limit=50)  # a reload while the block is on its way: dropped
+    gate.set()
+    qtbot.waitUntil(lambda: model.rowCount() == 50 and not model.loading)
+    assert model.base == 250 and model.record(0).id == "250"
+
+
+def test_rows_above_in_a_time_order_keep_the_order_keys(running_qloop: Any, qtbot: Any) -> None:
+    from console.ui.list_order import RowOrder
+
+    source = FakeSource(120)
+    model = PagedTableModel(COLUMNS, source.fetch, 50)
+    model.order_source = lambda: RowOrder(lambda r: 1_800_000_000 + r.fields["id"] * 60, False)
+    model.cursor_at = lambda offset: offset
+    model.reset(start=100, base=100, limit=20)
+    qtbot.waitUntil(lambda: model.rowCount() == 20 and not model.loading)
+    model.load_above(60)
+    qtbot.waitUntil(lambda: model.base == 40 and not model.loading)
+    assert model.order is not None and len(model.order.keys) == 80 and model.order.keys == sorted(model.order.keys)
+    assert [model.record(r).id for r in (0, 79)] == ["40", "119"]
