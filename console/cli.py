@@ -194,6 +194,8 @@ def _add_accounts_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser
     add.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                      help="a per-account option of the vendor (repeatable)")
     add.add_argument("--read-only", action="store_true", help="safe mode: the console offers no change")
+    add.add_argument("--no-local-copy", action="store_true",
+                     help="keep no local copy of its lists (the window's Keep a local copy; on by default)")
     add.add_argument("--allow-insecure", action="store_true",
                      help="allow plain http:// to another computer (the secret crosses the network unencrypted)")
     add.add_argument("--test", action="store_true",

@@ -113,7 +113,8 @@ def _overall(names: list[str]) -> str:
 
 
 def _mode(account: AccountConfig) -> list[str]:
-    return [m for m, on in (("read-only", account.read_only), ("insecure http", account.allow_insecure)) if on]
+    return [m for m, on in (("read-only", account.read_only), ("insecure http", account.allow_insecure),
+                            ("no local copy", not account.local_copy)) if on]
 
 
 async def list_accounts(args: argparse.Namespace, out: IO[str], accounts: AccountService) -> int:
@@ -130,6 +131,7 @@ async def list_accounts(args: argparse.Namespace, out: IO[str], accounts: Accoun
         rows.append({
             "label": account.label, "vendor": account.vendor, "base_url": account.base_url,
             "read_only": account.read_only, "allow_insecure": account.allow_insecure, "demo": account.demo,
+            "local_copy": account.local_copy,
             "secret": _overall(names),
             "secrets": {name: _source_name(account, s) for name, s in sources.items()},
         })
@@ -190,7 +192,7 @@ def plan_account(args: argparse.Namespace, accounts: AccountService) -> tuple[Ac
         raise UsageError(f"{label!r} is a demo account's label: choose another")
     account = AccountConfig(id=AccountConfig.new_id(), vendor=spec.id, label=label, base_url="",
                             options=_options(args, spec), read_only=args.read_only,
-                            allow_insecure=args.allow_insecure)
+                            allow_insecure=args.allow_insecure, local_copy=not args.no_local_copy)
     account.fields = login_fields(args, spec, account)
     base_url = (args.base_url or spec.default_base_url_for(account.fields)).strip().rstrip("/")
     if not args.base_url and (not base_url or "<" in base_url):

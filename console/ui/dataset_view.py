@@ -297,9 +297,14 @@ class DatasetView(QWidget):
         if self.model.loading:  # the page on its way goes in first (no reset under the person's eyes)
             self._reread_rows = True
             return
-        # As many rows as shown (and those held behind "Undo", which the page leaves out): the same records
-        # come back as the same rows, so only their cells change.
-        rows = (self.model.rowCount() + len(self.pending)) or self.model.page_size
+        # The rows down to the last one in view or selected, a page more (and those held behind "Undo",
+        # which the page leaves out): the same records come back as the same rows, so only their cells
+        # change; rows further down go and come back from the copy as the list is scrolled (a list of
+        # thousands re-read whole would hold the window up).
+        shown = self.model.rowCount()
+        bottom = self.table.rowAt(max(0, self.table.viewport().height() - 1))
+        needed = max(bottom if bottom >= 0 else shown - 1, self.model.row_of(selected.id) if selected else -1)
+        rows = (min(shown, needed + 1 + self.model.page_size) + len(self.pending)) or self.model.page_size
         if (opened := self.copy_list.window()) is not None:  # opened at its end: the same rows again
             self.model.reset(start=opened[0], base=opened[1], limit=rows)
             return

@@ -481,8 +481,14 @@ class PagedTableModel(QAbstractTableModel, RowsAbove):
         if self._order is not None:
             unique = self._order.sorted(unique)
         self._cell_cache.clear()  # every row is a new record: the texts kept are for records gone
-        if [r.id for r in unique] == self._store.ids():
-            self._store.assign(unique)
+        ids, held = [r.id for r in unique], self._store.ids()
+        if ids == held[:len(ids)]:  # the same records (a reload of the rows on screen drops those below)
+            if len(ids) < len(held):
+                self.beginRemoveRows(QModelIndex(), len(ids), len(held) - 1)
+                self._store.assign(unique)
+                self.endRemoveRows()
+            else:
+                self._store.assign(unique)
             if unique:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(unique) - 1, len(self.columns) - 1))
             return

@@ -100,7 +100,7 @@ def test_add_list_export_remove_with_a_keychain(workspace: DemoWorkspace, keycha
     rows = listed(cli)
     assert rows == {"Marketing": {"label": "Marketing", "vendor": "systeme",
                                   "base_url": workspace.vendors["systeme"].base_url, "read_only": False,
-                                  "allow_insecure": False, "demo": False, "secret": "keychain",
+                                  "allow_insecure": False, "demo": False, "local_copy": True, "secret": "keychain",
                                   "secrets": {"api_key": "keychain"}}}
     table = cli("accounts", "list")
     assert table.lines[0].split() == ["LABEL", "VENDOR", "BASE", "URL", "MODE", "SECRET"]
@@ -385,3 +385,13 @@ def test_remove_takes_the_local_copy_with_it(workspace: DemoWorkspace, keychain:
     assert not copy.exists() and not copy.with_name(copy.name + "-wal").exists()
     assert asyncio_run(keychain.get("systeme", account_id, KEY_FIELD)) is None
     assert saved(console_home) == []
+
+
+def test_an_account_added_with_no_local_copy_keeps_none(workspace: DemoWorkspace, keychain: MemoryStore,
+                                                        cli: InProcessCli, console_home: Path) -> None:
+    added = cli(*add_args(workspace, "Marketing", "--no-local-copy"), env={"VENDOR_CONSOLE_API_KEY": DEMO_API_KEY})
+    assert added.code == 0, added.err
+    [entry] = saved(console_home)
+    assert entry["local_copy"] is False
+    assert listed(cli)["Marketing"]["local_copy"] is False
+    assert cli("accounts", "list").lines[1].split()[3:6] == ["no", "local", "copy"]

@@ -70,6 +70,32 @@ def copy_backed(harness: Any, copies: LocalCopies, qtbot: Any, running_qloop: An
 
 
 @small
+def test_a_long_live_list_moving_to_its_copy_rereads_only_the_rows_down_to_the_view(
+        harness: Any, copies: LocalCopies, qtbot: Any, qtmodeltester: Any, running_qloop: Any) -> None:
+    from PySide6.QtCore import QModelIndex
+
+    view = harness.view("contacts")
+    qtbot.waitUntil(lambda: settled(view), timeout=5000)
+    while view.model.rowCount() < 250:  # five pages loaded live, the view at the top
+        view.model.fetchMore(QModelIndex())
+        qtbot.waitUntil(lambda: settled(view), timeout=5000)
+    view.table.selectRow(4)
+    chosen = view.current_record().id
+    resets: list[bool] = []
+    view.model.modelAboutToBeReset.connect(lambda: resets.append(True))
+    open_copies(copies, running_qloop, qtbot)
+    qtbot.waitUntil(lambda: view.copy_list.from_copy and settled(view), timeout=30000)
+    bottom = view.table.rowAt(view.table.viewport().height() - 1)
+    # The rows in view and a page more come back from the copy in place; the others go (scrolling reads them).
+    assert 0 < bottom < view.model.rowCount() <= bottom + 1 + view.model.page_size < 250
+    assert view.current_record().id == chosen and not resets
+    view.model.fetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: settled(view) and view.model.rowCount() > bottom + 1 + view.model.page_size,
+                    timeout=5000)
+    qtmodeltester.check(view.model)
+
+
+@small
 def test_a_list_moves_to_its_complete_copy_in_place_then_sorts_searches_counts_and_ends(
         harness: Any, copies: LocalCopies, qtbot: Any, qtmodeltester: Any, running_qloop: Any) -> None:
     view = harness.view("contacts")

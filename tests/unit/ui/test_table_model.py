@@ -25,6 +25,7 @@ class FakeSource:
         self.fail_next = False
         self.gate = gate
         self.prefix = "n"
+        self.first = 0  # the id of the list's first record
 
     async def fetch(self, cursor: Cursor, limit: int) -> Page[Record]:
         self.calls.append(cursor)
@@ -34,7 +35,8 @@ class FakeSource:
             self.fail_next = False
             raise ServerError("fake", "boom")
         start = int(cursor or 0)
-        items = [Record("fake", "things", str(i), {"id": i, "name": f"{self.prefix}{i}", "vip": i % 2 == 0})
+        items = [Record("fake", "things", str(self.first + i),
+                        {"id": self.first + i, "name": f"{self.prefix}{i}", "vip": i % 2 == 0})
                  for i in range(start, min(self.size, start + limit))]
         more = start + limit < self.size
         return Page(items, start + limit if more else None, more, None)
@@ -151,10 +153,18 @@ def test_reload_in_place_keeps_rows_until_the_new_page_arrives(
     qtbot.waitUntil(lambda: not model.loading)
     assert resets == [] and changed == [(0, 29)]  # same records, same order: only the cells change
     assert model.data(model.index(0, 1)) == "live0"
-    source.gate, source.size = None, 20  # ten records went away: the rows are swapped
+    removed: list[tuple[int, int]] = []
+    model.rowsRemoved.connect(lambda _parent, first, last: removed.append((first, last)))
+    source.gate, source.size = None, 20  # the last ten went away: the rest stay as rows, only those ten go
+    model.reload_in_place()
+    qtbot.waitUntil(lambda: not model.loading and model.rowCount() == 20)
+    assert resets == [] and removed == [(20, 29)] and changed[-1] == (0, 19)
+    assert model.count_text() == "All 20 loaded"
+    source.size, source.prefix = 25, "other"  # other records first: the rows are swapped
+    source.first = 100
     model.reload_in_place()
     qtbot.waitUntil(lambda: resets == ["reset"] and not model.loading)
-    assert model.rowCount() == 20 and model.count_text() == "All 20 loaded"
+    assert model.rowCount() == 25
     qtmodeltester.check(model)
 
 
