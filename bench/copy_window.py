@@ -37,6 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import emulator_process  # bench/ on the path first
 
+from tests.keychains import Vault  # a keychain that keeps what it is given: the copy goes on disk
+
 CONTACTS = 100_000
 TICK = 0.01
 CLICKS = 5
@@ -51,22 +53,6 @@ def rss_mb() -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     raise RuntimeError("no VmRSS in /proc/self/status")
-
-
-class DictStore:
-    """A keychain that keeps what it is given (a MemoryStore would keep the copy in memory, not on disk)."""
-
-    def __init__(self) -> None:
-        self.values: dict[tuple[str, str, str], str] = {}
-
-    async def get(self, vendor: str, account_id: str, name: str) -> str | None:
-        return self.values.get((vendor, account_id, name))
-
-    async def set(self, vendor: str, account_id: str, name: str, value: str) -> None:
-        self.values[(vendor, account_id, name)] = value
-
-    async def delete(self, vendor: str, account_id: str, name: str) -> None:
-        self.values.pop((vendor, account_id, name), None)
 
 
 class StallWatch:
@@ -136,7 +122,7 @@ class Window:
 
         self.window = MainWindow()
         observer = QtHttpObserver(self.window)
-        self.accounts = AccountService(accounts_file=AccountsFile(), keychain=DictStore(), observer=observer,
+        self.accounts = AccountService(accounts_file=AccountsFile(), keychain=Vault(), observer=observer,
                                        request_log=CountingLog())
         await AccountService.warm_up()
         self.account = AccountConfig(id=AccountConfig.new_id(), vendor="systeme", label="Marketing",
