@@ -101,12 +101,6 @@ def mirror_order(spec: DatasetSpec, query: Query) -> MirrorOrder:
     return MirrorOrder(None, query.descending)
 
 
-def mirror_text(spec: DatasetSpec, query: Query) -> str | None:
-    """The search box's text in the copy's filter ("" for none); ``None`` when a filter needs the vendor."""
-    found = copy_filter(spec, query)
-    return None if found is None else found.text
-
-
 class LocalCopies:
     """The window's local copies, one per account that keeps one.
 

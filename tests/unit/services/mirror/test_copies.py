@@ -20,7 +20,8 @@ from console.core.settings import AccountsFile
 from console.sandbox.workspace import DemoWorkspace
 from console.services.accounts import AccountService
 from console.services.datasets import DatasetService
-from console.services.mirror.copies import CopyGone, LocalCopies, local_cursor, mirror_order, mirror_text
+from console.services.mirror.copies import CopyGone, LocalCopies, local_cursor, mirror_order
+from console.services.mirror.list_filter import copy_filter
 from tests.conftest import until
 
 CONTACTS = 300
@@ -102,8 +103,9 @@ async def test_filters_the_copy_cannot_apply_and_lists_begun_at_the_vendor_go_to
     await synced(rig)
     spec = rig.datasets.spec(rig.account_id, "contacts")
     tagged = Query(filters={"tags": "1"})
-    assert mirror_text(spec, tagged) is None and not rig.copies.answers(rig.account_id, "contacts", tagged)
-    assert mirror_text(spec, Query(filters={"email": " ", "tags": ""})) == ""
+    assert copy_filter(spec, tagged) is None and not rig.copies.answers(rig.account_id, "contacts", tagged)
+    blank = copy_filter(spec, Query(filters={"email": " ", "tags": ""}))
+    assert blank is not None and blank.text == ""
     before = rig.vendor_requests()
     await rig.datasets.list_page(rig.account_id, "contacts", tagged, None, 50)
     assert rig.vendor_requests() == before + 1
