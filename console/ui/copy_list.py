@@ -69,20 +69,23 @@ def synced_text(seconds: float) -> str:
 def brought_changes(done: SyncProgress, reading: Phase | None) -> bool:
     """Whether a dataset's finished sync changed its copy (so a list read from it reads its rows again).
 
-    A refresh counts the records it found new or changed (:attr:`SyncProgress.fetched`); a full pass
-    (``reading`` SYNCING, or not seen) counts every record it read and does not say which changed, so
-    it counts as a change (the rows read again in place only repaint when they are the same).
+    A refresh counts the records it found new or changed (:attr:`SyncProgress.fetched`), a full pass
+    (``reading`` SYNCING, or not seen) in :attr:`SyncProgress.changed`; a pass that cannot say (resumed
+    after a restart) counts as a change (the rows read again in place only repaint when they are the same).
     """
     if reading is Phase.REFRESHING:
         return done.fetched > 0 or done.removed > 0
-    return True
+    return done.changed is None or done.changed > 0 or done.removed > 0
 
 
 def changes_text(done: SyncProgress, reading: Phase | None, vendor_name: str, label: str) -> str:
     """What F5's refresh found, for the status bar ("Systeme.io: 2 contacts new or changed")."""
-    if reading is not Phase.REFRESHING:  # a full pass: every record read again, which changed is not said
+    if reading is not Phase.REFRESHING:  # a full pass: every record read again
+        if done.changed == 0 and not done.removed:
+            return f"The local copy was checked against all of {vendor_name}: no changes."
+        news = f", {done.changed:,} {label} new or changed" if done.changed else ""
         gone = f", {done.removed:,} deleted there removed" if done.removed else ""
-        return f"The local copy was checked against all of {vendor_name}{gone}."
+        return f"The local copy was checked against all of {vendor_name}{news}{gone}."
     if done.fetched == 0 and done.removed == 0:
         return f"No changes at {vendor_name}: the local copy is up to date."
     parts = [f"{done.fetched:,} {label} new or changed"] if done.fetched else []

@@ -37,6 +37,8 @@ class SyncState:
         expected: The vendor's total, when it says one (for "12,400 of about 20,000").
         started_at: Unix time the running pass began.
         synced_at: Unix time the last pass finished (``None``: never).
+        changed: Records the page just stored added or changed (not kept: what a pass changed before a
+            restart is not known after it).
     """
 
     dataset: str
@@ -48,6 +50,7 @@ class SyncState:
     expected: int | None = None
     started_at: float | None = None
     synced_at: float | None = None
+    changed: int = 0
 
 
 @dataclass(frozen=True, slots=True)

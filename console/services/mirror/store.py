@@ -371,8 +371,12 @@ class MirrorStore:
         conn.executemany("DELETE FROM idents WHERE kind = ? AND value = ? AND rec = ?",
                          [(kind, value, rec) for kind, value in idents])
 
-    def _upsert(self, conn: Any, info: Dataset, record: Record, pass_id: int) -> bool:
-        """Stores one record stamped with ``pass_id``; returns whether it was not stamped so before."""
+    def _upsert(self, conn: Any, info: Dataset, record: Record, pass_id: int) -> tuple[bool, bool]:
+        """Stores one record stamped with ``pass_id``.
+
+        Returns:
+            Whether it was not stamped so before, and whether it is new or changed.
+        """
         body = codec.pack(codec.dumps(record), info.dictionary)
         row = conn.execute("SELECT rec, pass, body FROM records WHERE ds = ? AND id = ?",
                            (info.ds, record.id)).fetchone()
@@ -380,16 +384,16 @@ class MirrorStore:
             rec = conn.execute("INSERT INTO records(ds, id, pass, body) VALUES (?, ?, ?, ?)",
                                (info.ds, record.id, pass_id, body)).lastrowid
             self._index(conn, info, rec, record)
-            return True
+            return True, True
         rec, old_pass, old_body = row
         if old_body == body:
             if old_pass != pass_id:
                 conn.execute("UPDATE records SET pass = ? WHERE rec = ?", (pass_id, rec))
-            return bool(old_pass != pass_id)
+            return bool(old_pass != pass_id), False
         conn.execute("UPDATE records SET pass = ?, body = ? WHERE rec = ?", (pass_id, body, rec))
         self._unindex(conn, info, rec, info.record(old_body, record.id))
         self._index(conn, info, rec, record)
-        return bool(old_pass != pass_id)
+        return bool(old_pass != pass_id), True
 
     @staticmethod
     def _state_in(conn: Any, dataset: str) -> SyncState:
@@ -438,10 +442,11 @@ class MirrorStore:
             if not current.running or current.pass_id != state.pass_id:
                 raise ValueError(f"pass {state.pass_id} of {state.dataset} is not running")
             self._ensure_dictionary(conn, info, records)
-            fresh = sum(self._upsert(conn, info, record, current.pass_id) for record in records)
+            stored = [self._upsert(conn, info, record, current.pass_id) for record in records]
             new = SyncState(state.dataset, current.complete, current.pass_id, next_cursor, True,
-                            current.fetched + fresh, expected if expected is not None else current.expected,
-                            current.started_at, current.synced_at)
+                            current.fetched + sum(fresh for fresh, _ in stored),
+                            expected if expected is not None else current.expected,
+                            current.started_at, current.synced_at, sum(changed for _, changed in stored))
             self._save_state(conn, new)
             return new
 

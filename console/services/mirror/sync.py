@@ -363,7 +363,7 @@ class MirrorSync:
         if state.running and state.cursor is None and state.fetched:
             # The last page was stored, the finish was cut short: finish it now.
             removed = await self._store(self.mirror.finish_pass, state)
-            self._done(spec, state, removed=removed)
+            self._done(spec, state, removed=removed, changed=None)
             return
         if not state.running:
             # The vendor may say no total: the last pass's count is the "about" of this one.
@@ -374,6 +374,7 @@ class MirrorSync:
         cursor = PageCursor(fetch, self.page_size, start=state.cursor)
         self._publish(spec, Phase.SYNCING, state)
         resumed = state.cursor is not None
+        changed: int | None = None if resumed else 0  # what changed before a restart is not known
         while not cursor.done:
             await self._clear_to_send(spec, Phase.SYNCING)
             try:
@@ -389,6 +390,7 @@ class MirrorSync:
                 log.services.info("sync of %s %s: the stored cursor was refused; starting over",
                                   self.account_id, spec.name)
                 resumed = False
+                changed = 0
                 state = await self._store(self.mirror.begin_pass, spec.name, state.expected)
                 cursor = PageCursor(fetch, self.page_size)
                 continue
@@ -396,9 +398,11 @@ class MirrorSync:
             next_cursor = page.next_cursor if not cursor.done else None
             expected = page.total if page.total is not None else state.expected
             state = await self._store(self.mirror.store_page, state, list(page.items), next_cursor, expected)
+            if changed is not None:
+                changed += state.changed
             self._publish(spec, Phase.SYNCING, state)
         removed = await self._store(self.mirror.finish_pass, state)
-        self._done(spec, state, removed=removed)
+        self._done(spec, state, removed=removed, changed=changed)
 
     async def _newest_first(self, spec: DatasetSpec) -> None:
         fetch = partial(self.datasets.fetch_page, self.account_id, spec.name, Query(descending=True))

@@ -49,6 +49,8 @@ class SyncProgress:
         waiting_for: While :attr:`phase` is WAITING: :data:`FOR_QUOTA` or :data:`FOR_YOUR_REQUESTS`.
         error: Why the pass stopped (a plain sentence), when it failed.
         removed: Records a finished pass removed (deleted at the vendor).
+        changed: Records a finished full pass found new or changed (``None``: not known, the pass was
+            resumed after a restart; a refresh says them in :attr:`fetched`).
     """
 
     account_id: str
@@ -61,6 +63,7 @@ class SyncProgress:
     waiting_for: str = ""
     error: str = ""
     removed: int = 0
+    changed: int | None = None
 
     @property
     def what(self) -> str:

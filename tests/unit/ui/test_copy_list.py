@@ -95,24 +95,33 @@ def test_a_list_opened_at_its_end_numbers_its_rows_from_there(
     assert model.base == 0 and model.record(0).id == "0" and model.headerData(0, Qt.Orientation.Vertical) == 1
 
 
-def progress(phase: Any, fetched: int = 0, removed: int = 0) -> Any:
+def progress(phase: Any, fetched: int = 0, removed: int = 0, changed: int | None = None) -> Any:
     from console.services.mirror.sync_progress import SyncProgress
 
-    return SyncProgress("a", "Marketing", "contacts", "Contacts", phase, fetched=fetched, removed=removed)
+    return SyncProgress("a", "Marketing", "contacts", "Contacts", phase, fetched=fetched, removed=removed,
+                        changed=changed)
 
 
-def test_a_refresh_changed_the_copy_when_it_found_records_a_full_pass_always_may_have() -> None:
+def test_a_sync_changed_the_copy_when_it_found_records_new_changed_or_gone() -> None:
     from console.services.mirror.sync_progress import Phase
     from console.ui.copy_list import brought_changes, changes_text
 
     assert not brought_changes(progress(Phase.DONE), Phase.REFRESHING)
     assert brought_changes(progress(Phase.DONE, fetched=2), Phase.REFRESHING)
     assert brought_changes(progress(Phase.DONE, removed=1), Phase.REFRESHING)
-    assert brought_changes(progress(Phase.DONE, fetched=300), Phase.SYNCING)
+    assert brought_changes(progress(Phase.DONE, fetched=300), Phase.SYNCING)  # a resumed pass cannot say
     assert brought_changes(progress(Phase.DONE), None)  # not seen: read the rows again
+    assert not brought_changes(progress(Phase.DONE, fetched=300, changed=0), Phase.SYNCING)  # a reconcile
+    assert brought_changes(progress(Phase.DONE, fetched=300, changed=1), Phase.SYNCING)
+    assert brought_changes(progress(Phase.DONE, fetched=300, changed=0, removed=1), None)
     assert changes_text(progress(Phase.DONE), Phase.REFRESHING, "Systeme.io", "contacts") == (
         "No changes at Systeme.io: the local copy is up to date.")
     assert changes_text(progress(Phase.DONE, fetched=1200), Phase.REFRESHING, "Systeme.io", "contacts") == (
         "Systeme.io: 1,200 contacts new or changed; the list shows them.")
     assert changes_text(progress(Phase.DONE, fetched=300, removed=2), Phase.SYNCING, "Systeme.io", "contacts") == (
         "The local copy was checked against all of Systeme.io, 2 deleted there removed.")
+    assert changes_text(progress(Phase.DONE, fetched=300, changed=0), Phase.SYNCING, "Systeme.io", "contacts") == (
+        "The local copy was checked against all of Systeme.io: no changes.")
+    assert changes_text(progress(Phase.DONE, fetched=300, changed=3, removed=2), Phase.SYNCING, "Systeme.io",
+                        "contacts") == (
+        "The local copy was checked against all of Systeme.io, 3 contacts new or changed, 2 deleted there removed.")

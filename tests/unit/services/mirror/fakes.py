@@ -94,12 +94,15 @@ class FakeMirror:
             current = self._states[state.dataset]
             assert current.running and current.pass_id == state.pass_id, "a page of a pass that is not running"
             table = self._records.setdefault(state.dataset, {})
+            changed = sum(record.id not in table or table[record.id][0].fields != record.fields
+                          for record in records)
             for record in records:
                 table[record.id] = (record, state.pass_id)
                 self.stored[(state.dataset, record.id, state.pass_id)] += 1
             self.pages.append((state.dataset, state.pass_id, [r.id for r in records], next_cursor))
             new = dataclasses.replace(current, cursor=next_cursor, fetched=current.fetched + len(records),
-                                      expected=expected if expected is not None else current.expected)
+                                      expected=expected if expected is not None else current.expected,
+                                      changed=changed)
             self._states[state.dataset] = new
             return new
         finally:

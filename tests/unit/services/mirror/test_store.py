@@ -115,8 +115,10 @@ def test_a_pass_resumes_after_a_restart_and_removes_what_it_did_not_see(console_
     resumed = mirror.state("contacts")
     assert (resumed.running, resumed.cursor, resumed.fetched, resumed.expected) == (True, "after-3", 4, 9)
     assert resumed.complete  # the earlier full pass still answers
-    state = mirror.store_page(resumed, [contact(n) for n in (3, 4, 5, 6, 8, 9)], None)  # 7 deleted at the vendor
+    page = [contact(n) for n in (3, 4, 6, 8, 9)] + [contact(5, "Renamed Five")]  # 7 deleted at the vendor
+    state = mirror.store_page(resumed, page, None)
     assert state.fetched == 9  # 3 came twice: counted once
+    assert state.changed == 1  # 5 was renamed; the others are stored as they were
     assert mirror.finish_pass(state) == 1
     assert mirror.get("contacts", "7") is None
     assert mirror.count("contacts") == 9

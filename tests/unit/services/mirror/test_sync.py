@@ -131,7 +131,23 @@ async def test_reconcile_removes_a_record_deleted_at_the_vendor(rig: Rig) -> Non
     assert victim.id not in rig.mirror.records("contacts")
     assert set(rig.mirror.records("contacts")) == rig.vendor_ids()
     assert rig.sync.progress("contacts").removed == 1
+    assert rig.sync.progress("contacts").changed == 0  # the others are as they were
     assert "1 deleted at the vendor removed" in rig.sync.progress("contacts").text
+
+
+async def test_a_reconcile_says_how_many_records_it_found_new_or_changed(rig: Rig) -> None:
+    await rig.sync.sync_now()
+    assert rig.sync.progress("contacts").changed == CONTACTS  # the first pass: all of them are new
+    rig.sync.reconcile_every = 1  # every refresh is a full pass
+    await rig.sync.sync_now()
+    assert (rig.sync.progress("contacts").changed, rig.sync.progress("contacts").fetched) == (0, CONTACTS)
+    record = rig.mirror.records("contacts")[str(rig.emulator.contact_ids()[5])]
+    spec = rig.datasets.spec(rig.account_id, "contacts")
+    assert await rig.datasets.update(rig.account_id, record, {**spec.form_values(record),
+                                                              "email": "edited.elsewhere@example.com"})
+    await rig.sync.sync_now()  # the sync was not told of the edit: the pass finds it
+    assert rig.sync.progress("contacts").changed == 1
+    assert rig.mirror.records("contacts")[record.id].fields["email"] == "edited.elsewhere@example.com"
 
 
 async def test_a_refresh_picks_up_a_new_record_without_a_full_pass(rig: Rig) -> None:
